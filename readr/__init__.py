@@ -1,0 +1,3 @@
+"""readr: a keyboard-driven terminal reading list for researchers."""
+
+__version__ = "0.1.0"

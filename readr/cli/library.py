@@ -1,0 +1,214 @@
+"""Commands over the local library: list, search, show, note, tag, untag, status, read, rm, demo."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import ReadrError
+from .app import app, echo_json, print_paper, print_papers, say, store
+
+STATUS_HELP = "inbox, to-read, reading, read or dismissed"
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    status: Optional[List[str]] = typer.Option(None, "--status", "-s", help=f"Only these statuses ({STATUS_HELP})."),
+    tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
+    catalogue: bool = typer.Option(False, "--catalogue", help="Include catalogue entries from bulk imports."),
+    limit: int = typer.Option(200, "--limit", "-n", min=1, help="At most this many papers."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
+) -> None:
+    """List the reading list, the most recently added first."""
+    from ..query import _parse_status
+
+    statuses = [_parse_status(s) for s in status or []]
+    papers = store(ctx).list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit)
+    if as_json:
+        echo_json([p.to_json() for p in papers])
+    else:
+        print_papers(papers)
+
+
+@app.command("search")
+def search_cmd(
+    ctx: typer.Context,
+    words: Optional[List[str]] = typer.Argument(
+        None, help="Free text plus filters tag:, status:, author:, cat:, year:, week:."
+    ),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, max=10_000),
+    reading_list: bool = typer.Option(False, "--reading-list", "-r", help="Leave out catalogue entries."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
+) -> None:
+    """Search titles, authors, abstracts, summaries, takeaways and tags."""
+    from ..config import load_config
+
+    text = " ".join(words or [])
+    hits = store(ctx).search(
+        text, limit=limit, include_catalogue=not reading_list, week_start=load_config().week_start
+    )
+    if as_json:
+        echo_json([dict(hit.paper.to_json(), rank=hit.rank) for hit in hits])
+    else:
+        print_papers([hit.paper for hit in hits])
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID", help="arXiv id, URL or readr key."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
+) -> None:
+    """Show one paper: metadata, abstract, summary and takeaways."""
+    paper = store(ctx).get(paper_id)
+    if as_json:
+        echo_json(paper.to_json())
+    else:
+        print_paper(paper)
+
+
+def _edit_in_editor(initial: str) -> str:
+    """Open $VISUAL/$EDITOR on a temporary Markdown file (no shell involved)."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(prefix="readr-summary-", suffix=".md")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(initial)
+        try:
+            result = subprocess.run([*shlex.split(editor), name])
+        except FileNotFoundError:
+            raise ReadrError(f"editor {editor!r} not found; set $EDITOR") from None
+        if result.returncode != 0:
+            raise ReadrError(f"editor exited with status {result.returncode}; summary not changed")
+        return Path(name).read_text(encoding="utf-8")
+    finally:
+        os.unlink(name)
+
+
+@app.command("note")
+def note_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID"),
+    text: Optional[str] = typer.Argument(None, help="The summary text (Markdown). Use - to read stdin."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", exists=True, dir_okay=False, help="Read the summary from a file."),
+    edit: bool = typer.Option(False, "--edit", "-e", help="Write the summary in $EDITOR."),
+    append: bool = typer.Option(False, "--append", "-a", help="Append to the existing summary."),
+) -> None:
+    """Set a paper's summary (Markdown; **bold** marks takeaways) from text, a file, stdin or $EDITOR."""
+    lib = store(ctx)
+    paper = lib.get(paper_id)
+    sources = sum(x is not None and x is not False for x in (text, file, edit or None))
+    if sources > 1:
+        raise ReadrError("give the summary as text, --file or --edit, not several")
+    if file is not None:
+        try:
+            new = file.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise ReadrError(f"{file} is not UTF-8 text") from None
+    elif text == "-" or (text is None and not edit and not sys.stdin.isatty()):
+        new = sys.stdin.read()
+    elif text is not None:
+        new = text
+    else:
+        new = _edit_in_editor(paper.summary)
+    if append and paper.summary:
+        new = paper.summary.rstrip() + "\n\n" + new
+    updated = lib.set_summary(paper.key, new)
+    say(f"summary saved for {updated.key} ({len(updated.takeaways)} takeaways)")
+
+
+@app.command("tag")
+def tag_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID"),
+    tags: List[str] = typer.Argument(..., help="One or more tags."),
+) -> None:
+    """Add tags to a paper (tags are unique regardless of case)."""
+    paper = store(ctx).add_tags([paper_id], tags)[0]
+    say(f"{paper.key}: {', '.join(paper.tags)}")
+
+
+@app.command("untag")
+def untag_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID"),
+    tags: List[str] = typer.Argument(...),
+) -> None:
+    """Remove tags from a paper."""
+    paper = store(ctx).remove_tags([paper_id], tags)[0]
+    say(f"{paper.key}: {', '.join(paper.tags) or 'no tags'}")
+
+
+@app.command("status")
+def status_cmd(
+    ctx: typer.Context,
+    new_status: str = typer.Argument(..., metavar="STATUS", help=STATUS_HELP),
+    paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
+) -> None:
+    """Set the reading status of one or more papers."""
+    from ..query import _parse_status
+
+    for paper in store(ctx).set_status(paper_ids, _parse_status(new_status)):
+        say(f"{paper.key}: {paper.status}")
+
+
+@app.command("read")
+def read_cmd(
+    ctx: typer.Context,
+    paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
+    on: Optional[str] = typer.Option(None, "--on", help="The day you read it (YYYY-MM-DD); default now."),
+) -> None:
+    """Mark papers read (they go into that week's digest)."""
+    from ..weeks import parse_date
+
+    when = parse_date(on) if on else None
+    for paper in store(ctx).set_status(paper_ids, "read", on=when):
+        say(f"{paper.key}: read on {paper.read_at[:10]}")
+
+
+@app.command("rm")
+def rm_cmd(
+    ctx: typer.Context,
+    paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete papers from the library, with their summaries and tags."""
+    lib = store(ctx)
+    papers = [lib.get(ref) for ref in paper_ids]
+    if not yes:
+        from ..sanitize import clean_line
+
+        names = "; ".join(f"{p.key} {clean_line(p.title)[:60]}" for p in papers)
+        typer.confirm(f"Delete {names}?", abort=True, err=True)
+    for paper in lib.delete([p.key for p in papers]):
+        say(f"deleted {paper.key}")
+
+
+@app.command("demo")
+def demo_cmd(
+    ctx: typer.Context,
+    print_only: bool = typer.Option(False, "--print", help="Print the sample library instead of opening the TUI."),
+) -> None:
+    """Open readr on a fresh copy of the built-in sample library (no network needed)."""
+    from ..sample import build_sample_library
+
+    target = Path(tempfile.mkdtemp(prefix="readr-demo-")) / "demo.db"
+    build_sample_library(target)
+    say(f"sample library: {target}")
+    if print_only:
+        from ..store import Store
+
+        with Store(target) as lib:
+            print_papers(lib.list_papers(), title="readr demo")
+        return
+    from .app import open_tui
+
+    open_tui(target, demo=True)

@@ -1,0 +1,141 @@
+"""The search language shared by `readr search` and the TUI search bar.
+
+Free text plus filters: `tag:`, `status:`, `author:`, `cat:`, `year:` and `week:`. Free text
+becomes a safe FTS5 MATCH expression: every token is quoted (so `-`, `AND`, `C++`, `"` or
+`arXiv:2401.00001` are plain words), and the last token becomes a prefix once it has three
+characters (shorter prefixes expand to most of the vocabulary and are slow).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .errors import QueryError
+from .weeks import as_date, week_bounds
+
+STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
+FILTER_KEYS = ("tag", "status", "author", "cat", "year", "week")
+_STATUS_ALIASES = {"toread": "to-read", "to_read": "to-read", "todo": "to-read", "new": "inbox"}
+
+# A token is a double-quoted phrase, or a run of non-space characters; a filter value may be quoted.
+_TOKEN = re.compile(r'(?P<key>[A-Za-z]+):"(?P<qval>[^"]*)"?|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
+_WORDISH = re.compile(r"\w")
+
+
+@dataclass
+class Query:
+    """A parsed query: free-text terms (each a word or a phrase) and filters."""
+
+    terms: list[str] = field(default_factory=list)
+    prefix_last: bool = False
+    tags: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    years: list[tuple[int, int]] = field(default_factory=list)
+    weeks: list[tuple[date, date]] = field(default_factory=list)
+    raw_text: str = ""
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.tags or self.statuses or self.authors or self.categories or self.years or self.weeks)
+
+    def fts_expression(self) -> str | None:
+        """The MATCH expression for the free text and author filters, or None if there is none."""
+        parts = [_quote(term) for term in self.terms]
+        if parts and self.prefix_last:
+            parts[-1] += "*"
+        parts += [f"authors_text : {_quote(name)}" for name in self.authors]
+        return " ".join(parts) if parts else None
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def _parse_year(value: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})(?:\s*(?:\.\.|-)\s*(\d{4}))?", value.strip())
+    if not match:
+        raise QueryError(f"year:{value} is not a year; use year:2021 or year:2019..2021")
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    return (min(low, high), max(low, high))
+
+
+def _parse_week(value: str, week_start: int, today: date | None) -> tuple[date, date]:
+    key = value.strip().lower()
+    base = today or date.today()
+    if key in ("", "this", "now", "current"):
+        day = base
+    elif key in ("last", "previous", "prev"):
+        day = date.fromordinal(base.toordinal() - 7)
+    else:
+        day = as_date(value)
+    return week_bounds(day, week_start)
+
+
+def _parse_status(value: str) -> str:
+    key = value.strip().lower()
+    key = _STATUS_ALIASES.get(key, key)
+    if key not in STATUSES:
+        raise QueryError(f"status:{value} is not a status; use one of {', '.join(STATUSES)}")
+    return key
+
+
+def parse_query(text: str | None, *, week_start: int = 0, today: date | None = None) -> Query:
+    """Parse user input. Never raises anything but QueryError (for a bad filter value)."""
+    text = text or ""
+    query = Query(raw_text=text)
+    last_was_word = False
+    for match in _TOKEN.finditer(text):
+        key = match.group("key")
+        if key is not None:
+            _apply_filter(query, key.lower(), match.group("qval"), week_start, today, raw=match.group(0))
+            last_was_word = False
+            continue
+        phrase = match.group("phrase")
+        if phrase is not None:
+            if _WORDISH.search(phrase):
+                query.terms.append(phrase)
+            last_was_word = False
+            continue
+        word = match.group("word")
+        head, sep, value = word.partition(":")
+        if sep and head.lower() in FILTER_KEYS and value:
+            _apply_filter(query, head.lower(), value, week_start, today, raw=word)
+            last_was_word = False
+            continue
+        if _WORDISH.search(word):
+            query.terms.append(word)
+            last_was_word = True
+        else:
+            last_was_word = False
+    if query.terms and last_was_word and len(query.terms[-1]) >= 3 and not text[-1:].isspace():
+        query.prefix_last = True
+    return query
+
+
+def _apply_filter(query: Query, key: str, value: str, week_start: int, today: date | None, raw: str) -> None:
+    if key not in FILTER_KEYS:
+        # `foo:"bar"` with an unknown key is just text.
+        if _WORDISH.search(raw):
+            query.terms.append(raw.replace('"', " ").strip())
+        return
+    value = value.strip()
+    if not value and key != "week":
+        return
+    if key == "tag":
+        query.tags.append(value)
+    elif key == "status":
+        query.statuses.append(_parse_status(value))
+    elif key == "author":
+        if _WORDISH.search(value):
+            query.authors.append(value)
+    elif key == "cat":
+        query.categories.append(value)
+    elif key == "year":
+        query.years.append(_parse_year(value))
+    elif key == "week":
+        query.weeks.append(_parse_week(value, week_start, today))

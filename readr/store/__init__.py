@@ -1,0 +1,61 @@
+"""The library store: the only place readr speaks SQL.
+
+`Store(path)` opens (creating and migrating) a library. Each thread that uses a Store gets
+its own SQLite connection; all writes are BEGIN IMMEDIATE transactions.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..paths import data_dir_for
+from .connection import ConnectionPool, backup_to, connect, head_version, immediate, migrate, now_iso
+from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
+from .search import CANDIDATES, SearchHit, SearchMixin
+
+__all__ = [
+    "Store", "Paper", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version", "normalize_tag", "web_key",
+]
+
+
+class Store(PapersMixin, SearchMixin):
+    def __init__(self, path: Path | str):
+        self.path = Path(path).expanduser()
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._pool = ConnectionPool(self.path)
+        migrate(self.conn, self.path)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        return self._pool.get()
+
+    @property
+    def data_dir(self) -> Path:
+        """Where PDFs, figures and drafts of this library live."""
+        return data_dir_for(self.path)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A BEGIN IMMEDIATE transaction on this thread's connection."""
+        with immediate(self.conn) as conn:
+            yield conn
+
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def backup(self, target: Path | str) -> Path:
+        return backup_to(self.conn, Path(target))
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

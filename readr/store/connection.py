@@ -1,0 +1,177 @@
+"""Opening a library: connection settings, migrations and the write transaction.
+
+Every thread gets its own connection (sqlite3 connections must not be shared across
+threads). Writes go through `Store.write()`, which uses BEGIN IMMEDIATE: a deferred
+transaction that reads and then writes gets SQLITE_BUSY at once instead of waiting on the
+busy timeout.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import SchemaError
+
+BUSY_TIMEOUT_MS = 15_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+
+
+def now_iso() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every migration shipped in readr/migrations, in order."""
+    found = []
+    for entry in resources.files("readr.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    for expected, (version, name, _) in enumerate(found, start=1):
+        if version != expected:
+            raise SchemaError(f"migration {name} has number {version}, expected {expected}")
+    return found
+
+
+def head_version() -> int:
+    return len(migrations())
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (trigger bodies stay whole)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            if statement and not all(
+                part.strip().startswith("--") or not part.strip() for part in statement.splitlines()
+            ):
+                statements.append(statement)
+            buffer = ""
+    if buffer.strip() and not all(p.strip().startswith("--") or not p.strip() for p in buffer.splitlines()):
+        raise SchemaError("incomplete SQL statement at the end of a migration")
+    return statements
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() not in ("wal", "memory"):
+        raise SchemaError(f"could not switch the library to WAL mode (got {mode})")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
+    configure(conn)
+    return conn
+
+
+def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
+    """Online backup through SQLite's backup API (safe while other processes write)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".partial")
+    if tmp.exists():
+        tmp.unlink()
+    dest = sqlite3.connect(str(tmp))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    tmp.replace(target)
+    return target
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
+    """Bring the library to the head schema; back the file up first if it already had data."""
+    steps = migrations()
+    head = len(steps)
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > head:
+        raise SchemaError(
+            f"this library has schema version {current}, newer than this readr knows ({head}); upgrade readr"
+        )
+    if current == head:
+        return current
+    if current > 0 and path is not None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup_to(conn, Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak"))
+    for version, name, sql in steps[current:]:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
+                conn.execute("ROLLBACK")
+                continue
+            for statement in split_statements(sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (version, name, now_iso()),
+            )
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return head
+
+
+class ConnectionPool:
+    """One connection per thread, all to the same file."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.ProgrammingError:
+                    pass  # created in another thread that is gone; the GC closes it
+            self._all.clear()
+        self._local = threading.local()
+
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+
+    Nested use joins the outer transaction.
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,135 @@
+"""Full-text search and filtered listing (the SQL behind `readr search` and the TUI search bar).
+
+Fast at a million papers: bm25 costs ~2 µs per matching row, so only a capped candidate set
+(the newest CANDIDATES matches) is ranked; prefixes only on tokens of 3+ characters
+(see readr.query).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..query import Query, parse_query
+from .papers import Paper
+
+CANDIDATES = 2000
+
+
+@dataclass
+class SearchHit:
+    paper: Paper
+    rank: float | None
+
+
+def _filter_sql(query: Query, include_catalogue: bool) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if query.statuses:
+        where.append(f"p.status IN ({','.join('?' * len(query.statuses))})")
+        params += query.statuses
+    elif not include_catalogue:
+        where.append("p.status IS NOT NULL")
+    for tag in query.tags:
+        where.append(
+            "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)"
+        )
+        params.append(tag)
+    for cat in query.categories:
+        # categories is a JSON list: match a whole entry, or an archive prefix ("cs" matches "cs.LG").
+        where.append("(p.categories LIKE ? ESCAPE '\\' OR p.categories LIKE ? ESCAPE '\\')")
+        escaped = cat.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace('"', "")
+        params += [f'%"{escaped}"%', f'%"{escaped}.%']
+    if query.years:
+        ors = []
+        for low, high in query.years:
+            ors.append("(substr(p.published, 1, 4) BETWEEN ? AND ?)")
+            params += [f"{low:04d}", f"{high:04d}"]
+        where.append("(" + " OR ".join(ors) + ")")
+    if query.weeks:
+        ors = []
+        for first, last in query.weeks:
+            ors.append("(p.read_at >= ? AND p.read_at < ?)")
+            params += [first.isoformat(), date.fromordinal(last.toordinal() + 1).isoformat()]
+        where.append("(" + " OR ".join(ors) + ")")
+    return where, params
+
+
+class SearchMixin:
+    conn: sqlite3.Connection
+
+    def search(
+        self,
+        text: str | Query,
+        limit: int = 50,
+        include_catalogue: bool = True,
+        week_start: int = 0,
+    ) -> list[SearchHit]:
+        """Papers matching free text and filters, best first.
+
+        Free text is matched with FTS5 over title, authors, abstract, summary, tags and PDF text.
+        Without free text the filters alone select, newest first. An exact arXiv id (any form)
+        finds that paper first.
+        """
+        query = text if isinstance(text, Query) else parse_query(text, week_start=week_start)
+        ids = self.search_ids(query, limit=limit, include_catalogue=include_catalogue)
+        papers = {p.id: p for p in self.papers_by_ids([i for i, _ in ids])}
+        return [SearchHit(papers[i], rank) for i, rank in ids if i in papers]
+
+    def search_ids(
+        self, query: Query, limit: int = 50, offset: int = 0, include_catalogue: bool = True
+    ) -> list[tuple[int, float | None]]:
+        """(row id, rank) of matching papers, best first; the cheap half of search()."""
+        where, params = _filter_sql(query, include_catalogue)
+        results: list[tuple[int, float | None]] = []
+        exact = self._exact_id_match(query) if offset == 0 else None
+        if exact is not None:
+            results.append((exact, None))
+        match = query.fts_expression()
+        if match is None:
+            sql = "SELECT p.id FROM papers p"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += " ORDER BY p.added_at IS NULL, p.added_at DESC, p.id DESC LIMIT ? OFFSET ?"
+            rows = self.conn.execute(sql, [*params, limit, offset]).fetchall()
+            results += [(row[0], None) for row in rows if row[0] != exact]
+            return results[:limit]
+        # Rank only the newest CANDIDATES matches; the filters apply inside, so they are not lost.
+        inner_where = " AND ".join(["papers_fts MATCH ?", *where])
+        sql = (
+            "SELECT id, rank FROM ("
+            f"  SELECT p.id AS id, papers_fts.rank AS rank FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
+            f"  WHERE {inner_where} ORDER BY papers_fts.rowid DESC LIMIT {CANDIDATES}"
+            ") ORDER BY rank, id DESC LIMIT ? OFFSET ?"
+        )
+        rows = self.conn.execute(sql, [match, *params, limit, offset]).fetchall()
+        results += [(row[0], row[1]) for row in rows if row[0] != exact]
+        return results[:limit]
+
+    def _exact_id_match(self, query: Query) -> int | None:
+        if len(query.terms) != 1:
+            return None
+        from ..ids import try_parse_arxiv_id
+
+        parsed = try_parse_arxiv_id(query.terms[0])
+        if parsed is None:
+            return None
+        row = self.conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (parsed.base,)).fetchone()
+        return row[0] if row else None
+
+    def count_matches(self, query: Query, include_catalogue: bool = True) -> int:
+        """How many papers the filters (and free text, capped at CANDIDATES) select."""
+        where, params = _filter_sql(query, include_catalogue)
+        match = query.fts_expression()
+        if match is None:
+            sql = "SELECT count(*) FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
+            return self.conn.execute(sql, params).fetchone()[0]
+        inner_where = " AND ".join(["papers_fts MATCH ?", *where])
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
+            f"WHERE {inner_where} LIMIT {CANDIDATES})"
+        )
+        return self.conn.execute(sql, [match, *params]).fetchone()[0]
+

@@ -1,0 +1,106 @@
+-- readr library schema (head). `PRAGMA user_version` holds the schema version;
+-- readr/migrations/NNNN_*.sql take an older library here, and a test checks that a
+-- blank database migrated to head matches this file exactly.
+
+-- One row per paper. arXiv papers are keyed by their base id (no version);
+-- other entries (a web page, a local PDF) get a key such as "web-1a2b3c4d5e".
+-- status NULL marks a catalogue entry (bulk import): searchable, not on the reading list.
+CREATE TABLE papers (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    arxiv_id TEXT UNIQUE,
+    latest_version INTEGER,
+    read_version INTEGER,
+    title TEXT NOT NULL DEFAULT '',
+    authors TEXT NOT NULL DEFAULT '[]',
+    authors_text TEXT NOT NULL DEFAULT '',
+    abstract TEXT NOT NULL DEFAULT '',
+    primary_category TEXT,
+    categories TEXT NOT NULL DEFAULT '[]',
+    published TEXT,
+    updated TEXT,
+    comment TEXT,
+    journal_ref TEXT,
+    doi TEXT,
+    url TEXT,
+    pdf_url TEXT,
+    links TEXT NOT NULL DEFAULT '[]',
+    source TEXT NOT NULL DEFAULT 'arxiv',
+    status TEXT CHECK (status IN ('inbox', 'to-read', 'reading', 'read', 'dismissed')),
+    added_at TEXT,
+    read_at TEXT,
+    read_seq INTEGER,
+    summary TEXT NOT NULL DEFAULT '',
+    summary_updated_at TEXT,
+    tags_text TEXT NOT NULL DEFAULT '',
+    fulltext TEXT,
+    metadata_fetched_at TEXT
+);
+CREATE INDEX papers_status_added ON papers (status, added_at);
+CREATE INDEX papers_read_at ON papers (read_at, read_seq) WHERE read_at IS NOT NULL;
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+
+CREATE TABLE paper_tags (
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    PRIMARY KEY (paper_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX paper_tags_tag ON paper_tags (tag_id, paper_id);
+
+-- The bold spans of each summary, rebuilt by the store on every summary change.
+CREATE TABLE takeaways (
+    paper_id INTEGER NOT NULL REFERENCES papers (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (paper_id, position)
+) WITHOUT ROWID;
+
+-- Followed arXiv categories, queries and authors for `readr fetch`.
+CREATE TABLE follows (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('category', 'query', 'author')),
+    value TEXT NOT NULL,
+    last_fetched_at TEXT,
+    UNIQUE (kind, value)
+);
+
+-- Small key/value settings that belong to the library rather than the user config.
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- Names of the migrations applied, in order.
+CREATE TABLE schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+);
+
+-- Full-text index over the papers table (external content: no second copy of the text).
+CREATE VIRTUAL TABLE papers_fts USING fts5 (
+    title, authors_text, abstract, summary, tags_text, fulltext,
+    content = 'papers', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER papers_fts_insert AFTER INSERT ON papers BEGIN
+    INSERT INTO papers_fts (rowid, title, authors_text, abstract, summary, tags_text, fulltext)
+    VALUES (new.id, new.title, new.authors_text, new.abstract, new.summary, new.tags_text, new.fulltext);
+END;
+
+CREATE TRIGGER papers_fts_delete AFTER DELETE ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)
+    VALUES ('delete', old.id, old.title, old.authors_text, old.abstract, old.summary, old.tags_text, old.fulltext);
+END;
+
+CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, authors_text, abstract, summary, tags_text, fulltext ON papers BEGIN
+    INSERT INTO papers_fts (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)
+    VALUES ('delete', old.id, old.title, old.authors_text, old.abstract, old.summary, old.tags_text, old.fulltext);
+    INSERT INTO papers_fts (rowid, title, authors_text, abstract, summary, tags_text, fulltext)
+    VALUES (new.id, new.title, new.authors_text, new.abstract, new.summary, new.tags_text, new.fulltext);
+END;
