@@ -4,7 +4,7 @@ to today so the current week always has a digest."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -36,7 +36,8 @@ def build_sample_library(target: Path, now: datetime | None = None) -> Path:
             if record.get("tags"):
                 lib.add_tags([key], record["tags"])
             if status == "read":
-                days = record.get("read_days_ago", 0)
-                when = now - timedelta(days=days, minutes=60 - min(59, record.get("read_order") or 0))
+                # Early on the reading day, in reading order: day 0 stays today even just after midnight.
+                day = (now - timedelta(days=record.get("read_days_ago") or 0)).date()
+                when = datetime.combine(day, time(0, 0)) + timedelta(minutes=record.get("read_order") or 0)
                 lib.set_status([key], "read", on=when)
     return target

@@ -1,4 +1,5 @@
 """The `readr` command line. Importing this package registers every command on `app`."""
 
-from . import library  # noqa: F401  (each module registers its commands on app)
+# Each module registers its commands on app; keep heavy imports inside the commands.
+from . import imports, library  # noqa: F401
 from .app import app  # noqa: F401

@@ -1,0 +1,55 @@
+"""`readr import FILE...`: one command, dispatched on the kind of file.
+
+Each importer lives in its own core module and is imported only when a file of its kind
+is given (start-up time matters), with the signature
+    import_files(store, paths: list[Path], progress: bool) -> list[str]   # lines to report
+and raises ReadrError (one line) on failure, leaving the library unchanged for that file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import List
+
+import typer
+
+from ..errors import ReadrError
+from .app import app, say, store
+
+# suffix -> (module, function)
+IMPORTERS: dict[str, tuple[str, str]] = {
+    ".md": ("readr.digest.importer", "import_files"),
+    ".markdown": ("readr.digest.importer", "import_files"),
+    ".bib": ("readr.bibtex", "import_files"),
+    ".pdf": ("readr.pdfs.local", "import_files"),
+    ".json": ("readr.catalogue", "import_files"),
+    ".jsonl": ("readr.catalogue", "import_files"),
+    ".xml": ("readr.catalogue", "import_files"),
+    ".gz": ("readr.catalogue", "import_files"),
+}
+
+
+def importer_for(path: Path) -> tuple[str, str]:
+    suffix = path.suffix.lower()
+    if suffix not in IMPORTERS:
+        known = ", ".join(sorted(IMPORTERS))
+        raise ReadrError(f"don't know how to import {path.name}: expected one of {known}")
+    return IMPORTERS[suffix]
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    files: List[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True, metavar="FILE..."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar for big files."),
+) -> None:
+    """Import digest pages (.md), BibTeX (.bib), PDFs (.pdf) or arXiv catalogue files (.json, .xml)."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for path in files:
+        groups.setdefault(importer_for(path), []).append(path)
+    lib = store(ctx)
+    for (module_name, function_name), paths in groups.items():
+        function = getattr(importlib.import_module(module_name), function_name)
+        for line in function(lib, paths, progress=progress):
+            say(line)
