@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import QueryError
+from .sanitize import clean_text
 from .weeks import as_date, week_bounds
 
 STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
@@ -86,7 +87,7 @@ def _parse_status(value: str) -> str:
 
 def parse_query(text: str | None, *, week_start: int = 0, today: date | None = None) -> Query:
     """Parse user input. Never raises anything but QueryError (for a bad filter value)."""
-    text = text or ""
+    text = clean_text(text)  # NUL and other control characters break MATCH strings
     query = Query(raw_text=text)
     last_was_word = False
     for match in _TOKEN.finditer(text):

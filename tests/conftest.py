@@ -1,0 +1,70 @@
+"""Shared fixtures. Every test runs with READR_DB, READR_CONFIG and the XDG folders pointed at a
+temporary home, so no test ever touches a real library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.arxiv_server"]
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("READR_DB", str(home / "library.db"))
+    monkeypatch.setenv("READR_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("READR_ARXIV_DELAY", "0")
+    monkeypatch.setenv("READR_ARXIV_URL", "http://127.0.0.1:9")  # discard port: nothing real is reachable
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "lib.db"
+
+
+@pytest.fixture
+def store(db_path):
+    from readr.store import Store
+
+    lib = Store(db_path)
+    yield lib
+    lib.close()
+
+
+def make_record(arxiv_id: str, title: str = "A title", version: int = 1, **fields) -> dict:
+    """A paper record as the arXiv client returns it (only the fields a test cares about)."""
+    record = {
+        "arxiv_id": arxiv_id,
+        "version": version,
+        "title": title,
+        "authors": fields.pop("authors", ["Ada Lovelace", "Charles Babbage"]),
+        "abstract": fields.pop("abstract", "We study things."),
+        "categories": fields.pop("categories", ["cs.LG"]),
+        "published": fields.pop("published", "2021-03-04T00:00:00+00:00"),
+        "updated": fields.pop("updated", "2021-03-04T00:00:00+00:00"),
+    }
+    record.update(fields)
+    return record
+
+
+@pytest.fixture
+def cli(db_path):
+    """Run the CLI in-process with Typer's CliRunner against the test library."""
+    from typer.testing import CliRunner
+
+    from readr.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(app, ["--db", str(db_path), *args], input=input)
+
+    return run
