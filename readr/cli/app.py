@@ -172,12 +172,12 @@ def print_papers(papers: list, title: str | None = None, ranks: bool = False) ->
     if not papers:
         say("no papers")
         return
-    table = Table(title=Text(clean_text(title)) if title else None, show_lines=False, expand=False)
+    table = Table(title=Text(clean_text(title)) if title else None, expand=True, box=None, header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column("status", no_wrap=True)
-    table.add_column("title", overflow="fold", ratio=3)
-    table.add_column("authors", overflow="fold", ratio=1)
-    table.add_column("tags", overflow="fold")
+    table.add_column("title", ratio=5, min_width=20)
+    table.add_column("authors", ratio=2, no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column("tags", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
     table.add_column("date", no_wrap=True)
     for paper in papers:
         when = (paper.read_at or paper.added_at or paper.published or "")[:10]

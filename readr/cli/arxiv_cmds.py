@@ -1,0 +1,196 @@
+"""Commands that talk to arXiv: add, arxiv, follow, fetch, refresh."""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from ..errors import ReadrError
+from .app import app, echo_json, say, store
+
+
+def _client():
+    from ..arxiv_api import ArxivClient
+
+    return ArxivClient()
+
+
+def _progress(label: str):
+    """A progress callback for batched fetches (only drawn on a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def report(done: int, total: int) -> None:
+        sys.stderr.write(f"\r{label}: {done}/{total}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return report
+
+
+def _finish(report) -> None:
+    for line in getattr(report, "missing", []):
+        say(f"not found on arXiv: {line}")
+    for line in getattr(report, "errors", []):
+        say(f"failed: {line}")
+    if getattr(report, "missing", None) or getattr(report, "errors", None):
+        raise typer.Exit(1)
+
+
+@app.command("add")
+def add_cmd(
+    ctx: typer.Context,
+    refs: List[str] = typer.Argument(..., metavar="ID_OR_URL...", help="arXiv ids, arXiv URLs, DOIs, or web URLs."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title for a non-arXiv URL."),
+    inbox: bool = typer.Option(False, "--inbox", help="Put them in the inbox instead of the to-read list."),
+) -> None:
+    """Fetch papers from arXiv (batched, politely) and add them to the to-read list."""
+    from ..ingest import add_references, parse_references
+
+    parse_references(refs)  # reject bad input before opening the library or the network
+    report = add_references(
+        store(ctx), _client(), refs, status="inbox" if inbox else "to-read", title=title,
+        on_progress=_progress("fetching"),
+    )
+    for paper in report.added:
+        say(f"added {paper.key}: {paper.title}")
+    for paper in report.updated:
+        say(f"already in library, metadata refreshed: {paper.key}: {paper.title}")
+    _finish(report)
+
+
+def _parse_selection(text: str, count: int) -> list[int]:
+    """'1 3-5', '1,2' or 'all' -> zero-based indexes."""
+    text = text.strip().lower()
+    if text in ("", "none", "n", "q"):
+        return []
+    if text in ("all", "a", "*"):
+        return list(range(count))
+    chosen: list[int] = []
+    for part in text.replace(",", " ").split():
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise ReadrError(f"{part!r} is not a result number") from None
+        if not (1 <= first <= last <= count):
+            raise ReadrError(f"{part!r} is outside 1..{count}")
+        chosen += [i - 1 for i in range(first, last + 1) if i - 1 not in chosen]
+    return chosen
+
+
+@app.command("arxiv")
+def arxiv_cmd(
+    ctx: typer.Context,
+    query: List[str] = typer.Argument(..., help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'),
+    limit: int = typer.Option(20, "--limit", "-n", min=1, max=2000),
+    sort: str = typer.Option("relevance", "--sort", help="relevance, submittedDate or lastUpdatedDate."),
+    add: Optional[str] = typer.Option(None, "--add", help="Add these results without asking: '1 3-5' or 'all'."),
+    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON and add nothing."),
+) -> None:
+    """Search arXiv and pick results to add to the to-read list."""
+    from rich.text import Text
+
+    from ..ingest import add_records
+    from ..sanitize import clean_line
+    from .app import console, short_authors
+
+    records = _client().search(" ".join(query), max_results=limit, sort=sort)
+    if as_json:
+        echo_json([record.__dict__ for record in records])
+        return
+    if not records:
+        say("no results")
+        return
+    lib = store(ctx)
+    out = console()
+    for number, record in enumerate(records, start=1):
+        have = lib.find(record.arxiv_id)
+        mark = f" [{have.status or 'catalogue'}]" if have else ""
+        line = Text(f"{number:>3}. ", style="bold")
+        line.append(clean_line(record.title))
+        line.append(f"{mark}\n     {record.arxiv_id}v{record.version or 1}  ", style="dim")
+        line.append(clean_line(short_authors(record.authors)), style="dim")
+        line.append(f"  {(record.published or '')[:10]}", style="dim")
+        out.print(line)
+    if add is None:
+        if not sys.stdin.isatty():
+            say("add results with --add '1 3-5' or --add all")
+            return
+        add = typer.prompt("Add which? (e.g. 1 3-5, all, none)", default="none", err=True)
+    picked = [records[i] for i in _parse_selection(add, len(records))]
+    report = add_records(lib, picked)
+    for paper in report.added:
+        say(f"added {paper.key}: {paper.title}")
+    for paper in report.updated:
+        say(f"already in library: {paper.key}")
+
+
+@app.command("follow")
+def follow_cmd(
+    ctx: typer.Context,
+    kind: Optional[str] = typer.Argument(None, help="category, query or author."),
+    value: Optional[List[str]] = typer.Argument(None, help="e.g. cs.LG, 'ti:diffusion', 'Yoshua Bengio'."),
+    remove: bool = typer.Option(False, "--rm", "--remove", help="Stop following it."),
+) -> None:
+    """List followed feeds, or follow (--rm: unfollow) a category, query or author."""
+    from ..ingest import normalize_follow
+
+    lib = store(ctx)
+    if kind is None:
+        rows = lib.follows()
+        if not rows:
+            say("you follow nothing yet: try `readr follow category cs.LG`")
+        for row in rows:
+            last = row["last_fetched_at"] or "never"
+            typer.echo(f"{row['kind']:<9} {row['value']}  (last fetched: {last})")
+        return
+    kind, text = normalize_follow(kind, " ".join(value or []))
+    if remove:
+        if not lib.remove_follow(kind, text):
+            raise ReadrError(f"you do not follow {kind} {text!r}")
+        say(f"unfollowed {kind} {text}")
+    elif lib.add_follow(kind, text):
+        say(f"following {kind} {text}; `readr fetch` pulls its newest papers into the inbox")
+    else:
+        say(f"already following {kind} {text}")
+
+
+@app.command("fetch")
+def fetch_cmd(
+    ctx: typer.Context,
+    limit: int = typer.Option(200, "--limit", "-n", min=1, max=2000, help="At most this many papers per feed."),
+    since: Optional[str] = typer.Option(None, "--since", help="Pull papers submitted since this day (YYYY-MM-DD) instead."),
+) -> None:
+    """Pull the newest papers of followed feeds (since the last pull) into the inbox."""
+    from ..ingest import fetch_follows
+    from ..weeks import parse_date
+
+    start = parse_date(since).isoformat() if since else None
+    report = fetch_follows(store(ctx), _client(), max_per_follow=limit, since=start)
+    for paper in report.new:
+        say(f"inbox: {paper.key}: {paper.title}")
+    say(f"{len(report.new)} new in the inbox, {report.seen} already known")
+    _finish(report)
+
+
+@app.command("refresh")
+def refresh_cmd(
+    ctx: typer.Context,
+    refs: Optional[List[str]] = typer.Argument(None, metavar="[ID...]", help="Default: every arXiv paper on your list."),
+    as_json: bool = typer.Option(False, "--json", help="Print the papers with a newer version as JSON."),
+) -> None:
+    """Re-fetch metadata and flag papers whose arXiv version is newer than the one you read."""
+    from ..ingest import refresh
+
+    report = refresh(store(ctx), _client(), refs or [], on_progress=_progress("refreshing"))
+    if as_json:
+        echo_json([p.to_json() for p in report.newer])
+    else:
+        say(f"refreshed {len(report.refreshed)} papers")
+        for paper in report.newer:
+            say(f"newer version: {paper.key} v{paper.latest_version} is out (you read v{paper.read_version}): {paper.title}")
+    _finish(report)

@@ -1,0 +1,149 @@
+"""arXiv commands end to end against the local replay server (real recorded responses)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+import pytest
+
+from readr.store import Store
+
+
+@pytest.fixture
+def arxiv_env(arxiv_server, monkeypatch):
+    monkeypatch.setenv("READR_ARXIV_URL", arxiv_server.url)
+    monkeypatch.setenv("READR_ARXIV_DELAY", "0")
+    # Keep retries fast in tests; the defaults (2 s backoff) are what users get.
+    from readr import arxiv_api
+    from readr.cli import arxiv_cmds
+
+    monkeypatch.setattr(arxiv_cmds, "_client", lambda: arxiv_api.ArxivClient(backoff=0.05, timeout=2, deadline=8))
+    return arxiv_server
+
+
+def library_bytes(db_path) -> str:
+    digest = hashlib.sha256()
+    for suffix in ("", "-wal"):
+        path = db_path.with_name(db_path.name + suffix)
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    return digest.hexdigest()
+
+
+def test_add_three_forms_stores_real_titles_and_search_finds_them(cli, db_path, arxiv_env):
+    result = cli("add", "0704.0002", "hep-ex/0406020", "https://arxiv.org/pdf/1605.08386v1.pdf")
+    assert result.exit_code == 0, result.output
+    # One batched id_list request for all three.
+    assert len(arxiv_env.api_requests) == 1
+    assert set(arxiv_env.api_requests[0].params["id_list"].split(",")) == {"0704.0002", "hep-ex/0406020", "1605.08386v1"}
+    papers = {p["id"]: p for p in json.loads(cli("list", "--json").stdout)}
+    assert papers["0704.0002"]["title"] == "Sparsity-certifying Graph Decompositions"
+    assert papers["hep-ex/0406020"]["title"] == "Sparticle Reconstruction at LHC"
+    assert papers["1605.08386"]["title"] == "Heat-bath random walks with Markov bases"
+    assert papers["1605.08386"]["version"] == 1
+    assert all(p["status"] == "to-read" for p in papers.values())
+    for word, key in (("Sparsity", "0704.0002"), ("Sparticle", "hep-ex/0406020"), ("Markov", "1605.08386")):
+        found = json.loads(cli("search", "--json", word).stdout)
+        assert key in [p["id"] for p in found]
+
+
+def test_bad_ids_change_nothing_and_send_no_request(cli, db_path, arxiv_env):
+    cli("add", "0704.0002")
+    before = library_bytes(db_path)
+    for bad in ("abc", "1413.0001", "0704.0002 extra", "https://arxiv.org/list/cs.LG", "ftp://x"):
+        result = cli("add", "0704.0001", bad)
+        assert result.exit_code == 1
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert len(arxiv_env.api_requests) == 1
+    assert library_bytes(db_path) == before
+
+
+def test_no_network_is_a_clear_error_within_ten_seconds(cli, db_path, closed_port, monkeypatch):
+    monkeypatch.setenv("READR_ARXIV_URL", f"http://127.0.0.1:{closed_port}")
+    Store(db_path).close()
+    before = library_bytes(db_path)
+    started = time.monotonic()
+    result = cli("add", "0704.0002")
+    assert time.monotonic() - started < 10
+    assert result.exit_code == 1
+    assert "connect" in result.stderr.lower()
+    assert library_bytes(db_path) == before
+
+
+def test_http_errors_leave_the_library_unchanged(cli, db_path, arxiv_env):
+    Store(db_path).close()
+    before = library_bytes(db_path)
+    arxiv_env.script([(503, None)] * 10)
+    result = cli("add", "0704.0002")
+    assert result.exit_code == 1
+    assert "503" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert library_bytes(db_path) == before
+
+
+def test_503_then_200_succeeds(cli, arxiv_env):
+    arxiv_env.script([(503, None), (200, None)])
+    result = cli("add", "0704.0002")
+    assert result.exit_code == 0, result.output
+    assert len(arxiv_env.api_requests) == 2
+
+
+def test_unknown_id_is_reported_and_the_rest_kept(cli, arxiv_env):
+    result = cli("add", "0704.0002", "0704.0999")
+    assert result.exit_code == 1
+    assert "not found on arXiv: 0704.0999" in result.stderr
+    assert [p["id"] for p in json.loads(cli("list", "--json").stdout)] == ["0704.0002"]
+
+
+def test_adding_again_keeps_reading_state(cli, arxiv_env):
+    cli("add", "0704.0002")
+    cli("note", "0704.0002", "Mine **kept**")
+    result = cli("add", "0704.0002")
+    assert result.exit_code == 0 and "already in library" in result.stderr
+    assert json.loads(cli("show", "--json", "0704.0002").stdout)["summary"] == "Mine **kept**"
+
+
+def test_arxiv_search_with_add_and_json(cli, arxiv_env):
+    result = cli("arxiv", "--limit", "3", "testing", "--add", "1 3")
+    assert result.exit_code == 0, result.output
+    assert "1." in result.stdout and "3." in result.stdout
+    assert len(json.loads(cli("list", "--json").stdout)) == 2
+    results = json.loads(cli("arxiv", "--json", "--limit", "2", "ti:graph").stdout)
+    assert len(results) == 2 and all("graph" in r["title"].lower() for r in results)
+    assert cli("arxiv", "testing", "--add", "99").exit_code == 1
+
+
+def test_follow_fetch_into_the_inbox_and_only_new_ones_next_time(cli, arxiv_env):
+    assert cli("follow", "cat", "math.CO").exit_code == 0
+    assert cli("follow", "author", "Louis", "Theran").exit_code == 0
+    assert cli("follow", "category", "not a category!").exit_code == 1
+    listing = cli("follow").stdout
+    assert "math.CO" in listing and "Louis Theran" in listing
+    result = cli("fetch", "--since", "2007-01-01")
+    assert result.exit_code == 0, result.output
+    inbox = json.loads(cli("list", "--status", "inbox", "--json").stdout)
+    assert any(p["id"] == "0704.0002" for p in inbox)  # Streinu & Theran, math.CO
+    assert all("math.CO" in p["categories"] or "Louis Theran" in p["authors"] for p in inbox)
+    queries = [r.params.get("search_query") for r in arxiv_env.api_requests]
+    assert "cat:math.CO" in queries and 'au:"Louis Theran"' in queries
+    again = cli("fetch")
+    assert again.exit_code == 0 and "0 new in the inbox" in again.stderr
+    assert cli("follow", "--rm", "cat", "math.CO").exit_code == 0
+    assert "math.CO" not in cli("follow").stdout
+
+
+def test_fetch_without_follows_explains_what_to_do(cli):
+    result = cli("fetch")
+    assert result.exit_code == 1 and "follow" in result.stderr
+
+
+def test_refresh_flags_a_newer_version_than_the_one_read(cli, arxiv_env):
+    assert cli("add", "0704.0001v1").exit_code == 0
+    cli("read", "0704.0001")
+    result = cli("refresh", "--json")
+    assert result.exit_code == 0, result.output
+    newer = json.loads(result.stdout)
+    assert [p["id"] for p in newer] == ["0704.0001"]
+    assert newer[0]["read_version"] == 1 and newer[0]["latest_version"] == 2
+    shown = cli("show", "0704.0001").stdout
+    assert "v2 is out" in shown
