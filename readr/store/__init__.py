@@ -15,6 +15,7 @@ from ..paths import data_dir_for
 from .connection import ConnectionPool, backup_to, connect, head_version, immediate, migrate, now_iso
 from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
+from .digest import DigestMixin
 from .search import CANDIDATES, SearchHit, SearchMixin
 
 __all__ = [
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 
-class Store(PapersMixin, SearchMixin, PdfsMixin):
+class Store(PapersMixin, SearchMixin, PdfsMixin, DigestMixin):
     def __init__(self, path: Path | str):
         self.path = Path(path).expanduser()
         if str(self.path) != ":memory:":

@@ -1,0 +1,233 @@
+"""Render the weekly digest (digest-format.md) from the library.
+
+A week runs from the configured start day for seven days and is labelled by its last day
+(`### 2007-4-8:`). Within a week papers appear in reading order (read_at, read_seq), each
+summary verbatim. Entries imported from a published page keep that page's link target and
+title text, so exporting an imported week gives the page back. The output is deterministic,
+holds no terminal control characters, and is written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from ..errors import ReadrError
+from ..sanitize import clean_line, clean_text
+from ..weeks import week_bounds, week_label
+from . import FENCE, LIST_MARKER, entry_start, escape_title, format_destination
+
+if TYPE_CHECKING:
+    from ..store import Paper, Store
+    from ..store.digest import DigestEntry
+    from .assets import AssetCopier
+
+# A first summary line that cannot follow the link on its line: it starts a block.
+_BLOCK_START = re.compile(r"^(\s*([*+-]|\d{1,9}[.)])(\s|$)|\s*>|\s*#|\s*\||\s*(`{3,}|~{3,})| {4,}|\t)")
+
+
+def day_label(day: date) -> str:
+    """`2007-4-8`: no zero padding."""
+    return f"{day.year}-{day.month}-{day.day}"
+
+
+def week_heading(label: date) -> str:
+    return f"### {day_label(label)}:"
+
+
+def protect_summary(lines: Sequence[str]) -> list[str]:
+    """Indent (by one space, which Markdown ignores) summary lines at column 0 that the importer
+    would otherwise read as a new entry or a heading."""
+    out, fence = [], None
+    for line in lines:
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            out.append(line)
+            continue
+        match = FENCE.match(line)
+        if match:
+            fence = match.group(1)
+            out.append(line)
+            continue
+        if line.startswith("#") or entry_start(line) is not None:
+            line = " " + line
+        out.append(line)
+    return out
+
+
+def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
+    """One entry: `[**Title**](link) summary...`, continuation paragraphs verbatim."""
+    style = digest.style if digest else {}
+    marker = str(style.get("marker") or "")
+    if marker and not LIST_MARKER.match(marker):
+        marker = ""
+    if digest is not None:
+        title = clean_line(digest.title)
+        target = clean_line(digest.link)
+    else:
+        title = escape_title(clean_line(paper.title) or paper.key)
+        target = clean_line(paper.link or "")
+    bold = bool(style.get("bold", True))
+    text = f"**{title}**" if bold and title else title
+    dest = format_destination(target)
+    link_title = style.get("link_title")
+    if isinstance(link_title, str):
+        dest += ' "' + clean_line(link_title).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    head = f"{marker}[{text}]({dest})"
+    summary = clean_text(paper.summary).strip()
+    if not summary:
+        return head
+    raw_after = style.get("after")
+    after = clean_text(raw_after).replace("\n", " ") if isinstance(raw_after, str) and raw_after.strip() else " "
+    lines = summary.split("\n")
+    if _BLOCK_START.match(lines[0]):
+        body = protect_summary(lines)
+        first = head + (after.rstrip() if after.strip() else "")
+        out = [first, ""] + body
+        indent_from = 2
+    else:
+        out = [head + after + lines[0]] + protect_summary(lines[1:])
+        indent_from = 1
+    if marker:
+        pad = " " * len(marker)
+        out = out[:indent_from] + [pad + l if l.strip() else "" for l in out[indent_from:]]
+    return "\n".join(out)
+
+
+@dataclass
+class WeekDigest:
+    label: date
+    first: date
+    last: date
+    papers: list["Paper"]
+    entries: list[str]
+
+
+def collect_week(
+    store: "Store",
+    day: date,
+    week_start: int = 0,
+    include_unsummarized: bool = False,
+    assets: "AssetCopier | None" = None,
+) -> WeekDigest:
+    first, last = week_bounds(day, week_start)
+    papers = store.read_between(first, last)
+    digests = store.digest_entries(p.key for p in papers)
+    chosen, entries = [], []
+    for paper in papers:
+        digest = digests.get(paper.key)
+        # A paper read without a summary is left out, unless asked for, or it was on a
+        # published page (imported) as a bare title.
+        if not paper.summary.strip() and not include_unsummarized and digest is None:
+            continue
+        if assets is not None and paper.summary:
+            paper.summary = assets.rewrite(paper.summary, digest.base_dir if digest else None)
+        chosen.append(paper)
+        entries.append(render_entry(paper, digest))
+    return WeekDigest(label=last, first=first, last=last, papers=chosen, entries=entries)
+
+
+def _page(blocks: list[str], front_matter: str | None) -> str:
+    parts = []
+    if front_matter is not None:
+        body = clean_text(front_matter).strip("\n")
+        parts.append("---\n" + body + "\n---" if body else "---\n---")
+    parts += blocks
+    text = "\n\n".join(parts) + "\n"
+    return clean_text(text)
+
+
+def render_week(
+    store: "Store",
+    day: date,
+    week_start: int = 0,
+    include_unsummarized: bool = False,
+    front_matter: str | None = None,
+    assets: "AssetCopier | None" = None,
+) -> tuple[str, WeekDigest]:
+    """The digest page of the week that contains `day`."""
+    week = collect_week(store, day, week_start, include_unsummarized, assets)
+    return _page([week_heading(week.label), *week.entries], front_matter), week
+
+
+def month_weeks(year: int, month: int, week_start: int = 0) -> list[date]:
+    """Labels (last days) of the weeks that belong to a month: those that end in it."""
+    try:
+        day = date(year, month, 1)
+    except ValueError as exc:
+        raise ReadrError(f"{year}-{month} is not a month: {exc}") from None
+    labels = []
+    label = week_label(day, week_start)
+    while label.month == month:
+        labels.append(label)
+        label += timedelta(days=7)
+    return labels
+
+
+def render_month(
+    store: "Store",
+    year: int,
+    month: int,
+    week_start: int = 0,
+    include_unsummarized: bool = False,
+    front_matter: str | None = None,
+    assets: "AssetCopier | None" = None,
+) -> tuple[str, list[WeekDigest]]:
+    """A page titled `# YYYY-M` with every week of the month that has entries, oldest first."""
+    blocks = [f"# {year}-{month}"]
+    weeks = []
+    for label in month_weeks(year, month, week_start):
+        week = collect_week(store, label, week_start, include_unsummarized, assets)
+        if week.entries:
+            weeks.append(week)
+            blocks += [week_heading(week.label), *week.entries]
+    return _page(blocks, front_matter), weeks
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ReadrError(f"{text!r} is not a month; use YYYY-MM")
+    return int(match.group(1)), int(match.group(2))
+
+
+def write_atomic(path: Path, text: str) -> Path:
+    """Write text to path through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    if path.is_dir():
+        raise ReadrError(f"{path} is a folder; give a file name such as {path / 'digest.md'}")
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+            except OSError:
+                pass
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

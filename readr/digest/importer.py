@@ -1,0 +1,279 @@
+"""`readr import PAGE.md`: read digest pages (digest-format.md) into the library.
+
+Every entry becomes a paper marked read in its week, in page order, with its summary. No
+network: an arXiv entry gets its id from the link and its title from the link text, and
+`readr refresh` fills in the metadata later. All pages of one command are parsed first and
+stored in one transaction, so a malformed page (reported with its line number) leaves the
+library as it was. Importing the same page again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..errors import ReadrError
+from ..ids import try_parse_arxiv_id
+from ..sanitize import clean_line, clean_text
+from . import FENCE, HEADING, LIST_MARKER, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
+
+
+class DigestFormatError(ReadrError):
+    """A page that does not follow the digest format; the message names the file and line."""
+
+
+@dataclass
+class PageEntry:
+    line: int
+    target: str
+    title_markdown: str  # link text as written, without the bold markers
+    title: str  # plain text
+    bold: bool
+    marker: str  # list marker ("* ") or ""
+    after: str  # what sat between the link and the summary ("**.** ", " ")
+    link_title: str | None
+    summary: str
+    arxiv_id: str | None = None
+    version: int | None = None
+
+    @property
+    def key(self) -> str:
+        from ..store.papers import web_key
+
+        return self.arxiv_id or web_key(clean_line(self.target))
+
+    def style(self) -> dict[str, Any]:
+        style: dict[str, Any] = {"bold": self.bold}
+        if self.marker:
+            style["marker"] = self.marker
+        if self.after.strip():
+            style["after"] = self.after
+        if self.link_title is not None:
+            style["link_title"] = self.link_title
+        return style
+
+
+@dataclass
+class PageWeek:
+    line: int
+    day: date
+    entries: list[PageEntry] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    name: str
+    front_matter: str | None
+    weeks: list[PageWeek]
+
+
+def _fail(name: str, line: int, message: str) -> DigestFormatError:
+    return DigestFormatError(f"{name}:{line}: {message}")
+
+
+def parse_page(text: str, name: str = "<page>") -> Page:
+    """Parse a digest page. Raises DigestFormatError naming the line of the first problem."""
+    text = clean_text(text.lstrip("\ufeff"))
+    lines = text.split("\n")
+    start = 0
+    front_matter = None
+    if lines and lines[0].strip() == "---":
+        for n in range(1, len(lines)):
+            if lines[n].strip() in ("---", "..."):
+                front_matter = "\n".join(lines[1:n])
+                start = n + 1
+                break
+        else:
+            raise _fail(name, 1, "the front matter that starts here is never closed with ---")
+
+    weeks: list[PageWeek] = []
+    week: PageWeek | None = None
+    entry_lines: list[str] = []
+    entry: dict[str, Any] | None = None
+    fence: str | None = None
+    paragraph_start = True
+
+    def close_entry() -> None:
+        nonlocal entry, entry_lines
+        if entry is not None and week is not None:
+            week.entries.append(_finish_entry(name, entry, entry_lines))
+        entry, entry_lines = None, []
+
+    for index in range(start, len(lines)):
+        line = lines[index]
+        lineno = index + 1
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            _content(name, lineno, line, week, entry, entry_lines)
+            paragraph_start = False
+            continue
+        fence_match = FENCE.match(line)
+        if fence_match:
+            fence = fence_match.group(1)
+            _content(name, lineno, line, week, entry, entry_lines)
+            paragraph_start = False
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            week_match = WEEK_HEADING.match(line)
+            if week_match:
+                close_entry()
+                year, month, day = (int(week_match.group(i)) for i in (2, 3, 4))
+                try:
+                    when = date(year, month, day)
+                except ValueError as exc:
+                    raise _fail(name, lineno, f"{line.strip()!r} is not a valid date ({exc})") from None
+                week = PageWeek(lineno, when)
+                weeks.append(week)
+                paragraph_start = True
+                continue
+            if MONTH_HEADING.match(line):
+                close_entry()
+                week = None
+                paragraph_start = True
+                continue
+            if len(heading.group(1)) <= 3:
+                raise _fail(
+                    name, lineno,
+                    f"{clean_line(line)[:60]!r} is not a week heading (### YYYY-M-D:) or a page title (# YYYY-M)",
+                )
+        started = entry_start(line)
+        if started is not None and (paragraph_start or started[0]):
+            marker, link = started
+            if week is None:
+                raise _fail(name, lineno, "an entry before the first week heading (### YYYY-M-D:)")
+            close_entry()
+            rest = line[link.end :]
+            after = SEPARATOR.match(rest).group(0)  # type: ignore[union-attr]
+            entry = {"line": lineno, "marker": marker, "link": link, "after": after}
+            entry_lines = [rest[len(after) :]]
+            paragraph_start = False
+            continue
+        _content(name, lineno, line, week, entry, entry_lines)
+        paragraph_start = not line.strip()
+    close_entry()
+    if not weeks:
+        raise _fail(name, 1, "no week heading (### YYYY-M-D:) found; is this a digest page?")
+    _check_duplicates([(name, w) for w in weeks])
+    return Page(name, front_matter, weeks)
+
+
+def _content(
+    name: str, lineno: int, line: str, week: PageWeek | None, entry: dict | None, entry_lines: list[str]
+) -> None:
+    if entry is not None:
+        entry_lines.append(line)
+    elif week is not None and line.strip():
+        raise _fail(
+            name, lineno,
+            f"text in the week of {_label(week.day)} before its first entry; an entry starts with [Title](link)",
+        )
+    # Text before the first week heading (a page intro) is not part of any entry.
+
+
+def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
+    link = entry["link"]
+    marker: str = entry["marker"]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if marker:
+        width = len(marker)
+        lines = [lines[0]] + [l[width:] if l.startswith(" " * width) else l for l in lines[1:]]
+    summary = "\n".join(lines).strip()
+    while summary.startswith("\n"):
+        summary = summary[1:]
+    title_markdown, bold = split_bold(link.text)
+    title = clean_line(unescape_markdown(title_markdown))
+    target = link.target.strip()
+    if not target:
+        raise _fail(name, entry["line"], "an entry link without a target")
+    parsed = try_parse_arxiv_id(target) if "://" in target or target.lower().startswith(("arxiv", "oai:")) else None
+    return PageEntry(
+        line=entry["line"], target=target, title_markdown=title_markdown.strip(), title=title or target,
+        bold=bold, marker=marker, after=entry["after"], link_title=link.title, summary=summary,
+        arxiv_id=parsed.base if parsed else None, version=parsed.version if parsed else None,
+    )
+
+
+def _check_duplicates(pages: Sequence[tuple[str, PageWeek]]) -> None:
+    seen: dict[str, tuple[str, int]] = {}
+    for name, week in pages:
+        for entry in week.entries:
+            if entry.key in seen:
+                first_name, first_line = seen[entry.key]
+                where = f"line {first_line}" if first_name == name else f"{first_name}:{first_line}"
+                raise _fail(
+                    name, entry.line,
+                    f"{entry.arxiv_id or entry.target} is already an entry at {where}; a paper is read in one week",
+                )
+            seen[entry.key] = (name, entry.line)
+
+
+def _label(day: date) -> str:
+    return f"{day.year}-{day.month}-{day.day}"
+
+
+def items_for(page: Page, base_dir: str | None) -> list[tuple[date, list]]:
+    from ..store.digest import DigestItem
+
+    return [
+        (
+            week.day,
+            [
+                DigestItem(
+                    link=e.target, title=e.title, title_markdown=e.title_markdown, summary=e.summary,
+                    style=e.style(), arxiv_id=e.arxiv_id, version=e.version, base_dir=base_dir,
+                )
+                for e in week.entries
+            ],
+        )
+        for week in page.weeks
+    ]
+
+
+def import_files(store, paths: Sequence[Path], progress: bool = False) -> list[str]:
+    """Import digest pages into `store`: all of them or, on any error, none."""
+    from ..config import load_config
+    from ..weeks import week_label
+
+    week_start = load_config().week_start
+    pages: list[tuple[Path, Page]] = []
+    for path in paths:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DigestFormatError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        except OSError as exc:
+            raise ReadrError(f"cannot read {path}: {exc.strerror}") from None
+        pages.append((path, parse_page(text, path.name)))
+    _check_duplicates([(path.name, week) for path, page in pages for week in page.weeks])
+
+    report: list[str] = []
+    weeks = []
+    for path, page in pages:
+        base_dir = str(path.resolve().parent)
+        weeks += items_for(page, base_dir)
+        for week in page.weeks:
+            if week_label(week.day, week_start) != week.day:
+                report.append(
+                    f"{path.name}:{week.line}: {_label(week.day)} does not end a reading week; "
+                    f"its entries are read on that day, in the week of {_label(week_label(week.day, week_start))}"
+                )
+    stats = store.import_digest(weeks)
+    names = ", ".join(path.name for path, _ in pages)
+    if stats.changed:
+        report.append(
+            f"imported {names}: {stats.entries} entries in {stats.weeks} weeks "
+            f"({stats.created} new, {stats.summaries_updated} summaries updated, {stats.moved} moved, "
+            f"{stats.links_updated} links updated)"
+        )
+    else:
+        report.append(f"{names}: {stats.entries} entries in {stats.weeks} weeks, already up to date")
+    return report
+
+
+__all__ = ["DigestFormatError", "Page", "PageEntry", "PageWeek", "import_files", "parse_page", "items_for"]
