@@ -1,0 +1,243 @@
+"""Backups and health checks of a library (`readr backup`, `readr check`). Headless.
+
+`backup(store, target)` writes an online copy with `VACUUM INTO` (one consistent snapshot, safe
+while the TUI or other readr commands write), then opens the copy and checks it before saying
+it is done.
+
+`check(store)` runs every check readr knows and returns a `CheckReport`: SQLite's
+`integrity_check` and `foreign_key_check`, the FTS5 index integrity check, the schema version
+and its migration records, and whether the derived data (takeaways, the tag text that search
+sees) agrees with the summaries and tags. Each finding is one sentence in plain words.
+`repair=True` recomputes the derived data only; the reader's own data is never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import ReadrError
+
+BACKUP_SUFFIX = ".db"
+
+
+@dataclass
+class Finding:
+    name: str
+    ok: bool
+    message: str
+    repairable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"check": self.name, "ok": self.ok, "message": self.message}
+
+
+@dataclass
+class CheckReport:
+    path: Path
+    findings: list[Finding] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+    @property
+    def repairable(self) -> bool:
+        return any(not f.ok and f.repairable for f in self.findings) and all(
+            f.ok or f.repairable for f in self.findings
+        )
+
+    def lines(self) -> list[str]:
+        out = [f"{'ok' if f.ok else 'PROBLEM'}: {f.message}" for f in self.findings]
+        out += [f"repaired: {what}" for what in self.repaired]
+        if self.ok:
+            out.append(f"{self.path}: the library is healthy")
+        else:
+            bad = sum(not f.ok for f in self.findings)
+            hint = " Run `readr check --repair` to rebuild it." if self.repairable else ""
+            if any(not f.ok and not f.repairable for f in self.findings):
+                hint = " Restore a backup (readr keeps one before every upgrade) or copy the data out with `readr export`."
+            out.append(f"{self.path}: {bad} problem{'s' if bad != 1 else ''} found.{hint}")
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "library": str(self.path),
+            "ok": self.ok,
+            "checks": [f.to_json() for f in self.findings],
+            "repaired": self.repaired,
+        }
+
+
+def default_backup_path(db_path: Path, now: datetime | None = None) -> Path:
+    """`<library>.files/backups/<library>-YYYYMMDD-HHMMSS.db` beside the library."""
+    from .paths import data_dir_for
+
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    return data_dir_for(db_path) / "backups" / f"{Path(db_path).stem}-{stamp}{BACKUP_SUFFIX}"
+
+
+def backup(store: Any, target: Path | str | None = None, force: bool = False) -> Path:
+    """Copy the library to `target` (a file, or a folder to put a dated file in) and verify the copy."""
+    source = Path(store.path).resolve()
+    if target is None:
+        target = default_backup_path(Path(store.path))
+    target = Path(target).expanduser()
+    if target.is_dir():
+        target = target / default_backup_path(Path(store.path)).name
+    if target.resolve() == source or target.resolve() in (
+        source.with_name(source.name + "-wal"), source.with_name(source.name + "-shm")
+    ):
+        raise ReadrError(f"{target} is the library itself; choose another backup file")
+    if target.exists():
+        if not force:
+            raise ReadrError(f"{target} already exists; choose another name or use --force")
+        if not target.is_file():
+            raise ReadrError(f"{target} is not a file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReadrError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+    written = target
+    try:
+        if force and target.exists():
+            # Write beside it first: an old backup is only replaced by a complete new one.
+            written = target.with_name(target.name + ".new")
+            if written.exists():
+                written.unlink()
+        store.vacuum_into(written)
+    except sqlite3.OperationalError as exc:
+        raise ReadrError(f"backup to {target} failed: {exc}") from None
+    except OSError as exc:
+        raise ReadrError(f"backup to {target} failed: {exc.strerror or exc}") from None
+    problem = verify_copy(written)
+    if problem:
+        written.unlink(missing_ok=True)
+        raise ReadrError(f"backup to {target} failed its check: {problem}")
+    if written != target:
+        written.replace(target)
+    return target
+
+
+def verify_copy(path: Path) -> str | None:
+    """None if the file at `path` is a sound readr library, else why not (no migration, no WAL)."""
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+        if rows != ["ok"]:
+            return "; ".join(rows)
+        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _keys(keys: list[str], count: int) -> str:
+    from .sanitize import clean_line
+
+    shown = ", ".join(clean_line(k) for k in keys[:5])
+    return f" ({shown}{', ...' if count > 5 else ''})" if shown else ""
+
+
+def check(store: Any, repair: bool = False) -> CheckReport:
+    """Every health check, in plain words; with repair=True, rebuild derived data first if needed."""
+    from .store.connection import head_version
+
+    report = CheckReport(path=Path(store.path))
+    if repair:
+        first = _run_checks(store, head_version())
+        if not all(f.ok for f in first):
+            if not all(f.ok or f.repairable for f in first):
+                report.findings = first
+                return report
+            store.rebuild_derived()
+            report.repaired = [f.name for f in first if not f.ok]
+    report.findings = _run_checks(store, head_version())
+    return report
+
+
+def _run_checks(store: Any, head: int) -> list[Finding]:
+    findings: list[Finding] = []
+
+    problems = store.integrity_problems()
+    if problems:
+        findings.append(Finding(
+            "integrity", False,
+            f"the library file is damaged: SQLite reports {_plural(len(problems), 'problem')}, "
+            f"first: {problems[0]}",
+        ))
+    else:
+        findings.append(Finding("integrity", True, "the library file is intact (SQLite integrity check)"))
+
+    orphans = store.foreign_key_problems()
+    if orphans:
+        tables = sorted({table for table, _, _ in orphans})
+        findings.append(Finding(
+            "foreign-keys", False,
+            f"{_plural(len(orphans), 'row')} in {', '.join(tables)} point at papers or tags that no longer exist",
+        ))
+    else:
+        findings.append(Finding("foreign-keys", True, "every tag and takeaway belongs to a paper that exists"))
+
+    version = store.schema_version()
+    records = store.migration_records()
+    recorded = [v for v, _ in records]
+    if version != head:
+        findings.append(Finding(
+            "schema", False, f"the library is at schema version {version}, this readr expects {head}",
+        ))
+    elif recorded != list(range(1, head + 1)):
+        findings.append(Finding(
+            "schema", False,
+            f"schema version {version}, but the migration records list {recorded or 'none'}",
+        ))
+    else:
+        findings.append(Finding("schema", True, f"schema version {version} (up to date)"))
+
+    missing = store.missing_fts_triggers()
+    fts = store.fts_problems()
+    if missing:
+        findings.append(Finding(
+            "search-index", False,
+            f"the search index is not kept up to date: {', '.join(missing)} missing", repairable=True,
+        ))
+    elif fts:
+        findings.append(Finding(
+            "search-index", False, f"the search index does not match the papers: {fts}", repairable=True,
+        ))
+    else:
+        findings.append(Finding("search-index", True, "the search index matches the papers"))
+
+    count, keys = store.takeaway_mismatches()
+    if count:
+        findings.append(Finding(
+            "takeaways", False,
+            f"{_plural(count, 'paper')} {'has' if count == 1 else 'have'} takeaways that differ from the bold text of their summary{_keys(keys, count)}",
+            repairable=True,
+        ))
+    else:
+        findings.append(Finding("takeaways", True, "takeaways match the bold text of every summary"))
+
+    count, keys = store.tags_text_mismatches()
+    if count:
+        findings.append(Finding(
+            "tags", False,
+            f"{_plural(count, 'paper')} {'is' if count == 1 else 'are'} searched under tags {'it' if count == 1 else 'they'} no longer {'has' if count == 1 else 'have'}, or without some{_keys(keys, count)}",
+            repairable=True,
+        ))
+    else:
+        findings.append(Finding("tags", True, "search sees every paper's current tags"))
+    return findings
