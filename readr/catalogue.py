@@ -1,0 +1,464 @@
+"""Bulk arXiv catalogue import: the Kaggle metadata snapshot (JSON lines) and OAI-PMH XML.
+
+`readr import FILE` routes .json, .jsonl, .xml and .gz files here (readr.cli.imports). The
+files are streamed: one JSON line, or one OAI-PMH <record> element, at a time (the XML tree
+is cleared as it goes), so memory stays flat whatever the file size. Rows go to SQLite in
+batches inside one transaction per file, and the full-text index is rebuilt once at the end
+when the import is big compared to the library (readr.store.bulk).
+
+Imported papers are catalogue entries (status NULL): search finds them, the reading views
+leave them out unless asked. Re-importing updates their metadata and never touches the
+reader's own state (status, summary, tags, dates).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import time
+import xml.etree.ElementTree as ET
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from .errors import ReadrError
+from .ids import try_parse_arxiv_id
+from .sanitize import clean_line, clean_text
+
+BATCH_ROWS = 2000
+MAX_PROBLEMS_SHOWN = 3
+# Rough bytes per record, to size the progress bar and choose how to index (only an estimate).
+_BYTES_PER_RECORD = {"kaggle": 1400, "oai": 2200}
+_GZIP_RATIO = 4
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
+
+
+@dataclass
+class FileReport:
+    name: str
+    kind: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    problems: list[str] = field(default_factory=list)
+    mode: str = ""
+    seconds: float = 0.0
+
+    def problem(self, text: str) -> None:
+        self.skipped += 1
+        if len(self.problems) < MAX_PROBLEMS_SHOWN:
+            self.problems.append(text)
+
+    def lines(self) -> list[str]:
+        total = self.inserted + self.updated + self.unchanged
+        rate = f", {total / self.seconds:,.0f} papers/s" if self.seconds > 0 and total else ""
+        head = (
+            f"{self.name}: {total:,} catalogue papers ({self.inserted:,} new, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged) in {self.seconds:.1f} s{rate}"
+        )
+        out = [head]
+        if self.deleted:
+            out.append(f"{self.name}: {self.deleted:,} records marked deleted by arXiv were left out")
+        if self.skipped:
+            shown = "; ".join(self.problems)
+            more = f" (first {len(self.problems)}: {shown})" if shown else ""
+            out.append(f"{self.name}: skipped {self.skipped:,} unusable records{more}")
+        return out
+
+
+# --- text helpers --------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def unwrap(text: str) -> str:
+    """arXiv's hard-wrapped text as paragraphs: a line that starts indented starts a new one."""
+    text = clean_text(text)
+    if "\n" not in text:
+        return text.strip()
+    paragraphs: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if line[:1] in (" ", "\t") and paragraphs[-1]:
+            paragraphs.append([])
+        stripped = line.strip()
+        if stripped:
+            paragraphs[-1].append(stripped)
+    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+
+
+def _first_doi(value: str) -> str | None:
+    doi = clean_line(value).replace(";", " ").replace(",", " ").split()
+    return doi[0] if doi else None
+
+
+def _kaggle_date(value: Any) -> str | None:
+    """'Mon, 2 Apr 2007 19:18:42 GMT' -> '2007-04-02T19:18:42+00:00'."""
+    parts = _text(value).split()
+    try:
+        day, month, year, clock = int(parts[1]), _MONTHS[parts[2][:3].title()], int(parts[3]), parts[4]
+    except (IndexError, KeyError, ValueError):
+        return None
+    if len(clock) != 8 or clock[2] != ":" or clock[5] != ":":
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}T{clock}+00:00"
+
+
+def _iso_day(value: Any) -> str | None:
+    """'2008-11-26' stays; anything that is not a YYYY-MM-DD date becomes None."""
+    text = _text(value).strip()
+    if len(text) == 10 and text[4] == text[7] == "-" and (text[:4] + text[5:7] + text[8:]).isdigit():
+        return text
+    return None
+
+
+def _version_number(value: Any) -> int | None:
+    text = _text(value).strip().lower()
+    if text.startswith("v") and text[1:].isdigit():
+        return int(text[1:])
+    return None
+
+
+def _row(
+    arxiv_id: str, latest_version: int | None, title: str, authors: list[str], abstract: str,
+    categories: list[str], published: str | None, updated: str | None, comment: str, journal_ref: str,
+    doi: str,
+) -> tuple:
+    """A row in readr.store.bulk.CATALOGUE_COLUMNS order."""
+    authors = [a for a in (clean_line(a) for a in authors) if a]
+    categories = [c for c in (clean_line(c) for c in categories) if c]
+    return (
+        arxiv_id,
+        latest_version,
+        clean_line(title),
+        json.dumps(authors, ensure_ascii=False),
+        ", ".join(authors),
+        unwrap(abstract),
+        categories[0] if categories else None,
+        json.dumps(categories),
+        published,
+        updated,
+        unwrap(comment) or None,
+        clean_line(journal_ref) or None,
+        _first_doi(doi),
+        f"https://arxiv.org/abs/{arxiv_id}",
+        f"https://arxiv.org/pdf/{arxiv_id}",
+    )
+
+
+# --- Kaggle JSON lines ---------------------------------------------------------------------
+
+
+def _kaggle_authors(record: dict) -> list[str]:
+    parsed = record.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        names = []
+        for entry in parsed:
+            if not isinstance(entry, list):
+                continue
+            parts = [p for p in entry if isinstance(p, str)]
+            if not parts:
+                continue
+            last, first, rest = parts[0], (parts[1] if len(parts) > 1 else ""), parts[2:]
+            names.append(" ".join(x for x in (first, last, *rest) if x.strip()))
+        if names:
+            return names
+    flat = _text(record.get("authors")).replace("\n", " ").replace(" and ", ", ")
+    return [name for name in flat.split(",")]
+
+
+def row_from_kaggle(record: Any) -> tuple:
+    """One Kaggle snapshot record -> a catalogue row. Raises ValueError for an unusable record."""
+    if not isinstance(record, dict):
+        raise ValueError("not a JSON object")
+    parsed = try_parse_arxiv_id(_text(record.get("id")))
+    if parsed is None:
+        raise ValueError(f"no valid arXiv id ({_text(record.get('id'))[:40]!r})")
+    versions = record.get("versions") if isinstance(record.get("versions"), list) else []
+    numbers = [n for n in (_version_number(v.get("version")) for v in versions if isinstance(v, dict)) if n]
+    dates = [d for d in (_kaggle_date(v.get("created")) for v in versions if isinstance(v, dict)) if d]
+    published = dates[0] if dates else None
+    updated = dates[-1] if dates else _iso_day(record.get("update_date"))
+    return _row(
+        parsed.base,
+        max(numbers) if numbers else None,
+        _text(record.get("title")),
+        _kaggle_authors(record),
+        _text(record.get("abstract")),
+        _text(record.get("categories")).split(),
+        published,
+        updated,
+        _text(record.get("comments")),
+        _text(record.get("journal-ref")),
+        _text(record.get("doi")),
+    )
+
+
+def iter_kaggle(stream: IO[bytes], report: FileReport) -> Iterator[tuple]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            if number == 1:
+                raise ReadrError(f"{report.name}: not JSON lines (the Kaggle arXiv snapshot format)") from None
+            report.problem(f"line {number}: not JSON")
+            continue
+        try:
+            yield row_from_kaggle(record)
+        except ValueError as exc:
+            report.problem(f"line {number}: {exc}")
+
+
+# --- OAI-PMH XML ---------------------------------------------------------------------------
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _child_text(elem: ET.Element, name: str) -> str:
+    for child in elem:
+        if _local(child.tag) == name:
+            return "".join(child.itertext())
+    return ""
+
+
+def row_from_oai(record: ET.Element) -> tuple | None:
+    """An OAI-PMH <record> (metadataPrefix=arXiv) -> a catalogue row; None for a deleted record.
+
+    Raises ValueError for an unusable record.
+    """
+    header = metadata = None
+    for child in record:
+        name = _local(child.tag)
+        if name == "header":
+            header = child
+        elif name == "metadata":
+            metadata = child
+    if header is not None and header.get("status") == "deleted":
+        return None
+    arxiv = None
+    if metadata is not None:
+        arxiv = next((c for c in metadata if _local(c.tag) == "arXiv"), None)
+    if arxiv is None:
+        raise ValueError("no arXiv metadata (harvest with metadataPrefix=arXiv)")
+    raw_id = _child_text(arxiv, "id").strip() or (
+        _child_text(header, "identifier").strip() if header is not None else ""
+    )
+    parsed = try_parse_arxiv_id(raw_id)
+    if parsed is None:
+        raise ValueError(f"no valid arXiv id ({raw_id[:40]!r})")
+    authors: list[str] = []
+    for group in arxiv:
+        if _local(group.tag) != "authors":
+            continue
+        for author in group:
+            if _local(author.tag) != "author":
+                continue
+            parts = [_child_text(author, "forenames"), _child_text(author, "keyname"), _child_text(author, "suffix")]
+            authors.append(" ".join(p.strip() for p in parts if p.strip()))
+    created = _iso_day(_child_text(arxiv, "created"))
+    updated = _iso_day(_child_text(arxiv, "updated")) or created
+    return _row(
+        parsed.base,
+        None,  # the arXiv OAI format carries no version list
+        _child_text(arxiv, "title"),
+        authors,
+        _child_text(arxiv, "abstract"),
+        _child_text(arxiv, "categories").split(),
+        created,
+        updated,
+        _child_text(arxiv, "comments"),
+        _child_text(arxiv, "journal-ref"),
+        _child_text(arxiv, "doi"),
+    )
+
+
+def iter_oai(stream: IO[bytes], report: FileReport) -> Iterator[tuple]:
+    """Stream <record> elements; each is dropped from the tree once read (flat memory)."""
+    stack: list[ET.Element] = []
+    count = 0
+    try:
+        for event, elem in ET.iterparse(stream, events=("start", "end")):
+            if event == "start":
+                stack.append(elem)
+                continue
+            stack.pop()
+            if _local(elem.tag) != "record":
+                continue
+            count += 1
+            try:
+                row = row_from_oai(elem)
+            except ValueError as exc:
+                report.problem(f"record {count}: {exc}")
+                row = None
+            else:
+                if row is None:
+                    report.deleted += 1
+            elem.clear()
+            if stack:
+                stack[-1].remove(elem)
+            if row is not None:
+                yield row
+    except ET.ParseError as exc:
+        raise ReadrError(f"{report.name}: not well-formed XML ({exc})") from None
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+class _Source:
+    """An open catalogue file: the decoded byte stream, its kind and a progress position."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.raw = open(path, "rb")
+        self.size = path.stat().st_size
+        self.compressed = _is_gzip(self.raw)
+        self.stream: IO[bytes] = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.compressed else self.raw
+        self.kind = self._sniff()
+
+    def _sniff(self) -> str:
+        try:
+            head = self.stream.peek(4096)[:4096] if hasattr(self.stream, "peek") else b""
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ReadrError(f"{self.path.name}: cannot read ({exc})") from None
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if text[:1] == b"{":
+            return "kaggle"
+        if text[:1] == b"<":
+            return "oai"
+        if text[:1] == b"[":
+            raise ReadrError(
+                f"{self.path.name}: a JSON array; readr imports the Kaggle arXiv snapshot format, "
+                "one JSON object per line"
+            )
+        if not text:
+            raise ReadrError(f"{self.path.name}: empty file")
+        raise ReadrError(f"{self.path.name}: neither Kaggle arXiv JSON lines nor OAI-PMH XML")
+
+    @property
+    def position(self) -> int:
+        return self.raw.tell()
+
+    def expected_records(self) -> int:
+        size = self.size * (_GZIP_RATIO if self.compressed else 1)
+        return max(1, size // _BYTES_PER_RECORD[self.kind])
+
+    def records(self, report: FileReport) -> Iterator[tuple]:
+        if self.kind == "kaggle":
+            return iter_kaggle(self.stream, report)
+        return iter_oai(self.stream, report)
+
+    def close(self) -> None:
+        self.stream.close()
+        self.raw.close()
+
+
+def _is_gzip(raw: IO[bytes]) -> bool:
+    magic = raw.read(2)
+    raw.seek(0)
+    return magic == b"\x1f\x8b"
+
+
+def _progress_bar(enabled: bool):
+    """A rich progress bar on stderr (file names are shown as plain text, never as markup)."""
+    if not enabled:
+        return None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+    )
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    return Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[papers]:>12,} papers", markup=False),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def _short(name: str, width: int = 28) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def import_file(
+    store: Any, path: Path, progress: Any = None, fts_mode: str = "auto",
+    on_batch: Callable[[int], None] | None = None,
+) -> FileReport:
+    """Import one catalogue file in one transaction; returns what happened."""
+    path = Path(path)
+    try:
+        source = _Source(path)
+    except OSError as exc:
+        raise ReadrError(f"cannot open {path}: {exc.strerror or exc}") from None
+    report = FileReport(name=clean_line(path.name), kind=source.kind)
+    started = time.perf_counter()
+    task = None
+    if progress is not None:
+        task = progress.add_task(_short(report.name), total=source.size, papers=0)
+    loader = store.catalogue_loader(source.expected_records(), mode=fts_mode)
+    report.mode = loader.mode
+    loader.begin()
+    try:
+        batch: list[tuple] = []
+        seen = 0
+        for row in source.records(report):
+            batch.append(row)
+            if len(batch) >= BATCH_ROWS:
+                loader.add(batch)
+                seen += len(batch)
+                batch = []
+                if task is not None:
+                    progress.update(task, completed=source.position, papers=seen)
+                if on_batch is not None:
+                    on_batch(seen)
+        if batch:
+            loader.add(batch)
+            seen += len(batch)
+        if task is not None:
+            progress.update(task, completed=source.size, papers=seen,
+                            description=_short(report.name) + (" (indexing)" if loader.mode == "rebuild" else ""))
+        stats = loader.finish()
+    except (OSError, EOFError, zlib.error) as exc:
+        loader.abort()
+        raise ReadrError(f"{report.name}: read failed ({exc}); nothing was imported from it") from None
+    except BaseException:
+        loader.abort()
+        raise
+    finally:
+        source.close()
+    if task is not None:
+        progress.update(task, description=_short(report.name))
+    report.inserted, report.updated, report.unchanged = stats.inserted, stats.updated, stats.unchanged
+    report.seconds = time.perf_counter() - started
+    if stats.inserted + stats.updated >= 10_000:
+        store.after_bulk_load()
+    return report
+
+
+def import_files(store: Any, paths: list[Path], progress: bool = True, fts_mode: str = "auto") -> list[str]:
+    """The `readr import` entry point for catalogue files: lines to report."""
+    bar = _progress_bar(progress)
+    lines: list[str] = []
+    if bar is not None:
+        bar.start()
+    try:
+        for path in paths:
+            lines += import_file(store, Path(path), progress=bar, fts_mode=fts_mode).lines()
+    finally:
+        if bar is not None:
+            bar.stop()
+    return lines
