@@ -17,13 +17,14 @@ from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
 from .digest import DigestMixin
 from .search import CANDIDATES, SearchHit, SearchMixin
+from .bulk import BulkMixin
 
 __all__ = [
     "Store", "Paper", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version", "normalize_tag", "web_key",
 ]
 
 
-class Store(PapersMixin, SearchMixin, PdfsMixin, DigestMixin):
+class Store(PapersMixin, SearchMixin, PdfsMixin, DigestMixin, BulkMixin):
     def __init__(self, path: Path | str):
         self.path = Path(path).expanduser()
         if str(self.path) != ":memory:":
