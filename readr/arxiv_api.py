@@ -330,6 +330,7 @@ class ArxivClient:
         backoff: float = 2.0,
         deadline: float = DEFAULT_DEADLINE,
         page_size: int = 100,
+        max_retry_after: float = MAX_RETRY_AFTER,
     ):
         base = base_url or os.environ.get("READR_ARXIV_URL", "").strip() or DEFAULT_BASE
         self.base_url = base.rstrip("/")
@@ -341,6 +342,7 @@ class ArxivClient:
         self.backoff = max(0.0, float(backoff))
         self.deadline = float(deadline)
         self.page_size = max(1, min(int(page_size), MAX_PAGE))
+        self.max_retry_after = max(0.0, float(max_retry_after))
         from urllib.parse import urlsplit
 
         self.host = urlsplit(self.base_url).netloc or self.base_url
@@ -450,7 +452,7 @@ class ArxivClient:
     def _status_failure(self, status: int, retry_after: str | None) -> _Failure:
         wait = _retry_after(retry_after)
         if wait is not None:
-            wait = min(wait, MAX_RETRY_AFTER)
+            wait = min(wait, self.max_retry_after)
         if status == 429:
             return _Failure(f"arXiv is rate-limiting requests (HTTP 429 from {self.host}); try again later",
                             retry=True, wait=wait)
@@ -665,7 +667,10 @@ class ArxivClient:
                 if report_missing:
                     result.missing.append(str(want))
                 continue
-            chosen = next((e for i, e in candidates if i.version == want.version), candidates[0][1])
+            if want.version is None:  # "latest": the highest version arXiv sent
+                chosen = max(candidates, key=lambda c: c[0].version or 0)[1]
+            else:
+                chosen = next((e for i, e in candidates if i.version == want.version), candidates[0][1])
             result.records.append(record_from_result(chosen, version=want.version))
             got.add(want)
         return got
