@@ -1,0 +1,574 @@
+"""The readr TUI: views, search as you type, details, summaries, tags, triage, undo, digest preview.
+
+All SQL that may be slow (a view's id list, a search) runs in a thread worker that only posts
+messages; a newer keystroke interrupts the stale query on that worker's own connection
+(`Connection.interrupt()`), after a 150 ms debounce. The list reads only the rows on screen.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.containers import Container
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ..config import Config, load_config
+from ..errors import QueryError, ReadrError
+from ..query import parse_query
+from ..sanitize import clean_line
+from ..store import Store
+from ..store.views import ViewResult
+from .detail import DetailPane
+from .drafts import Drafts
+from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap
+from .paper_list import PaperList
+
+VIEWS = [("all", "All"), ("inbox", "Inbox"), ("to-read", "To read"), ("reading", "Reading"), ("read", "Read")]
+VIEW_LABELS = dict(VIEWS) | {"dismissed": "Dismissed"}
+STATUS_WORDS = {
+    "read": "Marked read", "reading": "Reading", "to-read": "Kept to read", "dismissed": "Dismissed",
+    "inbox": "Back to the inbox",
+}
+FIRST_PAGE = 300
+DEBOUNCE = 0.15
+UNDO_DEPTH = 50
+
+
+def view_label(view: str) -> str:
+    if view.startswith("tag:"):
+        return "#" + clean_line(view[4:])
+    return VIEW_LABELS.get(view, view)
+
+
+@dataclass
+class UndoStep:
+    description: str
+    snapshots: list
+    keys: list[str]
+
+
+class ViewLoaded(Message):
+    def __init__(self, generation: int, result: ViewResult | None, counts: dict | None, elapsed: float,
+                 partial: bool = False, error: str | None = None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.result = result
+        self.counts = counts
+        self.elapsed = elapsed
+        self.partial = partial
+        self.error = error
+
+
+class SearchInput(Input):
+    BINDINGS = SEARCH_BINDINGS
+
+    def action_leave(self) -> None:
+        # set_focus now, not later: keys typed in one burst must reach the right widget.
+        self.screen.set_focus(self.screen.query_one(PaperList))
+
+
+class LibraryScreen(Screen):
+    """The main screen: views, search bar, list, details, status line and footer."""
+
+    BINDINGS = MAIN_BINDINGS
+
+    def __init__(self, store: Store, config: Config, today: date, demo: bool = False):
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.today = today
+        self.demo = demo
+        self.view = "all"
+        self.generation = 0
+        self.counts: dict[str, int] = {}
+        self.undo_stack: list[UndoStep] = []
+        self.drafts = Drafts(store.data_dir / "drafts")
+        self._debounce = None
+        self._detail_timer = None
+        self._worker_conn: sqlite3.Connection | None = None
+        self._conn_lock = threading.Lock()
+        self._loaded_once = False
+        self._last_elapsed = 0.0
+        self._query_error: str | None = None
+        self._pending_keep: tuple[int | None, int | None] = (None, None)
+        self.capped = False
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(""), id="views")
+        yield SearchInput(
+            placeholder="/ search: words, \"phrase\", tag:x status:read author:name cat:cs.LG year:2021 week:this",
+            id="search",
+        )
+        with Container(id="body"):
+            yield PaperList(self.store, today=self.today, id="papers")
+            yield DetailPane(id="detail")
+        yield Static(Content(""), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._layout(self.app.size.width)
+        self.query_one(PaperList).focus()
+        self._render_views()
+        self.reload()
+        drafts = self.drafts.keys()
+        if drafts:
+            shown = ", ".join(drafts[:3]) + (" …" if len(drafts) > 3 else "")
+            self.notify(
+                f"Unsaved summary drafts for {shown}. Open the paper and press e to continue.",
+                title="Recovered drafts", timeout=10,
+            )
+
+    def on_resize(self, event) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.query_one("#body").set_class(width >= 120, "wide")
+
+    # --- loading views ----------------------------------------------------------------------
+
+    @property
+    def papers(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def search_text(self) -> str:
+        return self.query_one("#search", Input).value
+
+    def reload(self, keep: int | None = None, keep_index: int | None = None) -> None:
+        """Recompute the view's id list in a worker (interrupting any stale query)."""
+        try:
+            query = parse_query(self.search_text, week_start=self.config.week_start, today=self.today)
+        except QueryError as exc:
+            self._query_error = str(exc)
+            self._render_status()
+            return
+        self._query_error = None
+        self.generation += 1
+        self._pending_keep = (keep, keep_index)
+        self._interrupt()
+        self._load(self.generation, self.view, query)
+
+    def _interrupt(self) -> None:
+        with self._conn_lock:
+            if self._worker_conn is not None:
+                self.store.interrupt_thread_connection(self._worker_conn)
+
+    @work(thread=True, exclusive=True, group="view", exit_on_error=False)
+    def _load(self, generation: int, view: str, query) -> None:
+        started = time.perf_counter()
+        conn = self.store.conn
+        with self._conn_lock:
+            self._worker_conn = conn
+        try:
+            if generation != self.generation:
+                return
+            if query.fts_expression() is None:
+                first = self.store.view_ids(view, query, week_start=self.config.week_start, limit=FIRST_PAGE)
+                if first.partial:
+                    self.post_message(ViewLoaded(generation, first, None, time.perf_counter() - started, partial=True))
+                else:
+                    counts = self.store.status_counts()
+                    self.post_message(ViewLoaded(generation, first, counts, time.perf_counter() - started))
+                    return
+            if generation != self.generation:
+                return
+            result = self.store.view_ids(view, query, week_start=self.config.week_start)
+            counts = self.store.status_counts()
+            self.post_message(ViewLoaded(generation, result, counts, time.perf_counter() - started))
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc).lower():
+                self.post_message(ViewLoaded(generation, None, None, 0.0, error=str(exc)))
+        except ReadrError as exc:
+            self.post_message(ViewLoaded(generation, None, None, 0.0, error=str(exc)))
+        finally:
+            with self._conn_lock:
+                if self._worker_conn is conn:
+                    self._worker_conn = None
+                self.store.release_thread_connection()
+
+    def on_view_loaded(self, message: ViewLoaded) -> None:
+        if message.generation != self.generation:
+            return  # a stale answer
+        if message.error:
+            self._query_error = message.error
+            self._render_status()
+            return
+        papers = self.papers
+        keep, keep_index = self._pending_keep
+        if keep is None and keep_index is None and self._loaded_once and not message.partial:
+            keep, keep_index = papers.current_id, None
+        date_field = "read_at" if self.view == "read" else "added_at"
+        empty = "No papers match this search." if self.search_text.strip() else self._empty_hint()
+        papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty)
+        if not message.partial:
+            self._pending_keep = (None, None)
+            self._loaded_once = True
+        if message.counts is not None:
+            self.counts = message.counts
+            self._render_views()
+        self.capped = message.result.capped
+        self._last_elapsed = message.elapsed
+        self._render_status(loading=message.partial)
+
+    def _empty_hint(self) -> str:
+        return {
+            "inbox": "The inbox is empty. Followed feeds land here (readr fetch).",
+            "to-read": "Nothing to read. Press a to add papers.",
+            "reading": "Nothing in progress. Press s on a paper to start reading it.",
+            "read": "Nothing read yet. Press r on a paper to mark it read.",
+        }.get(self.view, "No papers yet. Press a to add some from arXiv.")
+
+    # --- status and views bar ---------------------------------------------------------------
+
+    def _render_views(self) -> None:
+        parts: list[Content] = [Content.styled(" readr ", "bold reverse"), Content(" ")]
+        for n, (name, label) in enumerate(VIEWS, start=1):
+            count = self.counts.get(name)
+            text = f" {n} {label}" + (f" {count}" if count is not None else "") + " "
+            style = "bold reverse $accent" if self.view == name else ""
+            parts.append(Content.styled(text, style) if style else Content(text))
+        if self.view.startswith("tag:") or self.view == "dismissed":
+            parts.append(Content.styled(f" {view_label(self.view)} ", "bold reverse $accent"))
+        self.query_one("#views", Static).update(Content.assemble(*parts))
+
+    def _render_status(self, loading: bool = False) -> None:
+        papers = self.papers
+        count = papers.paper_count
+        bits = [view_label(self.view)]
+        if loading:
+            bits.append(f"{count:,}+ papers (loading…)")
+        else:
+            noun = "paper" if count == 1 else "papers"
+            bits.append(f"{count:,} {noun}" + (" (best matches)" if self.capped else ""))
+        if self.search_text.strip():
+            bits.append(f"search: {clean_line(self.search_text)}")
+        if papers.selected:
+            bits.append(f"{len(papers.selected)} selected")
+        if self.undo_stack:
+            bits.append(f"u undoes: {self.undo_stack[-1].description}")
+        if self.demo:
+            bits.append("demo library")
+        text = Content(" · ".join(bits))
+        if self._query_error:
+            text = Content.assemble(text, ("  ", ""), (clean_line(self._query_error), "bold $error"))
+        self.query_one("#status", Static).update(text)
+
+    # --- events -----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        # Stop the running (now stale) query at once; start the new one after a pause in typing.
+        self._interrupt()
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, lambda: self.reload(keep_index=0))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.set_focus(self.papers)
+
+    def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(0.04, self.show_detail)
+
+    def on_paper_list_selection_changed(self, message: PaperList.SelectionChanged) -> None:
+        self._render_status()
+
+    def show_detail(self) -> None:
+        paper_id = self.papers.current_id
+        detail = self.query_one(DetailPane)
+        if paper_id is None:
+            detail.show(None)
+            return
+        found = self.store.papers_by_ids([paper_id])
+        paper = found[0] if found else None
+        draft = paper is not None and self.drafts.load(paper.key) not in (None, paper.summary)
+        detail.show(paper, draft=draft, week_start=self.config.week_start)
+
+    def current_paper(self):
+        paper_id = self.papers.current_id
+        if paper_id is None:
+            return None
+        found = self.store.papers_by_ids([paper_id])
+        return found[0] if found else None
+
+    def _targets(self) -> list[str]:
+        return self.store.keys_for(self.papers.target_ids())
+
+    def _after_change(self, keys_changed: list[int], stay: bool = True) -> None:
+        papers = self.papers
+        papers.invalidate(keys_changed)
+        papers.clear_selection()
+        keep = papers.current_id if stay else None
+        self.reload(keep=keep, keep_index=papers.cursor)
+        self.show_detail()
+        self._render_status()
+
+    def _push_undo(self, description: str, keys: list[str]) -> None:
+        self.undo_stack.append(UndoStep(description, self.store.snapshot(keys), keys))
+        del self.undo_stack[:-UNDO_DEPTH]
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        self.set_focus(self.query_one("#search", Input))
+
+    def action_clear(self) -> None:
+        if self.has_class("zoomed"):
+            self.action_zoom()
+            return
+        if self.papers.clear_selection():
+            return
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""  # Changed reloads
+
+    def action_view(self, name: str) -> None:
+        if self.view == name:
+            return
+        self.view = name
+        self.papers.clear_selection()
+        self._loaded_once = False
+        self._render_views()
+        self.reload(keep_index=0)
+
+    def action_cycle_view(self, step: int) -> None:
+        names = [n for n, _ in VIEWS]
+        index = names.index(self.view) if self.view in names else 0
+        self.action_view(names[(index + step) % len(names)])
+
+    def action_pick_tag_view(self) -> None:
+        from .dialogs import TagViewPicker
+
+        def picked(tag: str | None) -> None:
+            if tag:
+                self.action_view("tag:" + tag)
+
+        self.app.push_screen(TagViewPicker(self.store.tags_with_counts()), picked)
+
+    def action_status(self, status: str) -> None:
+        ids = self.papers.target_ids()
+        keys = self.store.keys_for(ids)
+        if not keys:
+            return
+        # Marking read twice keeps the first date: nothing to do, nothing to undo.
+        if status == "read":
+            current = {p.key: p.status for p in self.store.papers_by_ids(ids)}
+            if all(current.get(k) == "read" for k in keys):
+                self.notify("Already read.", timeout=2)
+                return
+        what = f"{STATUS_WORDS[status].lower()} ({len(keys)})" if len(keys) > 1 else STATUS_WORDS[status].lower()
+        self._push_undo(what, keys)
+        try:
+            self.store.set_status(keys, status)
+        except ReadrError as exc:
+            self.undo_stack.pop()
+            self.notify(str(exc), severity="error")
+            return
+        noun = "paper" if len(keys) == 1 else "papers"
+        self.notify(f"{STATUS_WORDS[status]}: {len(keys)} {noun}. u undoes.", timeout=3)
+        self._after_change(ids)
+
+    def action_delete(self) -> None:
+        ids = self.papers.target_ids()
+        keys = self.store.keys_for(ids)
+        if not keys:
+            return
+        self._push_undo(f"delete ({len(keys)})", keys)
+        self.store.delete(keys)
+        noun = "paper" if len(keys) == 1 else "papers"
+        self.notify(f"Deleted {len(keys)} {noun}. u undoes.", timeout=4)
+        self._after_change(ids, stay=False)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        step = self.undo_stack.pop()
+        self.store.restore(step.snapshots)
+        restored = [s["row"]["id"] for s in step.snapshots]
+        self.notify(f"Undone: {step.description}.", timeout=3)
+        self.papers.invalidate(restored)
+        self.reload(keep=restored[0] if restored else None, keep_index=self.papers.cursor)
+        self.show_detail()
+        self._render_status()
+
+    def action_tag(self) -> None:
+        from .dialogs import TagDialog
+
+        ids = self.papers.target_ids()
+        keys = self.store.keys_for(ids)
+        if not keys:
+            return
+        current = self.store.get(keys[0]).tags if len(keys) == 1 else []
+
+        def apply(result) -> None:
+            if not result:
+                return
+            add, remove = result
+            self._push_undo(f"tag ({len(keys)})", keys)
+            try:
+                if add:
+                    self.store.add_tags(keys, add)
+                if remove:
+                    self.store.remove_tags(keys, remove)
+            except ReadrError as exc:
+                self.undo_stack.pop()
+                self.notify(str(exc), severity="error")
+                return
+            change = " ".join([*("#" + t for t in add), *("-#" + t for t in remove)])
+            noun = "paper" if len(keys) == 1 else "papers"
+            self.notify(f"Tagged {len(keys)} {noun}: {clean_line(change)}", timeout=3)
+            self._after_change(ids)
+
+        self.app.push_screen(TagDialog(self.store.tag_names(), len(keys), current), apply)
+
+    def action_edit(self) -> None:
+        from .editor import SummaryEditor
+
+        paper = self.current_paper()
+        if paper is None:
+            return
+
+        def closed(saved) -> None:
+            self.papers.invalidate([paper.id])
+            self.show_detail()
+            if saved:
+                self.notify("Summary saved.", timeout=2)
+
+        self.app.push_screen(
+            SummaryEditor(self.store, paper.key, self.drafts, self.config.autosave_seconds), closed
+        )
+
+    def action_edit_external(self) -> None:
+        from textual.app import SuspendNotSupported
+
+        from .editor import edit_with_external_editor
+
+        paper = self.current_paper()
+        if paper is None:
+            return
+        try:
+            with self.app.suspend():
+                text = edit_with_external_editor(self.store, paper.key, self.drafts)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to $EDITOR; press e for the built-in editor.",
+                        severity="warning")
+            return
+        except ReadrError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.papers.invalidate([paper.id])
+        self.show_detail()
+        if text is not None:
+            self.notify("Summary saved.", timeout=2)
+
+    def action_add(self) -> None:
+        from .dialogs import AddDialog
+
+        def done(report) -> None:
+            if report is None:
+                return
+            added, updated = len(report.added), len(report.updated)
+            bits = [f"Added {added} paper{'s' if added != 1 else ''}"]
+            if updated:
+                bits.append(f"{updated} already in the library")
+            self.notify(", ".join(bits) + ".", timeout=4)
+            keep = report.added[0].id if report.added else None
+            self.reload(keep=keep)
+
+        self.app.push_screen(AddDialog(self.store, self.app.client_factory), done)
+
+    def action_digest_preview(self) -> None:
+        from .digest_preview import DigestPreview
+
+        self.app.push_screen(DigestPreview(self.store, self.config, self.today))
+
+    def action_open_link(self) -> None:
+        paper = self.current_paper()
+        if paper is not None and paper.link:
+            self.app.open_url(paper.link)
+            self.notify(f"Opening {paper.link}", timeout=2)
+
+    def action_zoom(self) -> None:
+        zoomed = not self.has_class("zoomed")
+        self.set_class(zoomed, "zoomed")
+        if zoomed:
+            self.query_one(DetailPane).focus()
+        else:
+            self.papers.focus()
+
+
+class ReadrApp(App):
+    """readr's Textual app; build it with `make_app()`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "readr"
+    BINDINGS = APP_BINDINGS
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, db_path: Path, *, demo: bool = False, config: Config | None = None,
+                 today: date | None = None, client_factory: Callable | None = None):
+        from .commands import ReadrCommands
+
+        self.COMMANDS = App.COMMANDS | {ReadrCommands}
+        super().__init__()
+        self.db_path = Path(db_path)
+        self.demo = demo
+        self.config = config if config is not None else load_config()
+        self.today = today or date.today()
+        self.client_factory = client_factory or _default_client
+        self.store = Store(self.db_path)
+        self.title = "readr demo" if demo else "readr"
+
+    def on_mount(self) -> None:
+        try:
+            self.theme = self.config.theme
+        except Exception:
+            self.notify(f"Unknown theme {self.config.theme!r}; using the default.", severity="warning")
+        if self.config.keymap:
+            unknown = check_keymap(self.config.keymap)
+            if unknown:
+                self.notify("Unknown binding ids in [keymap]: " + ", ".join(unknown), severity="warning")
+            self.set_keymap(self.config.keymap)
+        self.push_screen(LibraryScreen(self.store, self.config, self.today, demo=self.demo))
+
+    @property
+    def library(self) -> LibraryScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                return screen
+        raise LookupError("the library screen is not open")
+
+    def action_help(self) -> None:
+        from .dialogs import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.config.keymap))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def _default_client():
+    from ..arxiv_api import ArxivClient
+
+    return ArxivClient()
+

@@ -1,0 +1,410 @@
+"""Dialogs: add papers from arXiv, tag with completion, pick a tag view, help."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, LoadingIndicator, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from ..errors import ReadrError
+from ..sanitize import clean_line
+from .keys import ALL_GROUPS, display_keys, keys_for
+
+
+# --- add papers ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    """One paper offered in the add dialog: an arXiv record, or a web page to add by URL."""
+
+    label: str
+    record: object | None = None
+    url: str | None = None
+    exists: bool = False
+
+
+def looks_like_references(text: str) -> list[str] | None:
+    """The pasted ids/URLs, or None when the text is an arXiv search query instead."""
+    from ..ingest import parse_references
+
+    tokens = [t for t in re.split(r"[\s,;]+", text.strip()) if t]
+    if not tokens:
+        return None
+    try:
+        parse_references(tokens)
+    except ReadrError:
+        return None
+    return tokens
+
+
+class AddDialog(ModalScreen):
+    """Add papers: paste ids or URLs (one or more), or type an arXiv query; pick from the results."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="add-cancel"),
+        Binding("ctrl+s", "add", "Add selected", priority=True, id="add-confirm"),
+    ]
+
+    class Progress(Message):
+        def __init__(self, generation: int, done: int, total: int) -> None:
+            super().__init__()
+            self.generation, self.done, self.total = generation, done, total
+
+    class Found(Message):
+        def __init__(self, generation: int, candidates: list[Candidate], notes: list[str]) -> None:
+            super().__init__()
+            self.generation, self.candidates, self.notes = generation, candidates, notes
+
+    class Failed(Message):
+        def __init__(self, generation: int, error: str) -> None:
+            super().__init__()
+            self.generation, self.error = generation, error
+
+    def __init__(self, store, client_factory, status: str = "to-read"):
+        super().__init__()
+        self.store = store
+        self.client_factory = client_factory
+        self.status = status
+        self.candidates: list[Candidate] = []
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add-box", classes="dialog"):
+            yield Static(Content.styled("Add papers", "bold"), classes="dialog-title")
+            yield Input(placeholder="arXiv ids or URLs (several at once), or an arXiv query", id="add-input")
+            yield Static(
+                Content("Enter fetches. Space picks, ctrl+s adds the picked papers to To read, Esc closes."),
+                id="add-hint", classes="dim",
+            )
+            loading = LoadingIndicator(id="add-loading")
+            loading.display = False
+            yield loading
+            results = SelectionList(id="add-results")
+            results.display = False
+            yield results
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add selected", id="add-button", variant="primary", disabled=True)
+                yield Button("Cancel", id="add-cancel-button")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#add-input", Input))
+
+    @on(Input.Submitted, "#add-input")
+    def fetch(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        self.generation += 1
+        self.query_one("#add-loading").display = True
+        self._hint(f"Asking arXiv about {text!r}…")
+        self.query_one("#add-button", Button).disabled = True
+        self._lookup(self.generation, text)
+
+    def _hint(self, message: str) -> None:
+        self.query_one("#add-hint", Static).update(Content(clean_line(message)))
+
+    @work(thread=True, exclusive=True, group="add", exit_on_error=False)
+    def _lookup(self, generation: int, text: str) -> None:
+        from ..arxiv_api import ArxivError
+        from ..ingest import parse_references
+
+        notes: list[str] = []
+        candidates: list[Candidate] = []
+        try:
+            client = self.client_factory()
+            tokens = looks_like_references(text)
+            if tokens is not None:
+                refs = parse_references(tokens)
+                ids = [r.arxiv for r in refs if r.arxiv is not None]
+                if ids:
+                    try:
+                        result = client.fetch_ids(
+                            ids, on_progress=lambda d, t: self.post_message(self.Progress(generation, d, t))
+                        )
+                    except ArxivError as exc:
+                        if exc.partial is None or not exc.partial.records:
+                            raise
+                        result = exc.partial
+                        notes.append(str(exc))
+                    for record in result.records:
+                        candidates.append(Candidate(self._label(record), record=record))
+                    notes += [f"not on arXiv: {m}" for m in result.missing]
+                    notes += result.errors
+                for ref in refs:
+                    if ref.url is not None:
+                        candidates.append(Candidate(f"web page  {ref.url}", url=ref.url))
+            else:
+                records = client.search(text, max_results=25)
+                candidates = [Candidate(self._label(r), record=r) for r in records]
+                if not records:
+                    notes.append("arXiv found nothing for this query")
+        except ReadrError as exc:
+            self.post_message(self.Failed(generation, str(exc)))
+            return
+        except Exception as exc:  # a worker must never take the app down
+            self.post_message(self.Failed(generation, f"{exc.__class__.__name__}: {exc}"))
+            return
+        self.post_message(self.Found(generation, candidates, notes))
+
+    @staticmethod
+    def _label(record) -> str:
+        authors = list(getattr(record, "authors", []) or [])
+        who = authors[0] + (" et al." if len(authors) > 1 else "") if authors else ""
+        year = (getattr(record, "published", None) or "")[:4]
+        return clean_line(f"{record.arxiv_id}  {record.title}  — {who} {year}")
+
+    def on_add_dialog_progress(self, message: Progress) -> None:
+        if message.generation == self.generation:
+            self._hint(f"Fetching… {message.done}/{message.total}")
+
+    def on_add_dialog_failed(self, message: Failed) -> None:
+        if message.generation != self.generation:
+            return
+        self.query_one("#add-loading").display = False
+        self._hint(f"Failed: {message.error}")
+        self.app.notify(clean_line(message.error), title="arXiv", severity="error")
+
+    def on_add_dialog_found(self, message: Found) -> None:
+        if message.generation != self.generation:
+            return
+        self.query_one("#add-loading").display = False
+        self.candidates = message.candidates
+        results = self.query_one("#add-results", SelectionList)
+        results.clear_options()
+        by_id = {}
+        for n, cand in enumerate(self.candidates):
+            if cand.record is not None:
+                by_id[cand.record.arxiv_id] = n
+        existing: set[str] = set()
+        if by_id:
+            for arxiv_id in by_id:
+                found = self.store.find(arxiv_id)
+                if found is not None and found.status is not None:
+                    existing.add(arxiv_id)
+        preselect = looks_like_references(self.query_one("#add-input", Input).value) is not None
+        for n, cand in enumerate(self.candidates):
+            label = cand.label
+            if cand.record is not None and cand.record.arxiv_id in existing:
+                cand.exists = True
+                label += "  (in library)"
+            results.add_option(Selection(Content(label), n, initial_state=preselect and not cand.exists))
+        results.display = bool(self.candidates)
+        count = len(self.candidates)
+        note = ("; " + "; ".join(message.notes)) if message.notes else ""
+        self._hint(f"{count} found{note}. Space picks, ctrl+s adds.")
+        if message.notes and not self.candidates:
+            self.app.notify(clean_line("; ".join(message.notes)), title="arXiv", severity="warning")
+        self.query_one("#add-button", Button).disabled = not self.candidates
+        if self.candidates:
+            results.focus()
+
+    @on(Button.Pressed, "#add-button")
+    def action_add(self) -> None:
+        picked = [self.candidates[i] for i in self.query_one("#add-results", SelectionList).selected]
+        if not picked:
+            self.app.notify("Pick papers with space first.", severity="warning")
+            return
+        from ..ingest import add_records
+
+        report = add_records(self.store, [c.record for c in picked if c.record is not None], status=self.status)
+        for cand in picked:
+            if cand.url is not None:
+                paper, created = self.store.add_web(cand.url, cand.url, status=self.status)
+                (report.added if created else report.updated).append(paper)
+        self.dismiss(report)
+
+    @on(Button.Pressed, "#add-cancel-button")
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "add")
+        self.dismiss(None)
+
+
+# --- tags -----------------------------------------------------------------------------------------
+
+
+def split_tag_input(text: str) -> tuple[list[str], list[str]]:
+    """'a, b, -c' -> (["a", "b"], ["c"]): tags to add and tags to remove."""
+    add, remove = [], []
+    for part in text.split(","):
+        name = clean_line(part)
+        if not name:
+            continue
+        if name.startswith("-") and len(name) > 1:
+            remove.append(name[1:].strip())
+        else:
+            add.append(name.lstrip("#"))
+    return add, remove
+
+
+class TagSuggester(Suggester):
+    """Completes the tag being typed (the text after the last comma) from the library's tags."""
+
+    def __init__(self, tags: list[str]):
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return complete_tag(value, self.tags)
+
+
+def complete_tag(value: str, tags: list[str]) -> str | None:
+    head, _, last = value.rpartition(",")
+    stem = last.lstrip()
+    sign = ""
+    if stem.startswith("-"):
+        sign, stem = "-", stem[1:]
+    stem = stem.lstrip("#")
+    if not stem:
+        return None
+    for tag in tags:
+        if tag.lower().startswith(stem.lower()) and len(tag) > len(stem):
+            return value + tag[len(stem):]
+    return None
+
+
+class TagDialog(ModalScreen):
+    """Tag the selected papers: comma-separated tags, `-tag` removes one; tab completes."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="tag-cancel"),
+        Binding("tab", "complete", "Complete", priority=True, id="tag-complete"),
+    ]
+
+    def __init__(self, tags: list[str], targets: int, current: list[str]):
+        super().__init__()
+        self.tags = tags
+        self.targets = targets
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        noun = "paper" if self.targets == 1 else f"{self.targets} papers"
+        with Vertical(id="tag-box", classes="dialog"):
+            yield Static(Content.styled(f"Tag {noun}", "bold"), classes="dialog-title")
+            if self.current:
+                yield Static(Content("Now: " + " ".join("#" + t for t in self.current)), classes="dim")
+            yield Input(placeholder="tag, another tag, -remove-this", id="tag-input", suggester=TagSuggester(self.tags))
+            yield Static(Content(""), id="tag-matches", classes="dim")
+            yield Static(Content("Tab completes, Enter applies, Esc cancels."), classes="dim")
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one("#tag-input", Input))
+        self._show_matches("")
+
+    def _show_matches(self, value: str) -> None:
+        stem = value.rpartition(",")[2].strip().lstrip("-#").lower()
+        matches = [t for t in self.tags if stem in t.lower()][:12]
+        text = ("Existing: " + "  ".join("#" + t for t in matches)) if matches else "New tag."
+        if not self.tags:
+            text = "No tags yet: type a new one."
+        self.query_one("#tag-matches", Static).update(Content(clean_line(text)))
+
+    @on(Input.Changed, "#tag-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._show_matches(event.value)
+
+    def action_complete(self) -> None:
+        field = self.query_one("#tag-input", Input)
+        completed = complete_tag(field.value, self.tags)
+        if completed:
+            field.value = completed
+            field.cursor_position = len(completed)
+
+    @on(Input.Submitted, "#tag-input")
+    def _submit(self, event: Input.Submitted) -> None:
+        add, remove = split_tag_input(event.value)
+        if not add and not remove:
+            self.dismiss(None)
+            return
+        self.dismiss((add, remove))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TagViewPicker(ModalScreen):
+    """Pick a tag to show its view."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag-view-cancel")]
+
+    def __init__(self, tags: list[tuple[str, int]]):
+        super().__init__()
+        self.tags = tags
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tag-view-box", classes="dialog"):
+            yield Static(Content.styled("Show the papers with tag…", "bold"), classes="dialog-title")
+            if self.tags:
+                yield OptionList(
+                    *[Option(Content(f"#{name}  ({count})"), id=f"t{n}") for n, (name, count) in enumerate(self.tags)],
+                    id="tag-view-list",
+                )
+            else:
+                yield Static(Content("No tags yet. Tag a paper with + first."))
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.tags[int(event.option.id[1:])][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- help -----------------------------------------------------------------------------------------
+
+
+def help_content(keymap: dict[str, str]) -> Content:
+    lines: list[Content] = [
+        Content.styled("readr keys", "bold"),
+        Content("Every binding has an id; remap it in config.toml under [keymap], e.g. \"mark-read\" = \"x\"."),
+        Content(""),
+    ]
+    for title, bindings in ALL_GROUPS:
+        lines.append(Content.styled(title, "bold $text-accent"))
+        for binding in bindings:
+            keys = display_keys(keys_for(binding, keymap))
+            lines.append(
+                Content.assemble((f"  {keys:<22}", "bold"), (f"{binding.description:<22}", ""), (binding.id or "", "dim"))
+            )
+        lines.append(Content(""))
+    lines.append(Content.styled("Search", "bold $text-accent"))
+    lines.append(Content("  words (the last one as a prefix), \"a phrase\", tag:x status:read author:name cat:cs.LG"))
+    lines.append(Content("  year:2021 or year:2019..2021, week:this / week:last / week:2024-03-04"))
+    lines.append(Content("  ctrl+p opens the command palette: every action by name."))
+    return Content("\n").join(lines)
+
+
+class HelpScreen(ModalScreen):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close", id="help-close"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="help-down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="help-up"),
+    ]
+
+    def __init__(self, keymap: dict[str, str]):
+        super().__init__()
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield Static(help_content(self.keymap), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-box").scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-box").scroll_up(animate=False)

@@ -1,0 +1,102 @@
+"""Every key binding of the TUI, each with an id, so a config file can remap it.
+
+`[keymap]` in config.toml maps a binding id to comma-separated keys, e.g. `"mark-read" = "x"`;
+`apply_keymap()` hands it to `App.set_keymap`. The help screen (`?`) lists ids and keys.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+# Bindings of the whole app (active on every screen).
+APP_BINDINGS = [
+    Binding("q", "quit", "Quit", id="quit"),
+    Binding("question_mark", "help", "Help", id="help"),
+    Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="toggle-theme"),
+]
+
+# Bindings of the library screen.
+MAIN_BINDINGS = [
+    Binding("slash", "focus_search", "Search", id="search"),
+    Binding("a", "add", "Add", id="add"),
+    Binding("e", "edit", "Summary", id="edit"),
+    Binding("E", "edit_external", "$EDITOR", show=False, id="edit-external"),
+    Binding("plus,T", "tag", "Tag", id="tag"),
+    Binding("r", "status('read')", "Read", id="mark-read"),
+    Binding("s", "status('reading')", "Reading", show=False, id="mark-reading"),
+    Binding("w", "status('to-read')", "Keep", id="mark-to-read"),
+    Binding("d", "status('dismissed')", "Dismiss", show=False, id="dismiss"),
+    Binding("i", "status('inbox')", "Inbox", show=False, id="mark-inbox"),
+    Binding("delete,D", "delete", "Delete", show=False, id="delete"),
+    Binding("u", "undo", "Undo", id="undo"),
+    Binding("p", "digest_preview", "Digest", id="digest-preview"),
+    Binding("o", "open_link", "Open link", show=False, id="open-link"),
+    Binding("enter", "zoom", "Details", show=False, id="zoom"),
+    Binding("1", "view('all')", "All", show=False, id="view-all"),
+    Binding("2", "view('inbox')", "Inbox", show=False, id="view-inbox"),
+    Binding("3", "view('to-read')", "To read", show=False, id="view-to-read"),
+    Binding("4", "view('reading')", "Reading", show=False, id="view-reading"),
+    Binding("5", "view('read')", "Read", show=False, id="view-read"),
+    Binding("6", "view('dismissed')", "Dismissed", show=False, id="view-dismissed"),
+    Binding("v", "pick_tag_view", "Tag view", show=False, id="view-tag"),
+    Binding("right_square_bracket", "cycle_view(1)", "Next view", show=False, id="next-view"),
+    Binding("left_square_bracket", "cycle_view(-1)", "Previous view", show=False, id="previous-view"),
+    Binding("escape", "clear", "Clear", show=False, id="clear"),
+]
+
+# Bindings of the paper list (when it has focus).
+LIST_BINDINGS = [
+    Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
+    Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
+    Binding("home,g", "cursor_first", "First", show=False, id="cursor-first"),
+    Binding("end,G", "cursor_last", "Last", show=False, id="cursor-last"),
+    Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page-down"),
+    Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page-up"),
+    Binding("space", "toggle_select", "Select", id="select"),
+    Binding("ctrl+a", "select_page", "Select visible", show=False, id="select-visible"),
+]
+
+# The search box.
+SEARCH_BINDINGS = [
+    Binding("escape", "leave", "Back to list", id="search-leave"),
+    Binding("down", "leave", "Back to list", show=False, id="search-down"),
+]
+
+# The summary editor.
+EDITOR_BINDINGS = [
+    Binding("ctrl+s", "save", "Save", priority=True, id="editor-save"),
+    Binding("escape", "close", "Save & close", priority=True, id="editor-close"),
+    Binding("ctrl+o", "toggle_preview", "Preview", priority=True, id="editor-preview"),
+    Binding("ctrl+r", "revert", "Revert", priority=True, id="editor-revert"),
+]
+
+ALL_GROUPS = [
+    ("Everywhere", APP_BINDINGS),
+    ("Library", MAIN_BINDINGS),
+    ("Paper list", LIST_BINDINGS),
+    ("Search box", SEARCH_BINDINGS),
+    ("Summary editor", EDITOR_BINDINGS),
+]
+
+
+def binding_ids() -> set[str]:
+    return {b.id for _, group in ALL_GROUPS for b in group if b.id}
+
+
+def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
+    """The keys a binding answers to after remapping (as written in BINDINGS / the keymap)."""
+    return keymap.get(binding.id or "", binding.key)
+
+
+def display_keys(keys: str) -> str:
+    names = {
+        "slash": "/", "question_mark": "?", "plus": "+", "space": "space", "right_square_bracket": "]",
+        "left_square_bracket": "[", "escape": "esc",
+    }
+    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def check_keymap(keymap: dict[str, str]) -> list[str]:
+    """Ids in a keymap that name no binding (reported to the user, not fatal)."""
+    known = binding_ids()
+    return sorted(k for k in keymap if k not in known)

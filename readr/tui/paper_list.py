@@ -1,0 +1,390 @@
+"""The paper list: a Line-API ScrollView over an id array, reading only the visible rows from SQLite.
+
+Never one widget per paper and never all rows loaded: the view's ids live in an `array('q')`
+(8 bytes a paper) and `render_line` asks the store for the page on screen. Week headers of
+grouped views are entries too (negative ids); the cursor steps over them.
+"""
+
+from __future__ import annotations
+
+from array import array
+from datetime import date
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..sanitize import clean_line
+from ..store.views import ListRow, ViewResult
+from .keys import LIST_BINDINGS
+
+STATUS_GLYPHS = {
+    "inbox": "•", "to-read": "○", "reading": "◐", "read": "●", "dismissed": "×", None: "·",
+}
+PREFETCH = 40
+CACHE_LIMIT = 4000
+
+
+def short_authors(authors: list[str]) -> str:
+    if not authors:
+        return ""
+    first = clean_line(authors[0])
+    if len(authors) == 1:
+        return first
+    if len(authors) == 2:
+        return f"{first}, {clean_line(authors[1])}"
+    return f"{first} et al."
+
+
+def short_date(stamp: str | None, today: date) -> str:
+    if not stamp:
+        return ""
+    try:
+        day = date.fromisoformat(stamp[:10])
+    except ValueError:
+        return ""
+    if day.year == today.year:
+        return day.strftime("%b %d")
+    return day.strftime("%b %Y")
+
+
+def week_title(bounds: tuple[date, date], today: date, count: int) -> str:
+    first, last = bounds
+    span = f"{first.strftime('%b %d')} – {last.strftime('%b %d, %Y')}"
+    if first <= today <= last:
+        when = " · this week"
+    elif 0 < (today - last).days <= 7:
+        when = " · last week"
+    else:
+        when = ""
+    noun = "paper" if count == 1 else "papers"
+    return f"Week {span}{when} · {count} {noun}"
+
+
+def fit(text: str, width: int) -> str:
+    """Crop or pad to exactly `width` cells, with an ellipsis when cropped."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Rows of papers, one line each: selection, status, title, authors, tags and date."""
+
+    BINDINGS = LIST_BINDINGS
+
+    COMPONENT_CLASSES = {
+        "paper-list--cursor",
+        "paper-list--cursor-blur",
+        "paper-list--header",
+        "paper-list--selected",
+        "paper-list--dim",
+        "paper-list--tags",
+        "paper-list--inbox",
+        "paper-list--to-read",
+        "paper-list--reading",
+        "paper-list--read",
+        "paper-list--dismissed",
+        "paper-list--empty",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=True)
+
+    class CursorMoved(Message):
+        """The cursor is on another paper (or on none)."""
+
+        def __init__(self, paper_id: int | None) -> None:
+            super().__init__()
+            self.paper_id = paper_id
+
+    class SelectionChanged(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self, store, *, today: date | None = None, name: str | None = None, id: str | None = None):
+        super().__init__(name=name, id=id)
+        self.store = store
+        self.today = today or date.today()
+        self.entries = array("q")
+        self.header_titles: dict[int, str] = {}
+        self.rows: dict[int, ListRow] = {}
+        self.selected: set[int] = set()
+        self.date_field = "added_at"
+        self.empty_message = "Loading…"
+        self._last_reported: int | None = -1
+
+    # --- data -------------------------------------------------------------------------------
+
+    def set_result(self, result: ViewResult, *, date_field: str = "added_at", keep: int | None = None,
+                   keep_index: int | None = None, empty_message: str = "No papers here.") -> None:
+        """Show a new id list. Keeps the cursor on paper `keep` if it is still there, else near
+        `keep_index`."""
+        entries = array("q")
+        titles: dict[int, str] = {}
+        if result.headers:
+            positions = sorted(result.headers)
+            ids = result.ids
+            entries.extend(ids[: positions[0]])
+            for n, pos in enumerate(positions):
+                end = positions[n + 1] if n + 1 < len(positions) else len(ids)
+                titles[len(entries)] = week_title(result.headers[pos], self.today, end - pos)
+                entries.append(-1)
+                entries.extend(ids[pos:end])
+        else:
+            entries = result.ids
+        self.entries = entries
+        self.header_titles = titles
+        self.date_field = date_field
+        self.empty_message = empty_message
+        self.rows.clear()
+        self.selected &= set(entries) if len(entries) < 200_000 else self.selected
+        self.virtual_size = Size(self.size.width, len(entries))
+        target = None
+        if keep is not None and len(entries) < 2_000_000:
+            try:
+                target = entries.index(keep)
+            except ValueError:
+                target = None
+        if target is None:
+            target = min(keep_index or 0, max(len(entries) - 1, 0))
+        self._last_reported = -1
+        self.move_cursor(target, direction=1 if target == 0 else 0)
+        self.refresh()
+
+    def invalidate(self, ids: list[int] | None = None) -> None:
+        """Forget cached rows (all, or the given ids) so they are read again."""
+        if ids is None:
+            self.rows.clear()
+        else:
+            for paper_id in ids:
+                self.rows.pop(paper_id, None)
+        self.refresh()
+
+    def paper_id_at(self, index: int) -> int | None:
+        if 0 <= index < len(self.entries):
+            value = self.entries[index]
+            return value if value >= 0 else None
+        return None
+
+    @property
+    def current_id(self) -> int | None:
+        return self.paper_id_at(self.cursor)
+
+    @property
+    def paper_count(self) -> int:
+        return len(self.entries) - len(self.header_titles)
+
+    def target_ids(self) -> list[int]:
+        """The selection, or else the paper under the cursor."""
+        if self.selected:
+            return [i for i in self.selected]
+        current = self.current_id
+        return [current] if current is not None else []
+
+    def _fetch_around(self, index: int) -> None:
+        height = max(self.size.height, 1)
+        start = max(0, index - PREFETCH)
+        end = min(len(self.entries), index + height + PREFETCH)
+        wanted = [i for i in self.entries[start:end] if i >= 0 and i not in self.rows]
+        if not wanted:
+            return
+        if len(self.rows) > CACHE_LIMIT:
+            self.rows.clear()
+        self.rows.update(self.store.list_rows(wanted))
+
+    def row(self, paper_id: int) -> ListRow | None:
+        if paper_id not in self.rows:
+            self._fetch_around(self.cursor if self.size.height == 0 else int(self.scroll_offset.y))
+            if paper_id not in self.rows:
+                self.rows.update(self.store.list_rows([paper_id]))
+        return self.rows.get(paper_id)
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def move_cursor(self, index: int, direction: int = 1) -> None:
+        count = len(self.entries)
+        if count == 0:
+            self.cursor = 0
+            self._report()
+            return
+        index = max(0, min(index, count - 1))
+        # Step over week headers in the direction of travel (or whichever way finds a paper).
+        if self.entries[index] < 0:
+            step = direction or 1
+            probe = index
+            while 0 <= probe < count and self.entries[probe] < 0:
+                probe += step
+            if not (0 <= probe < count):
+                probe = index
+                while 0 <= probe < count and self.entries[probe] < 0:
+                    probe -= step
+            index = max(0, min(probe, count - 1))
+        self.cursor = index
+        self._scroll_to_cursor(direction)
+        self._report()
+
+    def _scroll_to_cursor(self, direction: int) -> None:
+        height = self.scrollable_content_region.height or self.size.height
+        if height <= 0:
+            return
+        top = int(self.scroll_offset.y)
+        target = self.cursor
+        # Show a week's header together with its first paper.
+        if target > 0 and self.entries[target - 1] < 0 and direction <= 0:
+            target -= 1
+        if target < top:
+            self.scroll_to(y=target, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def _report(self) -> None:
+        current = self.current_id
+        if current != self._last_reported:
+            self._last_reported = current
+            self.post_message(self.CursorMoved(current))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.entries))
+        self._scroll_to_cursor(0)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self.cursor + 1, 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self.cursor - 1, -1)
+
+    def action_cursor_first(self) -> None:
+        self.move_cursor(0, 1)
+
+    def action_cursor_last(self) -> None:
+        self.move_cursor(len(self.entries) - 1, -1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self.cursor + max(self.size.height - 1, 1), 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self.cursor - max(self.size.height - 1, 1), -1)
+
+    def action_toggle_select(self) -> None:
+        current = self.current_id
+        if current is None:
+            return
+        if current in self.selected:
+            self.selected.discard(current)
+        else:
+            self.selected.add(current)
+        self.post_message(self.SelectionChanged(len(self.selected)))
+        self.move_cursor(self.cursor + 1, 1)
+        self.refresh()
+
+    def action_select_page(self) -> None:
+        top = int(self.scroll_offset.y)
+        for index in range(top, min(top + self.size.height, len(self.entries))):
+            if self.entries[index] >= 0:
+                self.selected.add(self.entries[index])
+        self.post_message(self.SelectionChanged(len(self.selected)))
+        self.refresh()
+
+    def clear_selection(self) -> bool:
+        if not self.selected:
+            return False
+        self.selected.clear()
+        self.post_message(self.SelectionChanged(0))
+        self.refresh()
+        return True
+
+    def on_click(self, event) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self.entries):
+            self.move_cursor(index, 1)
+        self.focus()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def _columns(self, width: int) -> tuple[int, int, int, int]:
+        """Widths of title, authors, tags and date for a row `width` cells wide."""
+        date_w = 7
+        if width >= 140:
+            authors_w, tags_w = 26, 24
+        elif width >= 100:
+            authors_w, tags_w = 20, 18
+        elif width >= 70:
+            authors_w, tags_w = 16, 12
+        else:
+            authors_w, tags_w = 0, 0
+        title_w = width - 3 - date_w - (authors_w + 1 if authors_w else 0) - (tags_w + 1 if tags_w else 0) - 1
+        return max(title_w, 8), authors_w, tags_w, date_w
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if not self.entries:
+            if y == 1:
+                style = self.get_component_rich_style("paper-list--empty")
+                return Strip([Segment(fit("  " + self.empty_message, width), base + style)], width)
+            return Strip.blank(width, base)
+        if index >= len(self.entries):
+            return Strip.blank(width, base)
+        value = self.entries[index]
+        if value < 0:
+            style = self.get_component_rich_style("paper-list--header")
+            title = self.header_titles.get(index, "")
+            return Strip([Segment(fit(f"── {title} ", width), base + style)], width)
+        if value not in self.rows:
+            self._fetch_around(int(self.scroll_offset.y))
+        row = self.rows.get(value)
+        if row is None:
+            return Strip([Segment(fit("   (removed)", width), base + self.get_component_rich_style("paper-list--dim"))], width)
+        return self._render_row(row, index, width, base)
+
+    def _render_row(self, row: ListRow, index: int, width: int, base: Style) -> Strip:
+        title_w, authors_w, tags_w, date_w = self._columns(width)
+        line_style = base
+        selected = row.id in self.selected
+        if selected:
+            line_style = line_style + self.get_component_rich_style("paper-list--selected")
+        if index == self.cursor:
+            cls = "paper-list--cursor" if self.has_focus else "paper-list--cursor-blur"
+            line_style = line_style + self.get_component_rich_style(cls)
+        dim = self.get_component_rich_style("paper-list--dim", partial=True)
+        status_style = self.get_component_rich_style(f"paper-list--{row.status or 'dismissed'}", partial=True)
+        tags_style = self.get_component_rich_style("paper-list--tags", partial=True)
+        mark = "▌" if selected else ("›" if index == self.cursor else " ")
+        glyph = STATUS_GLYPHS.get(row.status, "·")
+        title = clean_line(row.title) or row.key
+        if row.newer_version:
+            title += " ↑"
+        if row.has_summary:
+            title = "✎ " + title
+        stamp = row.read_at if self.date_field == "read_at" and row.read_at else row.added_at or row.published
+        segments = [
+            Segment(mark, line_style),
+            Segment(glyph, line_style + status_style),
+            Segment(" ", line_style),
+            Segment(fit(title, title_w), line_style),
+        ]
+        if authors_w:
+            segments.append(Segment(" " + fit(short_authors(row.authors), authors_w), line_style + dim))
+        if tags_w:
+            tags = " ".join("#" + clean_line(t) for t in row.tags)
+            segments.append(Segment(" " + fit(tags, tags_w), line_style + tags_style))
+        segments.append(Segment(" " + fit(short_date(stamp, self.today), date_w).rjust(date_w), line_style + dim))
+        used = sum(cell_len(s.text) for s in segments)
+        if used < width:
+            segments.append(Segment(" " * (width - used), line_style))
+        return Strip(segments).crop(0, width)
