@@ -37,8 +37,15 @@ def unescape_markdown(text: str) -> str:
 def escape_title(text: str) -> str:
     """Escape a plain title for the text of a Markdown link, so it reads back unchanged."""
     out = []
-    for ch in text:
-        if ch in "\\`*_[]<>":
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        prev = text[i - 1] if i else ""
+        if ch == "\\":
+            # A backslash is literal unless it precedes punctuation (LaTeX such as \alpha stays).
+            out.append("\\\\" if not nxt or nxt in _PUNCT else ch)
+        elif ch == "_":
+            out.append("_" if prev.isalnum() and nxt.isalnum() else "\\_")
+        elif ch in "`*[]<>":
             out.append("\\" + ch)
         else:
             out.append(ch)

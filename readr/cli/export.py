@@ -1,0 +1,113 @@
+"""`readr export`: the weekly digest (Markdown) or BibTeX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import ReadrError
+from .app import app, say, store
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    args: Optional[List[str]] = typer.Argument(
+        None, metavar="[DATE | QUERY...]",
+        help="With --week (the default): a day of the week to export (YYYY-MM-DD, today, yesterday). "
+        "With --bibtex: a search selecting the papers (tag:, status:, week: ... as in readr search).",
+    ),
+    week: bool = typer.Option(
+        False, "--week", "-w", help="The digest of the week that contains DATE (default: this week)."
+    ),
+    month: Optional[str] = typer.Option(
+        None, "--month", "-m", metavar="YYYY-MM", help="A page titled '# YYYY-M' with every week of that month."
+    ),
+    bibtex: bool = typer.Option(
+        False, "--bibtex", help="BibTeX for the papers QUERY selects (default: the whole reading list)."
+    ),
+    out: Optional[Path] = typer.Option(
+        None, "--out", "-o", dir_okay=False, metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout; local images go to an assets folder beside it.",
+    ),
+    front_matter: bool = typer.Option(
+        False, "--front-matter", help="Start with the front-matter block (its text: front_matter in the config)."
+    ),
+    include_unsummarized: bool = typer.Option(
+        False, "--include-unsummarized", "--all", "-a",
+        help="Also list papers read without a summary, as a bare title line.",
+    ),
+) -> None:
+    """Export the weekly digest as Markdown (or BibTeX with --bibtex)."""
+    from ..config import load_config
+    from ..sanitize import clean_text
+
+    words = list(args or [])
+    if sum([week, month is not None, bibtex]) > 1:
+        raise ReadrError("choose one of --week, --month and --bibtex")
+    lib = store(ctx)
+    if bibtex:
+        if front_matter or include_unsummarized:
+            raise ReadrError("--front-matter and --include-unsummarized apply to the Markdown digest, not --bibtex")
+        from ..bibtex import export_bibtex
+
+        text, count = export_bibtex(lib, " ".join(words))
+        _emit(clean_text(text), out)
+        say(f"{count} BibTeX entries" + (f" written to {out}" if out else ""))
+        return
+
+    from ..digest.assets import AssetCopier
+    from ..digest.export import day_label, parse_month, render_month, render_week
+
+    config = load_config()
+    matter = config.front_matter if front_matter else None
+    assets = AssetCopier(Path(out), search_dirs=[lib.data_dir]) if out is not None else None
+    if month is not None:
+        if words:
+            raise ReadrError(f"unexpected {' '.join(words)!r}: --month takes YYYY-MM")
+        year, number = parse_month(month)
+        text, weeks = render_month(
+            lib, year, number, week_start=config.week_start, include_unsummarized=include_unsummarized,
+            front_matter=matter, assets=assets,
+        )
+        count = sum(len(w.entries) for w in weeks)
+        what = f"{count} papers in {len(weeks)} weeks of {year}-{number}"
+    else:
+        from ..weeks import parse_date
+
+        if len(words) > 1:
+            raise ReadrError(f"--week takes one date, got {' '.join(words)!r}")
+        day = parse_date(words[0]) if words else parse_date("today")
+        text, digest = render_week(
+            lib, day, week_start=config.week_start, include_unsummarized=include_unsummarized,
+            front_matter=matter, assets=assets,
+        )
+        what = f"{len(digest.entries)} papers in the week of {day_label(digest.label)}"
+        if not digest.entries:
+            hidden = len(lib.read_between(digest.first, digest.last))
+            what = f"no papers in the week of {day_label(digest.label)}" + (
+                f" ({hidden} read without a summary: --include-unsummarized lists them)" if hidden else ""
+            )
+    _emit(text, out)
+    if assets is not None:
+        for missing in assets.missing:
+            say(f"image not found, link kept as it was: {missing}")
+        if assets.copied:
+            say(f"{len(assets.copied)} images copied to {assets.folder}")
+    say(what + (f", written to {out}" if out else ""))
+
+
+def _emit(text: str, out: Optional[Path]) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from ..digest.export import write_atomic
+
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        raise ReadrError(f"cannot write {out}: {exc.strerror or exc}") from None
