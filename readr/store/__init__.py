@@ -17,6 +17,7 @@ from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
 from .digest import DigestMixin
 from .search import CANDIDATES, SearchHit, SearchMixin
+from .views import ViewsMixin
 from .bulk import BulkMixin
 
 __all__ = [
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-class Store(PapersMixin, SearchMixin, PdfsMixin, DigestMixin, BulkMixin):
+class Store(PapersMixin, SearchMixin, ViewsMixin, PdfsMixin, DigestMixin, BulkMixin):
     def __init__(self, path: Path | str):
         self.path = Path(path).expanduser()
         if str(self.path) != ":memory:":
