@@ -1,0 +1,207 @@
+"""Two readr processes on one library: no "database is locked", no lost writes, and the
+long-lived reader (the TUI) notices what the other process wrote."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from readr.maintenance import backup, check, verify_copy
+from readr.store import Store
+from readr.takeaways import extract_takeaways
+
+ROOT = Path(__file__).resolve().parents[1]
+WRITES = 1000
+
+WORKER = textwrap.dedent(
+    r'''
+    import os, sys, time
+    from readr.store import Store
+
+    db, name, n, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+    lib = Store(db)                      # both processes open (and create) the library at once
+    while not os.path.exists(go):
+        time.sleep(0.001)
+    done = 0
+    for i in range(n):
+        op = i % 5
+        own = f"https://{name}.example/{i - i % 5}"
+        if op == 0:
+            lib.add_web(own, f"{name} paper {i}")
+        elif op == 1:
+            lib.add_tags(["https://shared.example/"], [f"{name}-{i}"])
+        elif op == 2:
+            lib.set_summary(own, f"{name} wrote this at write {i}: **takeaway {name} {i}**")
+        elif op == 3:
+            lib.set_status([own], "read")
+        else:
+            with lib.write():          # read-modify-write: a lost update would show in the total
+                value = int(lib.get_meta("counter") or 0)
+                lib.set_meta("counter", str(value + 1))
+        done += 1
+    lib.close()
+    print(done)
+    '''
+)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _spawn(*args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env()
+    )
+
+
+def test_two_processes_1000_interleaved_writes_each_none_lost(tmp_path):
+    db = tmp_path / "library.db"
+    go = tmp_path / "go"
+    with Store(db) as lib:
+        lib.add_web("https://shared.example/", "shared paper")
+    procs = {name: _spawn(str(db), name, str(WRITES), str(go)) for name in ("a", "b")}
+    time.sleep(0.5)  # let both import and open the library
+    go.touch()
+    results = {}
+    for name, proc in procs.items():
+        out, err = proc.communicate(timeout=240)
+        results[name] = (proc.returncode, out, err)
+    for name, (code, out, err) in results.items():
+        assert "locked" not in err.lower(), err
+        assert code == 0 and out.strip() == str(WRITES), (name, code, err[-2000:])
+
+    with Store(db) as lib:
+        per = WRITES // 5
+        for name in ("a", "b"):
+            for k in range(per):
+                i = 5 * k
+                paper = lib.get(f"https://{name}.example/{i}")
+                assert paper.title == f"{name} paper {i}"
+                assert paper.summary == f"{name} wrote this at write {i + 2}: **takeaway {name} {i + 2}**"
+                assert paper.takeaways == [f"takeaway {name} {i + 2}"]
+                assert paper.status == "read" and paper.read_at
+        shared = lib.get("https://shared.example/")
+        expected_tags = {f"{name}-{5 * k + 1}" for name in ("a", "b") for k in range(per)}
+        assert set(shared.tags) == expected_tags
+        assert lib.get_meta("counter") == str(2 * per)
+        # read_seq is handed out inside the write lock: unique, no gaps.
+        seqs = [row[0] for row in lib.conn.execute("SELECT read_seq FROM papers WHERE read_seq IS NOT NULL")]
+        assert sorted(seqs) == list(range(1, 2 * per + 1))
+        # The writes really were interleaved, not one process after the other.
+        order = [row[0][8] for row in lib.conn.execute("SELECT url FROM papers WHERE source = 'web' AND url != "
+                                                            "'https://shared.example/' ORDER BY id")]
+        switches = sum(1 for x, y in zip(order, order[1:]) if x != y)
+        assert switches >= 10, f"only {switches} switches between the processes: {''.join(order)[:80]}"
+        report = check(lib)
+        assert report.ok, report.lines()
+
+
+def test_the_reader_notices_outside_changes_and_a_long_read_does_not_block_writers(tmp_path, monkeypatch):
+    db = tmp_path / "library.db"
+    monkeypatch.setenv("READR_DB", str(db))
+    tui = Store(db)
+    tui.add_web("https://example.org/p", "a paper")
+    assert tui.changed_since_last_check() is False  # the first call takes the baseline
+    assert tui.changed_since_last_check() is False
+    tui.set_summary("https://example.org/p", "my own write")
+    assert tui.changed_since_last_check() is False  # its own commits do not count
+
+    # The TUI sits in a read transaction (scrolling a big list) while the CLI writes.
+    tui.conn.execute("BEGIN")
+    assert tui.conn.execute("SELECT count(*) FROM papers").fetchone()[0] == 1
+    started = time.monotonic()
+    cli = subprocess.run(
+        [sys.executable, "-m", "readr", "tag", "https://example.org/p", "from-cli"],
+        capture_output=True, text=True, env=_env(), timeout=60,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert time.monotonic() - started < 10
+    assert tui.get("https://example.org/p").tags == []  # still its snapshot
+    tui.conn.execute("COMMIT")
+    assert tui.changed_since_last_check() is True
+    assert tui.changed_since_last_check() is False
+    assert tui.get("https://example.org/p").tags == ["from-cli"]
+
+    # Another thread of the same process counts as outside too (the TUI's workers).
+    import threading
+
+    def worker():
+        tui.add_tags(["https://example.org/p"], ["from-thread"])
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert tui.changed_since_last_check() is True
+    tui.close()
+
+
+BACKUP_WRITER = textwrap.dedent(
+    r'''
+    import sys
+    from readr.store import Store
+
+    lib = Store(sys.argv[1])
+    for i in range(int(sys.argv[2])):
+        with lib.write():                # one paper and the counter move together
+            lib.add_web(f"https://w.example/{i}", f"paper {i} " + "x" * 2000)
+            lib.set_meta("written", str(i + 1))
+    lib.close()
+    '''
+)
+
+
+def test_backup_while_another_process_writes_is_consistent(tmp_path):
+    db = tmp_path / "library.db"
+    Store(db).close()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", BACKUP_WRITER, str(db), "1500"], stderr=subprocess.PIPE, text=True, env=_env()
+    )
+    copies = []
+    with Store(db) as lib:
+        try:
+            for n in range(6):
+                time.sleep(0.15)
+                copies.append(backup(lib, tmp_path / f"copy-{n}.db"))
+        finally:
+            _, err = writer.communicate(timeout=120)
+    assert writer.returncode == 0, err
+    counts = []
+    for copy in copies:
+        assert verify_copy(copy) is None
+        with Store(copy) as snap:
+            written = int(snap.get_meta("written") or 0)
+            papers = snap.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+            assert papers == written  # never half a transaction
+            assert check(snap).ok
+            counts.append(written)
+    assert counts == sorted(counts)
+    assert any(0 < c < 1500 for c in counts), counts  # some copies were taken mid-stream
+
+
+def test_backup_refuses_to_overwrite_or_to_target_the_library(tmp_path, cli, db_path):
+    assert cli("add", "https://example.org/x", "--title", "x").exit_code == 0
+    target = tmp_path / "b.db"
+    first = cli("backup", str(target))
+    assert first.exit_code == 0, first.output
+    assert target.is_file() and verify_copy(target) is None
+    again = cli("backup", str(target))
+    assert again.exit_code == 1 and "already exists" in again.output
+    same = cli("backup", str(db_path))
+    assert same.exit_code == 1 and "library itself" in same.output
+    assert cli("backup", str(target), "--force").exit_code == 0
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    into = cli("backup", str(folder))
+    assert into.exit_code == 0 and len(list(folder.glob("lib-*.db"))) == 1
+    default = cli("backup")
+    assert default.exit_code == 0
+    assert len(list((tmp_path / "lib.files" / "backups").glob("lib-*.db"))) == 1
