@@ -19,13 +19,14 @@ from .digest import DigestMixin
 from .search import CANDIDATES, SearchHit, SearchMixin
 from .views import ViewsMixin
 from .bulk import BulkMixin
+from .maintenance import MaintenanceMixin
 
 __all__ = [
     "Store", "Paper", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version", "normalize_tag", "web_key",
 ]
 
 
-class Store(PapersMixin, SearchMixin, ViewsMixin, PdfsMixin, DigestMixin, BulkMixin):
+class Store(PapersMixin, SearchMixin, ViewsMixin, PdfsMixin, DigestMixin, BulkMixin, MaintenanceMixin):
     def __init__(self, path: Path | str):
         self.path = Path(path).expanduser()
         if str(self.path) != ":memory:":
