@@ -48,15 +48,22 @@ def search_cmd(
     reading_list: bool = typer.Option(False, "--reading-list", "-r", help="Leave out catalogue entries."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
-    """Search titles, authors, abstracts, summaries, takeaways and tags."""
+    """Search titles, authors, abstracts, summaries, takeaways, tags and PDF text.
+
+    With --json each result has "match": the field that matched, and a snippet around it.
+    """
     from ..config import load_config
 
     text = " ".join(words or [])
     hits = store(ctx).search(
-        text, limit=limit, include_catalogue=not reading_list, week_start=load_config().week_start
+        text, limit=limit, include_catalogue=not reading_list, week_start=load_config().week_start,
+        snippets=as_json,
     )
     if as_json:
-        echo_json([dict(hit.paper.to_json(), rank=hit.rank) for hit in hits])
+        echo_json([
+            dict(hit.paper.to_json(), rank=hit.rank, match=hit.match.to_json() if hit.match else None)
+            for hit in hits
+        ])
     else:
         print_papers([hit.paper for hit in hits])
 

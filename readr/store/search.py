@@ -18,10 +18,65 @@ from .papers import Paper
 CANDIDATES = 2000
 
 
+# The FTS columns in table order, under the names search results report them by.
+FTS_FIELDS = ("title", "authors", "abstract", "summary", "tags", "fulltext")
+# Which matching field's snippet to show when several match equally well.
+_PREFERENCE = ("title", "summary", "tags", "abstract", "authors", "fulltext")
+_MARK_START, _MARK_END = "\x02", "\x03"  # never in stored text: clean_text strips C0 controls
+
+
+@dataclass
+class SearchMatch:
+    """Where a search matched a paper: the field shown, every field that matched, and a snippet
+    of plain text with the [start, end) spans of the matched words."""
+
+    field: str
+    fields: list[str]
+    snippet: str
+    highlights: list[tuple[int, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field, "fields": self.fields, "snippet": self.snippet,
+            "highlights": [list(span) for span in self.highlights],
+        }
+
+
 @dataclass
 class SearchHit:
     paper: Paper
     rank: float | None
+    match: SearchMatch | None = None
+
+
+def _parse_snippet(raw: str) -> tuple[str, list[tuple[int, int]]]:
+    """Text with FTS5 markers -> (plain text with whitespace collapsed, highlighted spans)."""
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    space = True
+    for ch in raw:
+        if ch == _MARK_START:
+            start = length
+        elif ch == _MARK_END:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        elif ch.isspace():
+            if not space:
+                out.append(" ")
+                length += 1
+                space = True
+        else:
+            out.append(ch)
+            length += 1
+            space = False
+    text = "".join(out)
+    if text.endswith(" "):
+        text = text[:-1]
+        spans = [(a, min(b, len(text))) for a, b in spans if a < len(text)]
+    return text, spans
 
 
 def _filter_sql(query: Query, include_catalogue: bool) -> tuple[list[str], list[Any]]:
@@ -66,17 +121,60 @@ class SearchMixin:
         limit: int = 50,
         include_catalogue: bool = True,
         week_start: int = 0,
+        snippets: bool = False,
     ) -> list[SearchHit]:
         """Papers matching free text and filters, best first.
 
         Free text is matched with FTS5 over title, authors, abstract, summary, tags and PDF text.
         Without free text the filters alone select, newest first. An exact arXiv id (any form)
-        finds that paper first.
+        finds that paper first. With `snippets`, each hit's `match` says which field matched
+        and carries a snippet (see search_matches).
         """
         query = text if isinstance(text, Query) else parse_query(text, week_start=week_start)
         ids = self.search_ids(query, limit=limit, include_catalogue=include_catalogue)
         papers = {p.id: p for p in self.papers_by_ids([i for i, _ in ids])}
-        return [SearchHit(papers[i], rank) for i, rank in ids if i in papers]
+        hits = [SearchHit(papers[i], rank) for i, rank in ids if i in papers]
+        if snippets:
+            matches = self.search_matches(query, [hit.paper.id for hit in hits])
+            for hit in hits:
+                hit.match = matches.get(hit.paper.id)
+        return hits
+
+    def search_matches(self, query: Query, ids: list[int], tokens: int = 14) -> dict[int, SearchMatch]:
+        """Which field of each paper (row ids) matched the query's free text, with a snippet.
+
+        Costs a few milliseconds per paper with a long PDF text: call it for the rows shown.
+        """
+        found: dict[int, SearchMatch] = {}
+        exact = self._exact_id_match(query) if ids else None
+        if exact is not None and exact in ids:
+            arxiv_id = self.conn.execute("SELECT arxiv_id FROM papers WHERE id = ?", (exact,)).fetchone()[0]
+            found[exact] = SearchMatch("arxiv_id", ["arxiv_id"], arxiv_id, [(0, len(arxiv_id))])
+        match = query.fts_expression()
+        if match is None or not ids:
+            return found
+        columns = ", ".join(
+            f"snippet(papers_fts, {i}, char(2), char(3), '…', {int(tokens)})" for i in range(len(FTS_FIELDS))
+        )
+        for chunk_start in range(0, len(ids), 500):
+            chunk = [i for i in ids[chunk_start : chunk_start + 500] if i not in found]
+            if not chunk:
+                continue
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT rowid, {columns} FROM papers_fts WHERE papers_fts MATCH ? AND rowid IN ({marks})"
+            for row in self.conn.execute(sql, [match, *chunk]):
+                candidates = []
+                for name, raw in zip(FTS_FIELDS, tuple(row)[1:]):
+                    if raw and _MARK_START in raw:
+                        snippet, spans = _parse_snippet(raw)
+                        if spans:
+                            terms = {snippet[a:b].lower() for a, b in spans}
+                            candidates.append((len(terms), -_PREFERENCE.index(name), name, snippet, spans))
+                if candidates:
+                    best = max(candidates)
+                    matched = [name for name in FTS_FIELDS if any(c[2] == name for c in candidates)]
+                    found[row[0]] = SearchMatch(best[2], matched, best[3], best[4])
+        return found
 
     def search_ids(
         self, query: Query, limit: int = 50, offset: int = 0, include_catalogue: bool = True
