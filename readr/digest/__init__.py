@@ -179,7 +179,16 @@ def split_bold(text: str) -> tuple[str, bool]:
     for mark in ("**", "__"):
         if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
             inner = text[len(mark) : -len(mark)]
-            if mark not in inner.replace("\\" + mark[0], "") and not inner.endswith("\\"):
+            i, clean = 0, True
+            while i < len(inner):
+                if inner[i] == "\\":
+                    i += 2
+                    continue
+                if inner.startswith(mark, i):
+                    clean = False
+                    break
+                i += 1
+            if clean and i == len(inner):  # i > len: the closing mark was escaped
                 return inner, True
     return text, False
 

@@ -179,7 +179,7 @@ def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
     marker: str = entry["marker"]
     while lines and not lines[-1].strip():
         lines.pop()
-    if marker:
+    if marker and lines:
         width = len(marker)
         lines = [lines[0]] + [l[width:] if l.startswith(" " * width) else l for l in lines[1:]]
     summary = "\n".join(lines).strip()
