@@ -52,9 +52,14 @@ continuation = st.one_of(
     word.map(lambda w: f"```\n[{w}](https://x.org) in code\n### {w}\n```"),
     word.map(lambda w: f"> {w} quoted"),
 )
+plain_word = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=8)
+# The first paragraph starts with a plain word (one starting a block goes to its own paragraph:
+# see test_digest_export.py), then anything.
 summaries = st.one_of(
     st.just(""),
-    st.tuples(paragraph, st.lists(continuation, max_size=3)).map(lambda t: "\n\n".join([t[0], *t[1]])),
+    st.tuples(plain_word, paragraph, st.lists(continuation, max_size=3)).map(
+        lambda t: "\n\n".join([t[0] + " " + t[1], *t[2]])
+    ),
 )
 
 

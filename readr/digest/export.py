@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from .assets import AssetCopier
 
 # A first summary line that cannot follow the link on its line: it starts a block.
-_BLOCK_START = re.compile(r"^(\s*([*+-]|\d{1,9}[.)])(\s|$)|\s*>|\s*#|\s*\||\s*(`{3,}|~{3,})| {4,}|\t)")
+_BLOCK_START = re.compile(
+    r"^( {0,3}([*+-]|\d{1,9}[.)])(\s|$)| {0,3}>| {0,3}#{1,6}(\s|$)| {0,3}\|.*\|| {0,3}(`{3,}|~{3,})| {4,}|\t)"
+)
 
 
 def day_label(day: date) -> str:
