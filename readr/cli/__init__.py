@@ -1,5 +1,5 @@
 """The `readr` command line. Importing this package registers every command on `app`."""
 
 # Each module registers its commands on app; keep heavy imports inside the commands.
-from . import arxiv_cmds, export, imports, library, maintenance, takeaways  # noqa: F401
+from . import arxiv_cmds, export, imports, library, maintenance, pdf_cmds, takeaways  # noqa: F401
 from .app import app  # noqa: F401

@@ -1,0 +1,154 @@
+"""PDF commands: pdf (download and index), figures (list, extract, link), open."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from ..errors import ReadrError
+from .app import app, console, echo_json, say, store
+
+LIMIT_OPTIONS_HELP = "Seconds one PDF may take to read before it is given up on."
+
+
+def _limits(timeout: float, max_pages: int):
+    from ..pdfs.extract import Limits
+
+    return Limits(timeout=timeout, max_pages=max_pages)
+
+
+@app.command("pdf")
+def pdf_cmd(
+    ctx: typer.Context,
+    paper_ids: List[str] = typer.Argument(..., metavar="ID...", help="arXiv ids, URLs or readr keys."),
+    force: bool = typer.Option(False, "--force", "-f", help="Download and read again, even after a recorded failure."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help=LIMIT_OPTIONS_HELP),
+    max_pages: int = typer.Option(500, "--max-pages", min=1, help="Read at most this many pages of each PDF."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar for several files."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per paper."),
+) -> None:
+    """Download the PDF of the version you have and index its text for search.
+
+    Files are checked to be PDFs, written atomically under the library's data folder, and read
+    in a separate process with a time limit, a memory limit and a page cap. A PDF that cannot
+    be read is recorded and not read again unless --force. Exits non-zero if any paper failed.
+    """
+    from ..pdfs.download import fetch_pdfs
+
+    lib = store(ctx)
+
+    def report(outcome) -> None:
+        if as_json:
+            return
+        name = outcome.key or outcome.ref
+        if outcome.status == "ok":
+            verb = "downloaded, " if outcome.downloaded else ""
+            say(f"{name}: {verb}{outcome.message}")
+        else:
+            say(f"{name}: {'error' if outcome.status == 'failed' else 'damaged'}: {outcome.message}")
+
+    outcomes = fetch_pdfs(lib, paper_ids, limits=_limits(timeout, max_pages), force=force, progress=progress,
+                          on_outcome=report)
+    if as_json:
+        echo_json([o.to_json() for o in outcomes])
+    failed = [o for o in outcomes if o.failed]
+    if failed:
+        if len(outcomes) == 1:
+            raise ReadrError(f"{failed[0].key or failed[0].ref}: {failed[0].message}")
+        raise ReadrError(f"{len(failed)} of {len(outcomes)} PDFs failed (see above)")
+
+
+@app.command("figures")
+def figures_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID"),
+    extract: Optional[List[str]] = typer.Option(
+        None, "--extract", "-x", metavar="N", help="Save image N (also 1,4 or 2-5 or all) into the library's assets."
+    ),
+    insert: bool = typer.Option(False, "--insert", "-i", help="Append ![](...) links to the saved images to the summary."),
+    timeout: float = typer.Option(60.0, "--timeout", min=1.0, help=LIMIT_OPTIONS_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the images in a paper's PDF; save chosen ones (PNG, or JPEG as stored) and link them."""
+    from ..pdfs import figures
+
+    lib = store(ctx)
+    paper = lib.get(paper_id)
+    if lib.pdf_path(paper.key) is None:
+        if paper.arxiv_id is None:
+            raise ReadrError(f"{paper.key} has no PDF")
+        from ..pdfs.download import fetch_one
+
+        say(f"{paper.key}: downloading the PDF first")
+        outcome = fetch_one(lib, paper.key, limits=_limits(timeout, 500))
+        if lib.pdf_path(paper.key) is None:
+            raise ReadrError(f"{paper.key}: {outcome.message}")
+    limits = _limits(timeout, 500)
+    images = figures.list_images(lib, paper.key, limits)
+    if insert and not extract:
+        raise ReadrError("--insert needs --extract N (see the numbers with: readr figures ID)")
+    if not extract:
+        if as_json:
+            echo_json([image.to_json() for image in images])
+        else:
+            _print_images(paper.key, images)
+        return
+    chosen = figures.parse_indices(extract, images)
+    if not chosen:
+        raise ReadrError("no image to save (this PDF has none readr can convert)")
+    results = figures.extract_images(lib, paper.key, chosen, limits)
+    saved = [r for r in results if r.path is not None]
+    if insert and saved:
+        figures.insert_links(lib, paper.key, saved)
+    if as_json:
+        echo_json([
+            {"index": r.index, "page": r.page, "path": str(r.path) if r.path else None, "error": r.error,
+             "link": figures.summary_link(lib, r) if r.path else None}
+            for r in results
+        ])
+    else:
+        for r in results:
+            if r.path is not None:
+                say(f"image {r.index} (page {r.page}): {r.path}")
+            else:
+                say(f"image {r.index}: error: {r.error}")
+        if insert and saved:
+            say(f"{paper.key}: linked {len(saved)} image(s) from the summary")
+    failed = [r for r in results if r.path is None]
+    if failed:
+        raise ReadrError(f"{len(failed)} of {len(results)} images could not be saved")
+
+
+def _print_images(key: str, images) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not images:
+        say(f"{key}: the PDF has no images (figures drawn as vector graphics are not images)")
+        return
+    table = Table(title=Text(f"Images in the PDF of {key}"))
+    for name in ("#", "page", "size", "colours", "saves as"):
+        table.add_column(name, no_wrap=True)
+    for image in images:
+        table.add_row(
+            Text(str(image.index)), Text(str(image.page)),
+            Text(f"{image.width}\u00d7{image.height}" if image.width else "?"),
+            Text(f"{image.colorspace} {image.bits}-bit" + (" +alpha" if image.has_alpha else "")),
+            Text(image.format or f"(cannot save: {', '.join(image.filters) or image.error or 'unsupported'})"),
+        )
+    console().print(table)
+    say("save with: readr figures ID --extract N [--insert]")
+
+
+@app.command("open")
+def open_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID"),
+    web: bool = typer.Option(False, "--web", "-w", help="Open the web page even if there is a PDF."),
+) -> None:
+    """Open the paper's PDF in your viewer ($READR_PDF_VIEWER or the system's), else its page in the browser."""
+    from ..pdfs.open import open_paper
+
+    opened = open_paper(store(ctx), paper_id, prefer="url" if web else "pdf")
+    say(f"opened {opened.target}")
