@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import queue
+import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any, Iterator
 
 from .errors import ReadrError
 from .ids import try_parse_arxiv_id
@@ -78,19 +81,34 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def unwrap(text: str) -> str:
+_PARAGRAPH = re.compile(r"\n[ \t]+")
+# In a JSON line, the only ways a decoded string can hold a control character (C0 but tab and
+# newline, DEL, C1) or a CR: \u escapes below 0x20 or in 0x7f-0x9f, the \b \f \r escapes, a raw DEL
+# byte or a raw UTF-8 C1 character. A line with none of these needs no cleaning (a false alarm,
+# such as LaTeX's "\\bar", only costs the slow path).
+_DIRTY_JSON = re.compile(rb"\\u00[0-1][0-9a-fA-F]|\\u00[7-9][0-9a-fA-F]|\\[bfr]|\x7f|\xc2[\x80-\x9f]")
+
+
+def _maybe_dirty(line: bytes) -> bool:
+    """False only if this JSON line cannot decode to text with control characters or CRs."""
+    # memchr-fast substring tests first; the regex only for lines that might be dirty
+    if b"\\" in line and (b"\\u00" in line or b"\\b" in line or b"\\f" in line or b"\\r" in line):
+        return _DIRTY_JSON.search(line) is not None
+    return b"\x7f" in line or (b"\xc2" in line and _DIRTY_JSON.search(line) is not None)
+
+
+def unwrap(text: str, clean: bool = True) -> str:
     """arXiv's hard-wrapped text as paragraphs: a line that starts indented starts a new one."""
-    text = clean_text(text)
+    if clean:
+        text = clean_text(text)
+    text = text.strip()
     if "\n" not in text:
-        return text.strip()
-    paragraphs: list[list[str]] = [[]]
-    for line in text.split("\n"):
-        if line[:1] in (" ", "\t") and paragraphs[-1]:
-            paragraphs.append([])
-        stripped = line.strip()
-        if stripped:
-            paragraphs[-1].append(stripped)
-    return "\n\n".join(" ".join(p) for p in paragraphs if p)
+        return text
+    return "\n\n".join(p for p in (" ".join(part.split()) for part in _PARAGRAPH.split(text)) if p)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _first_doi(value: str) -> str | None:
@@ -128,24 +146,26 @@ def _version_number(value: Any) -> int | None:
 def _row(
     arxiv_id: str, latest_version: int | None, title: str, authors: list[str], abstract: str,
     categories: list[str], published: str | None, updated: str | None, comment: str, journal_ref: str,
-    doi: str,
+    doi: str, clean: bool = True,
 ) -> tuple:
-    """A row in readr.store.bulk.CATALOGUE_COLUMNS order."""
-    authors = [a for a in (clean_line(a) for a in authors) if a]
-    categories = [c for c in (clean_line(c) for c in categories) if c]
+    """A row in readr.store.bulk.CATALOGUE_COLUMNS order. clean=False: the caller knows the text
+    holds no control characters (whitespace is still normalised)."""
+    line = clean_line if clean else _squash
+    authors = [a for a in map(line, authors) if a]
+    categories = [c for c in map(line, categories) if c]
     return (
         arxiv_id,
         latest_version,
-        clean_line(title),
+        line(title),
         json.dumps(authors, ensure_ascii=False),
         ", ".join(authors),
-        unwrap(abstract),
+        unwrap(abstract, clean),
         categories[0] if categories else None,
         json.dumps(categories),
         published,
         updated,
-        unwrap(comment) or None,
-        clean_line(journal_ref) or None,
+        unwrap(comment, clean) or None,
+        line(journal_ref) or None,
         _first_doi(doi),
         f"https://arxiv.org/abs/{arxiv_id}",
         f"https://arxiv.org/pdf/{arxiv_id}",
@@ -173,8 +193,10 @@ def _kaggle_authors(record: dict) -> list[str]:
     return [name for name in flat.split(",")]
 
 
-def row_from_kaggle(record: Any) -> tuple:
-    """One Kaggle snapshot record -> a catalogue row. Raises ValueError for an unusable record."""
+def row_from_kaggle(record: Any, clean: bool = True) -> tuple:
+    """One Kaggle snapshot record -> a catalogue row. Raises ValueError for an unusable record.
+
+    clean=False skips control-character stripping (only for text known to hold none)."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     parsed = try_parse_arxiv_id(_text(record.get("id")))
@@ -197,6 +219,7 @@ def row_from_kaggle(record: Any) -> tuple:
         _text(record.get("comments")),
         _text(record.get("journal-ref")),
         _text(record.get("doi")),
+        clean,
     )
 
 
@@ -212,7 +235,7 @@ def iter_kaggle(stream: IO[bytes], report: FileReport) -> Iterator[tuple]:
             report.problem(f"line {number}: not JSON")
             continue
         try:
-            yield row_from_kaggle(record)
+            yield row_from_kaggle(record, clean=_maybe_dirty(line))
         except ValueError as exc:
             report.problem(f"line {number}: {exc}")
 
@@ -394,10 +417,53 @@ def _short(name: str, width: int = 28) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def import_file(
-    store: Any, path: Path, progress: Any = None, fts_mode: str = "auto",
-    on_batch: Callable[[int], None] | None = None,
-) -> FileReport:
+def _batches_in_thread(rows: Iterator[tuple], size: int, depth: int = 4) -> Iterator[list[tuple]]:
+    """Batches of `rows`, produced by a background thread; at most `depth` batches wait in memory.
+    An exception in the producer is raised here; leaving early stops the producer."""
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            batch: list[tuple] = []
+            for row in rows:
+                batch.append(row)
+                if len(batch) >= size:
+                    if not put(batch):
+                        return
+                    batch = []
+            if batch and not put(batch):
+                return
+            put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+
+    thread = threading.Thread(target=produce, name="readr-catalogue-parser", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "auto") -> FileReport:
     """Import one catalogue file in one transaction; returns what happened."""
     path = Path(path)
     try:
@@ -413,21 +479,13 @@ def import_file(
     report.mode = loader.mode
     loader.begin()
     try:
-        batch: list[tuple] = []
         seen = 0
-        for row in source.records(report):
-            batch.append(row)
-            if len(batch) >= BATCH_ROWS:
-                loader.add(batch)
-                seen += len(batch)
-                batch = []
-                if task is not None:
-                    progress.update(task, completed=source.position, papers=seen)
-                if on_batch is not None:
-                    on_batch(seen)
-        if batch:
+        # Parsing (Python) runs in a thread while SQLite (which releases the GIL) inserts.
+        for batch in _batches_in_thread(source.records(report), BATCH_ROWS):
             loader.add(batch)
             seen += len(batch)
+            if task is not None:
+                progress.update(task, completed=source.position, papers=seen)
         if task is not None:
             progress.update(task, completed=source.size, papers=seen,
                             description=_short(report.name) + (" (indexing)" if loader.mode == "rebuild" else ""))

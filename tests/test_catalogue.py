@@ -349,3 +349,21 @@ def test_kaggle_rows_never_crash_and_are_clean(record):
             assert not any((ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) <= 0x9F for ch in value)
     json.loads(row[3])
     json.loads(row[7])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(max_size=60), st.lists(st.text(max_size=15), max_size=3), st.text(max_size=120), st.booleans(),
+)
+def test_fast_path_for_clean_json_lines_matches_full_cleaning(title, names, abstract, ascii_only):
+    """iter_kaggle skips control-character stripping for lines that cannot hold any; the rows
+    must be exactly what full cleaning gives, whatever the text and the JSON encoder's choices."""
+    import io
+
+    from readr.catalogue import iter_kaggle
+
+    record = {"id": "2101.00001", "title": title, "abstract": abstract, "categories": "cs.LG",
+              "authors_parsed": [[n, "", ""] for n in names]}
+    line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8") + b"\n"
+    rows = list(iter_kaggle(io.BytesIO(line), FileReport(name="x", kind="kaggle")))
+    assert rows == [row_from_kaggle(record, clean=True)]
