@@ -186,3 +186,61 @@ class DigestMixin:
             (key, link, title, style, item.base_dir),
         )
         return row is not None
+
+    # --- importing BibTeX --------------------------------------------------------------------
+
+    def import_bib_records(self, records: Sequence[Any]) -> tuple[int, int, int]:
+        """Add bibliography entries (readr.bibtex.BibRecord) to the inbox in one transaction.
+
+        Existing papers keep their metadata; every paper keeps the first citation key it gets.
+        Returns (created, already there, arXiv entries)."""
+        from .papers import metadata_row
+
+        created = existing = arxiv_count = 0
+        now = now_iso()
+        with immediate(self.conn):
+            used = {row[0] for row in self.conn.execute("SELECT cite_key FROM cite_keys")}
+            for record in records:
+                if record.arxiv is not None:
+                    arxiv_count += 1
+                    key, arxiv_id, version = record.arxiv.base, record.arxiv.base, record.arxiv.version
+                    url = None
+                else:
+                    arxiv_id, version = None, None
+                    url = record.url or (f"https://doi.org/{record.doi}" if record.doi else None)
+                    key = web_key(url) if url else "bib-" + _short_hash(f"{record.cite_key}\n{record.title}")
+                row = self.conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    meta = metadata_row(
+                        {
+                            "title": record.title or record.cite_key, "authors": record.authors,
+                            "abstract": record.abstract, "categories": record.categories,
+                            "published": record.year, "doi": record.doi, "journal_ref": record.journal_ref,
+                            "url": url,
+                        }
+                    )
+                    columns = dict(meta)
+                    columns.update(
+                        key=key, arxiv_id=arxiv_id, read_version=version, source="bibtex", status="inbox",
+                        added_at=now,
+                    )
+                    names = ", ".join(columns)
+                    self.conn.execute(
+                        f"INSERT INTO papers ({names}) VALUES ({', '.join('?' * len(columns))})", list(columns.values())
+                    )
+                    created += 1
+                else:
+                    existing += 1
+                if record.cite_key and record.cite_key not in used:
+                    cursor = self.conn.execute(
+                        "INSERT OR IGNORE INTO cite_keys (paper_key, cite_key) VALUES (?, ?)", (key, record.cite_key)
+                    )
+                    if cursor.rowcount:
+                        used.add(record.cite_key)
+        return created, existing, arxiv_count
+
+
+def _short_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
