@@ -43,8 +43,21 @@ def _encoder():
     from pylatexenc.latexencode import UnicodeToLatexEncoder
 
     return UnicodeToLatexEncoder(
-        replacement_latex_protection="braces-all", unknown_char_policy="keep", unknown_char_warning=False
+        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep",
+        unknown_char_warning=False,
     )
+
+
+_SPECIALS = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\&%$#_{}~^]")
+
+
+def _encode(text: str, encoder) -> str:
+    """LaTeX's ten special characters escaped, accented letters as `{\\"U}` (pylatexenc)."""
+    return encoder.unicode_to_latex(_SPECIAL_RE.sub(lambda m: _SPECIALS[m.group(0)], text))
 
 
 def latex_escape(text: str, encoder=None) -> str:
@@ -56,7 +69,7 @@ def latex_escape(text: str, encoder=None) -> str:
         if i % 2 == 1 and part.count("{") == part.count("}"):
             out.append(part)
         else:
-            out.append(encoder.unicode_to_latex(part))
+            out.append(_encode(part, encoder))
     return "".join(out)
 
 
