@@ -105,11 +105,11 @@ def test_query_parser_builds_only_valid_match_expressions(fuzz_store, text):
 WORD_ALPHABET = st.sampled_from(list("abcxyzQRS019éüßøλжかな日本+-.'_/#@&!?,;()[]{}*^%$~<>=|\\"))
 
 
-@FUZZ
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(alphabet=WORD_ALPHABET, min_size=1, max_size=10), min_size=1, max_size=5))
 def test_any_title_is_found_by_typing_it(words):
     title = " ".join(words)
-    assume(re.search(r"\w", title))
+    assume(re.search(r"[^\W_]", title))  # "_" alone is a word to Python, a separator to FTS5
     with tempfile.TemporaryDirectory() as folder:
         with Store(Path(folder) / "t.db") as lib:
             key = lib.add_web("https://example.org/x", title)[0].key
