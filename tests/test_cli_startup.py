@@ -1,0 +1,172 @@
+"""CLI start-up: the everyday commands import only what they need.
+
+`readr search`, `readr list` and `readr export --week` must never import Textual (nor the other
+heavy optional modules), and simple parameters are coerced without pydantic (readr.cli.fastparams)
+with exactly Typer's results and error messages. Nothing here is timed: benchmarks/run.py
+measures the wall time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parent.parent
+KAGGLE = ROOT / "tests" / "fixtures" / "metadata" / "kaggle_snapshot_sample" / "arxiv-metadata-oai-snapshot.head.jsonl"
+HEAVY = ("textual", "sqlite_utils", "pypdf", "bibtexparser", "arxiv", "requests", "pydantic")
+
+PROBE = r"""
+import json, runpy, sys
+out, argv = sys.argv[1], sys.argv[2:]
+sys.argv = ["readr", *argv]
+code = 0
+try:
+    runpy.run_module("readr", run_name="__main__", alter_sys=True)
+except SystemExit as exc:
+    code = exc.code or 0
+with open(out, "w") as handle:
+    json.dump({"code": code, "modules": sorted(sys.modules)}, handle)
+"""
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory):
+    """A small real library: the Kaggle sample as catalogue, three papers read this week."""
+    from readr.catalogue import import_files
+    from readr.store import Store
+
+    path = tmp_path_factory.mktemp("startup") / "lib.db"
+    with Store(path) as lib:
+        import_files(lib, [KAGGLE], progress=False)
+        now = datetime.now().replace(microsecond=0)
+        for offset, key in enumerate(("0704.0001", "0704.0002", "0704.0003")):
+            lib.set_status([key], "read", on=now - timedelta(minutes=offset))
+            lib.set_summary(key, f"Summary {offset}. **Takeaway {offset}.**")
+        lib.add_tags(["0704.0001"], ["qcd"])
+    return path
+
+
+def run_probe(tmp_path: Path, library: Path, *argv: str) -> dict:
+    out = tmp_path / "probe.json"
+    env = dict(os.environ, READR_DB=str(library))
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, str(out), *argv], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.exists(), result.stderr
+    data = json.loads(out.read_text())
+    data["stdout"], data["stderr"] = result.stdout, result.stderr
+    return data
+
+
+@pytest.mark.parametrize(
+    "argv, expect",
+    [
+        (["search", "diphoton"], "0704.0001"),
+        (["search", "--json", "tag:qcd"], "0704.0001"),
+        (["search", "-n", "5", "quantum", "year:2007"], "quantum"),
+        (["list"], "0704.0002"),
+        (["list", "--json", "--status", "read"], "0704.0003"),
+        (["export", "--week"], "Takeaway 0"),
+    ],
+)
+def test_cli_paths_import_no_heavy_modules(tmp_path, library, argv, expect):
+    data = run_probe(tmp_path, library, *argv)
+    assert data["code"] == 0, data["stderr"]
+    assert expect.lower() in data["stdout"].lower()  # the command really did its work
+    loaded = {name.split(".")[0] for name in data["modules"]}
+    assert "readr" in loaded and "typer" in loaded
+    for heavy in HEAVY:
+        assert heavy not in loaded, f"`readr {' '.join(argv)}` imported {heavy}"
+    assert not any(name.startswith("readr.tui") for name in data["modules"])
+
+
+def test_importtime_of_readr_search_shows_no_textual(tmp_path, library):
+    """The same, the way the brief measures start-up: python -X importtime -m readr search foo."""
+    env = dict(os.environ, READR_DB=str(library))
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "readr", "search", "foo"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    assert "readr.store" in imported and "typer" in imported
+    assert not [name for name in imported if name.split(".")[0] in ("textual", "pydantic", "sqlite_utils")]
+
+
+# --- the pydantic-free coercion gives exactly Typer's results and errors --------------------------
+
+
+def _command_params():
+    import typer.main
+
+    from readr.cli import app
+
+    group = typer.main.get_command(app)
+    params = {f"root.{p.name}": (group, p) for p in group.params}
+    for name in ("search", "import", "list"):
+        command = group.commands[name]
+        params.update({f"{name}.{p.name}": (command, p) for p in command.params})
+    return params
+
+
+def _outcome(runtime, value, param, ctx):
+    from typer._click.exceptions import BadParameter
+
+    try:
+        result = runtime.coerce(value, param=param, ctx=ctx)
+    except BadParameter as exc:
+        return ("error", exc.format_message())
+    return ("ok", type(result).__name__, result if not isinstance(result, list) else list(result))
+
+
+def _compare(key: str, value):
+    import typer.core
+    from typer._click import Context
+
+    from readr.cli import fastparams
+
+    assert fastparams.install()
+    original = typer.core.build_runtime_param._readr_original
+    command, param = _command_params()[key]
+    ctx = Context(command)
+    fast = typer.core.build_runtime_param(param.type_descriptor)
+    assert type(fast).__name__ == "FastRuntimeParam", key
+    slow = original(param.type_descriptor)
+    assert _outcome(fast, value, param, ctx) == _outcome(slow, value, param, ctx), (key, value)
+
+
+numbers = st.one_of(
+    st.integers(min_value=-20_000, max_value=20_000).map(str),
+    st.sampled_from(["", " 5", "5 ", "+5", "1_000", "0x10", "1e3", "5.0", "-0", "007", "10000", "10001", "٣"]),
+    st.text(max_size=6),
+    st.integers(min_value=-5, max_value=20_000),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(numbers)
+def test_int_option_with_bounds_matches_typer(value):
+    _compare("search.limit", value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=4).map(tuple))
+def test_list_of_str_argument_matches_typer(value):
+    _compare("search.words", value)
+
+
+def test_path_arguments_match_typer(tmp_path, library):
+    existing = tmp_path / "a.json"
+    existing.write_text("{}")
+    for value in (str(library), str(tmp_path / "missing.db"), str(tmp_path), "", "rel/path.db", Path(library)):
+        _compare("root.db", value)
+    for value in ((str(existing),), (str(existing), str(tmp_path / "nope.json")), (str(tmp_path),), ("",)):
+        _compare("import.files", value)
