@@ -58,7 +58,7 @@ class UndoStep:
     keys: list[str]
 
 
-class ViewLoaded(Message):
+class ViewLoaded(Message, bubble=False):
     def __init__(self, generation: int, result: ViewResult | None, counts: dict | None, elapsed: float,
                  partial: bool = False, error: str | None = None) -> None:
         super().__init__()

@@ -19,7 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from ..errors import ReadrError
 from ..sanitize import clean_line
-from .keys import ALL_GROUPS, display_keys, keys_for
+from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for
 
 
 # --- add papers ---------------------------------------------------------------------------------
@@ -52,10 +52,7 @@ def looks_like_references(text: str) -> list[str] | None:
 class AddDialog(ModalScreen):
     """Add papers: paste ids or URLs (one or more), or type an arXiv query; pick from the results."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="add-cancel"),
-        Binding("ctrl+s", "add", "Add selected", priority=True, id="add-confirm"),
-    ]
+    BINDINGS = ADD_BINDINGS
 
     class Progress(Message):
         def __init__(self, generation: int, done: int, total: int) -> None:
@@ -208,7 +205,8 @@ class AddDialog(ModalScreen):
             self.app.notify(clean_line("; ".join(message.notes)), title="arXiv", severity="warning")
         self.query_one("#add-button", Button).disabled = not self.candidates
         if self.candidates:
-            results.focus()
+            results.highlighted = 0
+            self.set_focus(results)
 
     @on(Button.Pressed, "#add-button")
     def action_add(self) -> None:
@@ -277,10 +275,7 @@ def complete_tag(value: str, tags: list[str]) -> str | None:
 class TagDialog(ModalScreen):
     """Tag the selected papers: comma-separated tags, `-tag` removes one; tab completes."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="tag-cancel"),
-        Binding("tab", "complete", "Complete", priority=True, id="tag-complete"),
-    ]
+    BINDINGS = TAG_BINDINGS
 
     def __init__(self, tags: list[str], targets: int, current: list[str]):
         super().__init__()
@@ -386,11 +381,7 @@ def help_content(keymap: dict[str, str]) -> Content:
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help-close"),
-        Binding("j,down", "scroll_down", "Down", show=False, id="help-down"),
-        Binding("k,up", "scroll_up", "Up", show=False, id="help-up"),
-    ]
+    BINDINGS = HELP_BINDINGS
 
     def __init__(self, keymap: dict[str, str]):
         super().__init__()

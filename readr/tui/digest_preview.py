@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -18,15 +17,8 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 from ..errors import ReadrError
 from ..sanitize import clean_line
 from ..weeks import week_bounds
+from .keys import DIGEST_BINDINGS
 
-PREVIEW_BINDINGS = [
-    Binding("escape,q,p", "close", "Back", id="digest-close"),
-    Binding("left,h,left_square_bracket", "week(-1)", "Previous week", id="digest-previous-week"),
-    Binding("right,l,right_square_bracket", "week(1)", "Next week", id="digest-next-week"),
-    Binding("m", "toggle_raw", "Markdown source", id="digest-raw"),
-    Binding("a", "toggle_unsummarized", "Include unsummarized", id="digest-all"),
-    Binding("t", "this_week", "This week", show=False, id="digest-this-week"),
-]
 
 
 def render_digest(store, day: date, week_start: int, include_unsummarized: bool) -> tuple[str, int, int]:
@@ -40,7 +32,7 @@ def render_digest(store, day: date, week_start: int, include_unsummarized: bool)
 
 
 class DigestPreview(Screen):
-    BINDINGS = PREVIEW_BINDINGS
+    BINDINGS = DIGEST_BINDINGS
 
     def __init__(self, store, config, today: date):
         super().__init__()

@@ -70,12 +70,41 @@ EDITOR_BINDINGS = [
     Binding("ctrl+r", "revert", "Revert", priority=True, id="editor-revert"),
 ]
 
+# The digest preview.
+DIGEST_BINDINGS = [
+    Binding("escape,q,p", "close", "Back", id="digest-close"),
+    Binding("left,h,left_square_bracket", "week(-1)", "Previous week", id="digest-previous-week"),
+    Binding("right,l,right_square_bracket", "week(1)", "Next week", id="digest-next-week"),
+    Binding("m", "toggle_raw", "Markdown source", id="digest-raw"),
+    Binding("a", "toggle_unsummarized", "Include unsummarized", id="digest-all"),
+    Binding("t", "this_week", "This week", show=False, id="digest-this-week"),
+]
+
+# Dialogs.
+ADD_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="add-cancel"),
+    Binding("ctrl+s", "add", "Add selected", priority=True, id="add-confirm"),
+]
+TAG_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="tag-cancel"),
+    Binding("tab", "complete", "Complete", priority=True, id="tag-complete"),
+]
+HELP_BINDINGS = [
+    Binding("escape,question_mark,q", "close", "Close", id="help-close"),
+    Binding("j,down", "scroll_down", "Down", show=False, id="help-down"),
+    Binding("k,up", "scroll_up", "Up", show=False, id="help-up"),
+]
+
 ALL_GROUPS = [
     ("Everywhere", APP_BINDINGS),
     ("Library", MAIN_BINDINGS),
     ("Paper list", LIST_BINDINGS),
     ("Search box", SEARCH_BINDINGS),
     ("Summary editor", EDITOR_BINDINGS),
+    ("Digest preview", DIGEST_BINDINGS),
+    ("Add dialog", ADD_BINDINGS),
+    ("Tag dialog", TAG_BINDINGS),
+    ("Help", HELP_BINDINGS),
 ]
 
 
