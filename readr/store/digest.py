@@ -166,7 +166,9 @@ class DigestMixin:
         if reseq or not in_order:
             if not reseq:
                 stats.moved += len(ids)  # same week, different order
-            base = self.conn.execute("SELECT coalesce(max(read_seq), 0) FROM papers").fetchone()[0]
+            base = self.conn.execute(
+                "SELECT coalesce(max(read_seq), 0) FROM papers WHERE read_at IS NOT NULL"  # the partial index
+            ).fetchone()[0]
             self.conn.executemany(
                 "UPDATE papers SET read_seq = ? WHERE id = ?", [(base + n, i) for n, i in enumerate(ids, start=1)]
             )

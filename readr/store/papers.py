@@ -412,7 +412,7 @@ class PapersMixin:
                 if status == "read":
                     self.conn.execute(
                         "UPDATE papers SET status = 'read', read_at = ?, "
-                        "read_seq = (SELECT coalesce(max(read_seq), 0) + 1 FROM papers), "
+                        "read_seq = (SELECT coalesce(max(read_seq), 0) + 1 FROM papers WHERE read_at IS NOT NULL), "
                         "read_version = coalesce(read_version, latest_version), "
                         "added_at = coalesce(added_at, ?) WHERE id = ?",
                         (_read_at_for(on), now_iso(), paper.id),
