@@ -74,7 +74,7 @@ class _Writer:
 
 
 def make_pdf(pages: list[Page] | list[str], title: str | None = None, author: str | None = None,
-             compress: bool = True) -> bytes:
+             compress: bool = True, info: dict[str, str] | None = None) -> bytes:
     """A valid PDF; each page is a Page or a string (its lines split on newlines)."""
     w = _Writer()
     catalog = w.reserve()
@@ -108,15 +108,16 @@ def make_pdf(pages: list[Page] | list[str], title: str | None = None, author: st
         ))
     w.set(pages_obj, b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids))
     w.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj)
-    info = None
-    if title or author:
-        entries = b""
-        if title:
-            entries += b" /Title " + _pdf_string(title)
-        if author:
-            entries += b" /Author " + _pdf_string(author)
-        info = w.add(b"<<" + entries + b" >>")
-    return w.render(catalog, info)
+    fields = dict(info or {})
+    if title:
+        fields["Title"] = title
+    if author:
+        fields["Author"] = author
+    info_ref = None
+    if fields:
+        entries = b"".join(b" /" + name.encode() + b" " + _pdf_string(value) for name, value in fields.items())
+        info_ref = w.add(b"<<" + entries + b" >>")
+    return w.render(catalog, info_ref)
 
 
 def _image(w: _Writer, image: Image) -> int:
