@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import List, Optional
 
 import typer
 
 from ..errors import ReadrError
+from ..sanitize import clean_text
 from .app import app, console, echo_json, say, store
 
 LIMIT_OPTIONS_HELP = "Seconds one PDF may take to read before it is given up on."
@@ -39,14 +41,16 @@ def pdf_cmd(
     lib = store(ctx)
 
     def report(outcome) -> None:
-        if as_json:
-            return
+        if as_json or (outcome.failed and len(paper_ids) == 1):
+            return  # one paper: its failure is the command's one error line
         name = outcome.key or outcome.ref
         if outcome.status == "ok":
-            verb = "downloaded, " if outcome.downloaded else ""
-            say(f"{name}: {verb}{outcome.message}")
+            line = f"{name}: {'downloaded, ' if outcome.downloaded else ''}{outcome.message}"
         else:
-            say(f"{name}: {'error' if outcome.status == 'failed' else 'damaged'}: {outcome.message}")
+            line = f"{name}: {'error' if outcome.status == 'failed' else 'damaged'}: {outcome.message}"
+        # Through sys.stderr as it is now: while the progress bar is live, rich prints it above the bar.
+        sys.stderr.write(clean_text(line) + "\n")
+        sys.stderr.flush()
 
     outcomes = fetch_pdfs(lib, paper_ids, limits=_limits(timeout, max_pages), force=force, progress=progress,
                           on_outcome=report)

@@ -242,7 +242,7 @@ def fetch_pdfs(
                 bar.start_file(ref)
             try:
                 outcome = fetch_one(store, ref, client=shared_client, limits=limits, force=force,
-                                    on_bytes=bar.bytes if bar else None)
+                                    on_bytes=bar.bytes if bar else None, on_stage=bar.stage if bar else None)
             except ReadrError as exc:  # unknown paper, arXiv unreachable ...
                 outcome = Outcome(ref, "failed", str(exc))
             outcomes.append(outcome)
@@ -263,7 +263,12 @@ def _default_client():
 
 
 def fetch_one(store, ref: str, *, client=None, limits: Limits = DEFAULT_LIMITS, force: bool = False,
-              on_bytes=None) -> Outcome:
+              on_bytes=None, on_stage: Callable[[str], None] | None = None) -> Outcome:
+    """Download (unless the right file is there) and index one paper's PDF.
+
+    `client` is an ArxivClient or a function that makes one (only called if a download is needed).
+    """
+    stage = on_stage or (lambda _: None)
     paper = store.get(ref)
     record = store.pdf_record(paper.key)
     existing = store.data_dir / record.path if record else None
@@ -283,6 +288,7 @@ def fetch_one(store, ref: str, *, client=None, limits: Limits = DEFAULT_LIMITS, 
             target = store.pdf_dir / pdf_filename(paper.arxiv_id, version)
             if target.resolve().parent != store.pdf_dir.resolve():  # pragma: no cover - pdf_filename is safe
                 raise ReadrError(f"refusing to write outside {store.pdf_dir}")
+            stage("downloading")
             try:
                 got = download_pdf(client, paper.arxiv_id, version, target, on_bytes)
             except ReadrError as exc:
@@ -292,6 +298,7 @@ def fetch_one(store, ref: str, *, client=None, limits: Limits = DEFAULT_LIMITS, 
             if existing is not None and existing.resolve() != got.path.resolve() and existing.is_file():
                 existing.unlink()  # the PDF of the version read before
             existing, downloaded = got.path, True
+    stage("reading text")
     result = index_pdf(store, paper.key, limits=limits, force=force)
     return Outcome(ref, result.status, result.message, paper.key, downloaded, existing, result.pages)
 
@@ -315,15 +322,20 @@ class _Progress:
             transient=False,
             disable=not self.enabled,
         )
+        self.current = ""
         self.files = self.progress.add_task("PDFs", total=total, detail="")
         self.progress.start()
 
     def start_file(self, ref: str) -> None:
-        self.progress.update(self.files, detail=clean_line(ref)[:40])
+        self.current = clean_line(ref)[:40]
+        self.progress.update(self.files, detail=self.current)
+
+    def stage(self, what: str) -> None:
+        self.progress.update(self.files, detail=f"{self.current}: {what}")
 
     def bytes(self, done: int, total: int | None) -> None:
         mb = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-        self.progress.update(self.files, detail=mb)
+        self.progress.update(self.files, detail=f"{self.current}: {mb}")
 
     def done_file(self) -> None:
         self.progress.advance(self.files)

@@ -246,6 +246,10 @@ def index_pdf(store, key: str, limits: Limits = DEFAULT_LIMITS, force: bool = Fa
     return record_text(store, key, result, limits)
 
 
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 def record_failure(store, key: str, error: ExtractionError) -> Indexed:
     store.record_extraction(key, "failed", error=str(error))
     return Indexed(key, "failed", str(error))
@@ -256,7 +260,7 @@ def record_text(store, key: str, result: PdfText, limits: Limits = DEFAULT_LIMIT
     if not result.text.strip():
         reason = "no text found in the PDF (scanned pages without a text layer?)"
         if result.damage:
-            reason = f"the PDF is damaged and no text could be recovered ({'; '.join(result.damage[:2])})"
+            reason = f"the PDF is damaged and no text could be recovered ({_short(result.damage[0])})"
         elif result.first_error:
             reason = f"no text could be extracted ({result.first_error})"
         store.record_extraction(key, "failed", error=reason, pages=result.pages)
@@ -265,7 +269,7 @@ def record_text(store, key: str, result: PdfText, limits: Limits = DEFAULT_LIMIT
     if result.truncated:
         notes.append(f"only the first {min(result.pages, limits.max_pages)} pages or {limits.max_chars:,} characters kept")
     if result.damage or result.page_errors:
-        detail = "; ".join(result.damage[:2]) or result.first_error or "unreadable pages"
+        detail = _short(result.damage[0] if result.damage else result.first_error or "unreadable pages")
         message = (
             f"the PDF is damaged ({detail}); indexed the text recovered from "
             f"{result.pages_read} of {result.pages} pages"
