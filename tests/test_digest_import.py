@@ -247,3 +247,18 @@ def test_week_start_is_configurable(store, tmp_path, monkeypatch):
     assert not any("does not end" in line for line in lines)
     text, week = render_week(store, date(2020, 12, 27), week_start=6)
     assert week.label == date(2021, 1, 2) and text == page
+
+
+def test_whole_link_in_bold_and_free_page_titles(store, tmp_path):
+    page = (
+        "# Reading notes, April 2007\n\nSome intro text.\n\n### 2007-4-8:\n\n"
+        "**[Sparsity-certifying Graph Decompositions](https://arxiv.org/abs/0704.0002)** Bold link.\n\n"
+        "# Another title\n\n### 2007-4-15:\n\n[Next](https://arxiv.org/abs/0704.0046) Fine.\n"
+    )
+    parsed = parse_page(page, "p.md")
+    assert [len(w.entries) for w in parsed.weeks] == [1, 1]
+    assert parsed.weeks[0].entries[0].title == "Sparsity-certifying Graph Decompositions"
+    import_files(store, [write(tmp_path, "p.md", page)])
+    assert render_week(store, date(2007, 4, 8))[0] == (
+        "### 2007-4-8:\n\n**[Sparsity-certifying Graph Decompositions](https://arxiv.org/abs/0704.0002)** Bold link.\n"
+    )

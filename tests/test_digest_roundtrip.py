@@ -91,7 +91,7 @@ def entries(draw, index: int):
         "link": link,
         "arxiv": arxiv,
         "title": draw(titles),
-        "bold": draw(st.booleans()),
+        "bold": draw(st.sampled_from([True, False, "outer"])),
         "sep": draw(st.sampled_from(["", "", "**.**"])),
         "marker": draw(st.sampled_from(["", "", "* ", "- "])),
         "summary": draw(summaries),
@@ -114,8 +114,9 @@ def pages(draw):
 
 def write_entry(entry: dict) -> str:
     title = escape_title(entry["title"])
-    text = f"**{title}**" if entry["bold"] else title
-    head = f"{entry['marker']}[{text}]({entry['link']})"
+    text = f"**{title}**" if entry["bold"] is True else title
+    head = f"[{text}]({entry['link']})"
+    head = entry["marker"] + (f"**{head}**" if entry["bold"] == "outer" else head)
     summary = entry["summary"]
     if not summary:
         return head

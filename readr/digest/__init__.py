@@ -193,13 +193,19 @@ def split_bold(text: str) -> tuple[str, bool]:
     return text, False
 
 
-def entry_start(line: str) -> tuple[str, Link] | None:
-    """If the line (at column 0) starts a digest entry, its list marker ('' or '* ') and link."""
+def entry_start(line: str) -> tuple[str, Link, bool, int] | None:
+    """If the line (at column 0) starts a digest entry: its list marker ('' or '* '), its link,
+    whether the whole link is bold (`**[Title](url)**`) and the index where the entry's text goes on."""
     marker = ""
     match = LIST_MARKER.match(line)
     if match:
         marker = match.group(0)
-    link = parse_link(line, len(marker))
+    start = len(marker)
+    if line.startswith("**[", start):
+        link = parse_link(line, start + 2)
+        if link is not None and line.startswith("**", link.end):
+            return marker, link, True, link.end + 2
+    link = parse_link(line, start)
     if link is None:
         return None
-    return marker, link
+    return marker, link, False, link.end

@@ -63,7 +63,10 @@ class AssetCopier:
         options = [candidate] if candidate.is_absolute() else [b / candidate for b in bases]
         for option in options:
             if option.suffix.lower() in IMAGE_SUFFIXES and option.is_file():
-                return option.resolve()
+                # Judge the file itself, not the name of a symlink to it ("x.png" -> ~/.ssh/id_rsa).
+                resolved = option.resolve()
+                if resolved.suffix.lower() in IMAGE_SUFFIXES and resolved.is_file():
+                    return resolved
         return None
 
     def _localize(self, raw: str, base_dir: str | None) -> str | None:

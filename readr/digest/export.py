@@ -75,13 +75,14 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
     else:
         title = escape_title(clean_line(paper.title) or paper.key)
         target = clean_line(paper.link or "")
-    bold = bool(style.get("bold", True))
-    text = f"**{title}**" if bold and title else title
+    bold = style.get("bold", True)
+    text = f"**{title}**" if bold is True and title else title
     dest = format_destination(target)
     link_title = style.get("link_title")
     if isinstance(link_title, str):
         dest += ' "' + clean_line(link_title).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    head = f"{marker}[{text}]({dest})"
+    head = f"[{text}]({dest})"
+    head = f"{marker}**{head}**" if bold == "outer" else marker + head
     summary = clean_text(paper.summary).strip()
     if not summary:
         return head

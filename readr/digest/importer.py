@@ -30,7 +30,7 @@ class PageEntry:
     target: str
     title_markdown: str  # link text as written, without the bold markers
     title: str  # plain text
-    bold: bool
+    bold: bool | str  # True: [**Title**](url); "outer": **[Title](url)**
     marker: str  # list marker ("* ") or ""
     after: str  # what sat between the link and the summary ("**.** ", " ")
     link_title: str | None
@@ -130,7 +130,7 @@ def parse_page(text: str, name: str = "<page>") -> Page:
                 weeks.append(week)
                 paragraph_start = True
                 continue
-            if MONTH_HEADING.match(line):
+            if MONTH_HEADING.match(line) or len(heading.group(1)) == 1:
                 close_entry()
                 week = None
                 paragraph_start = True
@@ -138,17 +138,17 @@ def parse_page(text: str, name: str = "<page>") -> Page:
             if len(heading.group(1)) <= 3:
                 raise _fail(
                     name, lineno,
-                    f"{clean_line(line)[:60]!r} is not a week heading (### YYYY-M-D:) or a page title (# YYYY-M)",
+                    f"{clean_line(line)[:60]!r} is not a week heading (### YYYY-M-D:); only a page title (# ...) may sit between weeks",
                 )
         started = entry_start(line)
         if started is not None and (paragraph_start or started[0]):
-            marker, link = started
+            marker, link, outer_bold, end = started
             if week is None:
                 raise _fail(name, lineno, "an entry before the first week heading (### YYYY-M-D:)")
             close_entry()
-            rest = line[link.end :]
+            rest = line[end:]
             after = SEPARATOR.match(rest).group(0)  # type: ignore[union-attr]
-            entry = {"line": lineno, "marker": marker, "link": link, "after": after}
+            entry = {"line": lineno, "marker": marker, "link": link, "after": after, "outer_bold": outer_bold}
             entry_lines = [rest[len(after) :]]
             paragraph_start = False
             continue
@@ -186,6 +186,8 @@ def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
     while summary.startswith("\n"):
         summary = summary[1:]
     title_markdown, bold = split_bold(link.text)
+    if entry["outer_bold"]:
+        title_markdown, bold = link.text, "outer"
     title = clean_line(unescape_markdown(title_markdown))
     target = link.target.strip()
     if not target:
