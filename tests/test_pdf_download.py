@@ -235,6 +235,10 @@ def test_readr_pdf_json_and_a_summary_error_for_several_papers(cli, store, remot
     assert [o["status"] for o in outcomes] == ["ok", "failed"]
     assert "HTTP 404" in outcomes[1]["message"]
     assert "1 of 2 PDFs failed" in result.stderr
+    listed = cli("pdf", "--list", "--json")
+    assert [(r["id"], r["extract_status"], r["version"]) for r in json.loads(listed.stdout)] == [("2302.07324", "ok", 1)]
+    nothing = cli("pdf")
+    assert nothing.exit_code == 1 and "--list" in nothing.stderr
 
 
 def test_the_progress_bar_draws_for_several_files_on_a_terminal(store, arxiv_server, pdf_dir, client, monkeypatch):

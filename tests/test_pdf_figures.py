@@ -44,6 +44,7 @@ def figure_pdf() -> bytes:
             Image(2, 1, bytes([0, 0, 0, 0, 255, 255, 255, 255]), colorspace="/DeviceCMYK"),
             Image(8, 2, bytes([0b10101010, 0b11110000]), colorspace="/DeviceGray", bits=1),
             Image(3, 3, FAKE_JPEG, filter_override="/DCTDecode"),
+            Image(1, 1, b"\x00", colorspace="/DeviceGray", bits=8),  # a tiny mask-like image, not a figure
         ]),
     ])
 
@@ -52,10 +53,13 @@ def test_list_images_numbers_them_in_page_order(store):
     attach(store, figure_pdf())
     images = figures.list_images(store, KEY, LIMITS)
     assert [(i.index, i.page, i.width, i.height) for i in images] == [
-        (1, 1, 5, 4), (2, 1, 6, 4), (3, 3, 4, 2), (4, 3, 2, 1), (5, 3, 8, 2), (6, 3, 3, 3),
+        (1, 1, 5, 4), (2, 1, 6, 4), (3, 3, 4, 2), (4, 3, 2, 1), (5, 3, 8, 2), (6, 3, 3, 3), (7, 3, 1, 1),
     ]
-    assert [i.colorspace for i in images] == ["DeviceRGB", "DeviceGray", "Indexed", "DeviceCMYK", "DeviceGray", "DeviceRGB"]
-    assert [i.format for i in images] == ["png", "png", "png", "png", "png", "jpg"]
+    assert [i.colorspace for i in images] == [
+        "DeviceRGB", "DeviceGray", "Indexed", "DeviceCMYK", "DeviceGray", "DeviceRGB", "DeviceGray",
+    ]
+    assert [i.format for i in images] == ["png", "png", "png", "png", "png", "jpg", "png"]
+    assert [i.tiny for i in images] == [True] * 7  # these test images are all under 16 px
     assert images[0].has_alpha and not images[1].has_alpha
 
 
@@ -103,10 +107,13 @@ def test_insert_links_append_relative_links_the_digest_export_finds(store):
 
 
 def test_parse_indices():
-    images = [figures.ImageInfo(index=i, page=1, format="png" if i != 3 else None) for i in (1, 2, 3, 4)]
+    images = [figures.ImageInfo(index=i, page=1, width=200, height=100, format="png" if i != 3 else None)
+              for i in (1, 2, 3, 4)]
+    images.append(figures.ImageInfo(index=5, page=1, width=1, height=1, format="png"))
     assert figures.parse_indices(["2"], images) == [2]
     assert figures.parse_indices(["4,1", "2-3", "1"], images) == [4, 1, 2, 3]
-    assert figures.parse_indices(["all"], images) == [1, 2, 4]
+    assert figures.parse_indices(["all"], images) == [1, 2, 4]  # not the unsavable one, not the tiny one
+    assert figures.parse_indices(["5"], images) == [5]  # asked for by number: fine
     with pytest.raises(ReadrError, match="no image 9"):
         figures.parse_indices(["9"], images)
     with pytest.raises(ReadrError, match="not an image number"):
@@ -122,8 +129,10 @@ def test_readr_figures_lists_extracts_and_inserts(cli, store):
     attach(store, figure_pdf())
     listed = cli("figures", KEY, "--json")
     assert listed.exit_code == 0, listed.output
-    assert [i["index"] for i in json.loads(listed.stdout)] == [1, 2, 3, 4, 5, 6]
-    table = cli("figures", KEY)
+    assert [i["index"] for i in json.loads(listed.stdout)] == [1, 2, 3, 4, 5, 6, 7]
+    table = cli("figures", KEY)  # every test image is tiny: hidden unless --all
+    assert table.exit_code == 0 and "7 tiny ones hidden" in table.stderr
+    table = cli("figures", KEY, "--all")
     assert table.exit_code == 0 and "DeviceGray" in table.stdout and "--extract" in table.stderr
     saved = cli("figures", KEY, "--extract", "1,6", "--insert")
     assert saved.exit_code == 0, saved.output

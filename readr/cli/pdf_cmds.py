@@ -23,7 +23,8 @@ def _limits(timeout: float, max_pages: int):
 @app.command("pdf")
 def pdf_cmd(
     ctx: typer.Context,
-    paper_ids: List[str] = typer.Argument(..., metavar="ID...", help="arXiv ids, URLs or readr keys."),
+    paper_ids: Optional[List[str]] = typer.Argument(None, metavar="ID...", help="arXiv ids, URLs or readr keys."),
+    list_all: bool = typer.Option(False, "--list", "-l", help="List the PDFs readr has, with what reading them gave."),
     force: bool = typer.Option(False, "--force", "-f", help="Download and read again, even after a recorded failure."),
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help=LIMIT_OPTIONS_HELP),
     max_pages: int = typer.Option(500, "--max-pages", min=1, help="Read at most this many pages of each PDF."),
@@ -39,6 +40,11 @@ def pdf_cmd(
     from ..pdfs.download import fetch_pdfs
 
     lib = store(ctx)
+    if list_all:
+        _list_pdfs(lib, as_json)
+        return
+    if not paper_ids:
+        raise ReadrError("give one or more paper ids (or --list)")
 
     def report(outcome) -> None:
         if as_json or (outcome.failed and len(paper_ids) == 1):
@@ -63,6 +69,28 @@ def pdf_cmd(
         raise ReadrError(f"{len(failed)} of {len(outcomes)} PDFs failed (see above)")
 
 
+def _list_pdfs(lib, as_json: bool) -> None:
+    records = lib.pdf_records()
+    if as_json:
+        echo_json([dict(r.to_json(), id=r.paper_key) for r in records])
+        return
+    if not records:
+        say("no PDFs yet (readr pdf ID downloads one)")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table()
+    for name in ("id", "version", "pages", "size", "text", "problem"):
+        table.add_column(name, no_wrap=name != "problem", overflow="fold")
+    for r in records:
+        table.add_row(
+            Text(r.paper_key), Text(f"v{r.version}" if r.version else ""), Text(str(r.pages or "")),
+            Text(f"{r.size / 1e6:.1f} MB"), Text(r.extract_status), Text(clean_text(r.error or "")),
+        )
+    console().print(table)
+
+
 @app.command("figures")
 def figures_cmd(
     ctx: typer.Context,
@@ -71,10 +99,14 @@ def figures_cmd(
         None, "--extract", "-x", metavar="N", help="Save image N (also 1,4 or 2-5 or all) into the library's assets."
     ),
     insert: bool = typer.Option(False, "--insert", "-i", help="Append ![](...) links to the saved images to the summary."),
+    show_all: bool = typer.Option(False, "--all", "-a", help="Also list tiny images (glyphs, bullets, masks)."),
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help=LIMIT_OPTIONS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List the images in a paper's PDF; save chosen ones (PNG, or JPEG as stored) and link them."""
+    """List the images in a paper's PDF; save chosen ones (PNG, or JPEG as stored) and link them.
+
+    Only raster images can be saved: figures drawn as vector graphics are not images in a PDF.
+    """
     from ..pdfs import figures
 
     lib = store(ctx)
@@ -96,7 +128,7 @@ def figures_cmd(
         if as_json:
             echo_json([image.to_json() for image in images])
         else:
-            _print_images(paper.key, images)
+            _print_images(paper.key, images, show_all)
         return
     chosen = figures.parse_indices(extract, images)
     if not chosen:
@@ -124,12 +156,15 @@ def figures_cmd(
         raise ReadrError(f"{len(failed)} of {len(results)} images could not be saved")
 
 
-def _print_images(key: str, images) -> None:
+def _print_images(key: str, images, show_all: bool = False) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    hidden = 0 if show_all else sum(1 for image in images if image.tiny)
+    images = images if show_all else [image for image in images if not image.tiny]
     if not images:
-        say(f"{key}: the PDF has no images (figures drawn as vector graphics are not images)")
+        note = f" ({hidden} tiny ones hidden; --all shows them)" if hidden else ""
+        say(f"{key}: the PDF has no images{note} (figures drawn as vector graphics are not images)")
         return
     table = Table(title=Text(f"Images in the PDF of {key}"))
     for name in ("#", "page", "size", "colours", "saves as"):
@@ -142,6 +177,8 @@ def _print_images(key: str, images) -> None:
             Text(image.format or f"(cannot save: {', '.join(image.filters) or image.error or 'unsupported'})"),
         )
     console().print(table)
+    if hidden:
+        say(f"{hidden} tiny image(s) hidden (--all shows them)")
     say("save with: readr figures ID --extract N [--insert]")
 
 

@@ -17,6 +17,8 @@ from ..errors import ReadrError
 from ..sanitize import clean_line
 from .extract import DEFAULT_LIMITS, Limits, check_pdf_file, run_worker
 
+MIN_SIDE = 16
+
 
 @dataclass
 class ImageInfo:
@@ -30,6 +32,11 @@ class ImageInfo:
     format: str | None = None  # png | jpg, or None when readr cannot save it
     has_alpha: bool = False
     error: str | None = None
+
+    @property
+    def tiny(self) -> bool:
+        """Smaller than MIN_SIDE pixels on a side: glyphs, bullets, masks - never a figure."""
+        return self.width < MIN_SIDE or self.height < MIN_SIDE
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,7 +80,7 @@ def list_images(store, ref: str, limits: Limits = DEFAULT_LIMITS) -> list[ImageI
 
 
 def parse_indices(values: Iterable[str], available: list[ImageInfo]) -> list[int]:
-    """'3', '1,4', '2-5' or 'all' -> image numbers, checked against what the PDF has."""
+    """'3', '1,4', '2-5' or 'all' (every image readr can save, tiny ones left out) -> image numbers."""
     known = {image.index for image in available}
     chosen: list[int] = []
     for value in values:
@@ -81,7 +88,7 @@ def parse_indices(values: Iterable[str], available: list[ImageInfo]) -> list[int
             if not part:
                 continue
             if part.lower() == "all":
-                chosen += [i.index for i in available if i.format]
+                chosen += [i.index for i in available if i.format and not i.tiny]
                 continue
             low, sep, high = part.partition("-")
             try:
