@@ -314,3 +314,33 @@ def test_every_bad_shared_pdf_served_by_arxiv_gives_a_clean_error_in_time(cli, s
         last = result.stderr.strip().splitlines()[-1]
         assert last.startswith(f"readr: error: {key}: ") and "Traceback" not in result.stderr, result.stderr
         assert store.pdf_record(key).extract_status in ("failed", "damaged")
+
+
+def test_a_gzip_encoded_answer_is_not_mistaken_for_a_cut_off_one(tmp_path):
+    import gzip
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    data = make_pdf(["compressed on the wire " * 300])
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            body = gzip.compress(data)
+            self.send_response(200)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))  # the compressed length
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = ArxivClient(base_url=f"http://127.0.0.1:{server.server_address[1]}", delay=0, retries=0)
+        got = download_pdf(client, "2101.00001", 1, tmp_path / "x.pdf")
+        assert got.path.read_bytes() == data and got.size == len(data)
+    finally:
+        server.shutdown()
+        server.server_close()

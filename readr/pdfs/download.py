@@ -141,8 +141,10 @@ def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Down
         if status != 200:
             raise DownloadError(f"{host} answered HTTP {status} for the PDF of {shown}", "http")
         declared = response.headers.get("Content-Length")
+        encoded = response.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity")
         try:
-            expected = int(declared) if declared is not None else None
+            # With a Content-Encoding the length counts compressed bytes: nothing to compare against.
+            expected = int(declared) if declared is not None and not encoded else None
         except ValueError:
             expected = None
         if expected is not None and expected > MAX_PDF_BYTES:

@@ -228,15 +228,6 @@ def _resolve(obj):
         return None
 
 
-def _name(value) -> str:
-    value = _resolve(value)
-    if value is None:
-        return ""
-    if isinstance(value, list) and value:
-        return str(_resolve(value[0]))
-    return str(value)
-
-
 def _filters(xobj) -> list[str]:
     value = _resolve(xobj.get("/Filter"))
     if value is None:
