@@ -262,3 +262,20 @@ def test_whole_link_in_bold_and_free_page_titles(store, tmp_path):
     assert render_week(store, date(2007, 4, 8))[0] == (
         "### 2007-4-8:\n\n**[Sparsity-certifying Graph Decompositions](https://arxiv.org/abs/0704.0002)** Bold link.\n"
     )
+
+
+def test_summary_layout_on_the_next_line_and_dash_separators_is_kept(store, tmp_path):
+    page = (
+        "### 2023-1-8:\n\n"
+        "[**Next line**](https://arxiv.org/abs/2301.00001)\nSummary on the next line.\n\n"
+        "[**Next paragraph**](https://arxiv.org/abs/2301.00002)\n\n- a list as the summary\n- second\n\n"
+        "* [**Bullet**](https://arxiv.org/abs/2301.00003)\n  Indented summary on the next line.\n\n"
+        "[Dash](https://arxiv.org/abs/2301.00004) - a dash before the summary stays on the line.\n"
+    )
+    parsed = parse_page(page, "p.md").weeks[0].entries
+    assert [e.summary for e in parsed] == [
+        "Summary on the next line.", "- a list as the summary\n- second", "Indented summary on the next line.",
+        "- a dash before the summary stays on the line.",
+    ]
+    import_files(store, [write(tmp_path, "p.md", page)])
+    assert render_week(store, date(2023, 1, 8))[0] == page

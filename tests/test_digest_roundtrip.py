@@ -95,6 +95,7 @@ def entries(draw, index: int):
         "sep": draw(st.sampled_from(["", "", "**.**"])),
         "marker": draw(st.sampled_from(["", "", "* ", "- "])),
         "summary": draw(summaries),
+        "break": draw(st.sampled_from([0, 0, 1, 2])),
     }
 
 
@@ -122,7 +123,10 @@ def write_entry(entry: dict) -> str:
         return head
     lines = summary.split("\n")
     after = entry["sep"] + " " if entry["sep"] else " "
-    out = [head + after + lines[0], *lines[1:]]
+    if entry["break"]:  # the summary starts on the next line, or the next paragraph
+        out = [head + entry["sep"]] + [""] * (entry["break"] - 1) + lines
+    else:
+        out = [head + after + lines[0], *lines[1:]]
     if entry["marker"]:
         pad = " " * len(entry["marker"])
         out = out[:1] + [pad + line if line.strip() else "" for line in out[1:]]

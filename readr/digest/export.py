@@ -89,11 +89,18 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
     raw_after = style.get("after")
     after = clean_text(raw_after).replace("\n", " ") if isinstance(raw_after, str) and raw_after.strip() else " "
     lines = summary.split("\n")
-    if _BLOCK_START.match(lines[0]):
-        body = protect_summary(lines)
+    brk = style.get("break")
+    if digest is not None:
+        # As the page had it: on the link's line, or on the next line or paragraph.
+        brk = brk if isinstance(brk, int) and brk in (1, 2) else 0
+    elif _BLOCK_START.match(lines[0]):
+        brk = 2  # a list, quote, heading, table or code block starts its own paragraph
+    else:
+        brk = 0
+    if brk:
         first = head + (after.rstrip() if after.strip() else "")
-        out = [first, ""] + body
-        indent_from = 2
+        out = [first] + [""] * (brk - 1) + protect_summary(lines)
+        indent_from = 1
     else:
         out = [head + after + lines[0]] + protect_summary(lines[1:])
         indent_from = 1

@@ -37,6 +37,7 @@ class PageEntry:
     summary: str
     arxiv_id: str | None = None
     version: int | None = None
+    brk: int = 0  # line breaks between the link and the summary (0: on the link's line)
 
     @property
     def key(self) -> str:
@@ -52,6 +53,8 @@ class PageEntry:
             style["after"] = self.after
         if self.link_title is not None:
             style["link_title"] = self.link_title
+        if self.brk:
+            style["break"] = min(self.brk, 2)
         return style
 
 
@@ -183,8 +186,10 @@ def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
         width = len(marker)
         lines = [lines[0]] + [l[width:] if l.startswith(" " * width) else l for l in lines[1:]]
     summary = "\n".join(lines).strip()
-    while summary.startswith("\n"):
-        summary = summary[1:]
+    brk = 0
+    if summary and not lines[0].strip():
+        # The summary starts on a later line: keep that layout on export.
+        brk = next(i for i, l in enumerate(lines) if l.strip())
     title_markdown, bold = split_bold(link.text)
     if entry["outer_bold"]:
         title_markdown, bold = link.text, "outer"
@@ -195,7 +200,7 @@ def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
     parsed = try_parse_arxiv_id(target) if "://" in target or target.lower().startswith(("arxiv", "oai:")) else None
     return PageEntry(
         line=entry["line"], target=target, title_markdown=title_markdown.strip(), title=title or target,
-        bold=bold, marker=marker, after=entry["after"], link_title=link.title, summary=summary,
+        bold=bold, marker=marker, after=entry["after"], link_title=link.title, summary=summary, brk=brk,
         arxiv_id=parsed.base if parsed else None, version=parsed.version if parsed else None,
     )
 
