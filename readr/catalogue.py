@@ -104,6 +104,8 @@ def unwrap(text: str, clean: bool = True) -> str:
     text = text.strip()
     if "\n" not in text:
         return text
+    if "\n " not in text and "\n\t" not in text:  # one paragraph (most abstracts)
+        return " ".join(text.split())
     return "\n\n".join(p for p in (" ".join(part.split()) for part in _PARAGRAPH.split(text)) if p)
 
 
@@ -202,14 +204,17 @@ def row_from_kaggle(record: Any, clean: bool = True) -> tuple:
     parsed = try_parse_arxiv_id(_text(record.get("id")))
     if parsed is None:
         raise ValueError(f"no valid arXiv id ({_text(record.get('id'))[:40]!r})")
-    versions = record.get("versions") if isinstance(record.get("versions"), list) else []
-    numbers = [n for n in (_version_number(v.get("version")) for v in versions if isinstance(v, dict)) if n]
-    dates = [d for d in (_kaggle_date(v.get("created")) for v in versions if isinstance(v, dict)) if d]
-    published = dates[0] if dates else None
-    updated = dates[-1] if dates else _iso_day(record.get("update_date"))
+    versions = record.get("versions")
+    versions = [v for v in versions if isinstance(v, dict)] if isinstance(versions, list) else []
+    latest = _version_number(versions[-1].get("version")) if versions else None
+    if versions and latest != len(versions):  # not the usual v1..vN: look at every entry
+        latest = max((n for n in (_version_number(v.get("version")) for v in versions) if n), default=None)
+    published = next((d for d in (_kaggle_date(v.get("created")) for v in versions) if d), None)
+    updated = next((d for d in (_kaggle_date(v.get("created")) for v in reversed(versions)) if d), None)
+    updated = updated or _iso_day(record.get("update_date"))
     return _row(
         parsed.base,
-        max(numbers) if numbers else None,
+        latest,
         _text(record.get("title")),
         _kaggle_authors(record),
         _text(record.get("abstract")),
