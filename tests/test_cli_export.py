@@ -267,3 +267,13 @@ def test_week_start_from_config_moves_week_boundaries(cli, store, isolated_home)
     out = cli("export", "--week", "2021-01-10").stdout
     assert out.startswith("### 2021-1-16:\n")  # Sunday..Saturday, labelled by the Saturday
     assert "Read on Sunday" in out
+
+
+def test_hugo_toml_front_matter_from_the_config_is_written_and_read_back(imported, isolated_home, tmp_path):
+    (isolated_home / "config.toml").write_text("front_matter = '''\n+++\ntitle = \"Week\"\n+++'''\n")
+    out = imported("export", "--week", "2007-04-08", "--front-matter").stdout
+    assert out.startswith('+++\ntitle = "Week"\n+++\n\n### 2007-4-8:\n')
+    page = tmp_path / "hugo.md"
+    page.write_text(out)
+    result = imported("import", str(page))
+    assert result.exit_code == 0 and "already up to date" in result.stderr

@@ -147,7 +147,10 @@ def _page(blocks: list[str], front_matter: str | None) -> str:
     parts = []
     if front_matter is not None:
         body = clean_text(front_matter).strip("\n")
-        parts.append("---\n" + body + "\n---" if body else "---\n---")
+        if body.split("\n", 1)[0].strip() in ("---", "+++"):
+            parts.append(body)  # the configured text brings its own fences (Hugo's +++ TOML)
+        else:
+            parts.append("---\n" + body + "\n---" if body else "---\n---")
     parts += blocks
     text = "\n\n".join(parts) + "\n"
     return clean_text(text)

@@ -82,14 +82,15 @@ def parse_page(text: str, name: str = "<page>") -> Page:
     lines = text.split("\n")
     start = 0
     front_matter = None
-    if lines and lines[0].strip() == "---":
+    if lines and lines[0].strip() in ("---", "+++"):
+        closing = ("---", "...") if lines[0].strip() == "---" else ("+++",)
         for n in range(1, len(lines)):
-            if lines[n].strip() in ("---", "..."):
+            if lines[n].strip() in closing:
                 front_matter = "\n".join(lines[1:n])
                 start = n + 1
                 break
         else:
-            raise _fail(name, 1, "the front matter that starts here is never closed with ---")
+            raise _fail(name, 1, f"the front matter that starts here is never closed with {closing[0]}")
 
     weeks: list[PageWeek] = []
     week: PageWeek | None = None

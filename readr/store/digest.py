@@ -187,7 +187,8 @@ class DigestMixin:
             "style = excluded.style, base_dir = excluded.base_dir",
             (key, link, title, style, item.base_dir),
         )
-        return row is not None
+        # A new folder for the same page (base_dir only) is stored but is no change of the entry.
+        return row is not None and tuple(row)[:3] != (link, title, style)
 
     # --- importing BibTeX --------------------------------------------------------------------
 
