@@ -279,3 +279,19 @@ def test_summary_layout_on_the_next_line_and_dash_separators_is_kept(store, tmp_
     ]
     import_files(store, [write(tmp_path, "p.md", page)])
     assert render_week(store, date(2023, 1, 8))[0] == page
+
+
+def test_refresh_and_undo_keep_the_published_link_and_title(store):
+    from tests.conftest import make_record
+
+    import_files(store, [EXAMPLE])
+    expected = render_month(store, 2007, 4, front_matter=FRONT)[0]
+    # `readr refresh` writes arXiv's metadata over the paper...
+    store.upsert_arxiv(make_record("0704.0062", "On-line Viterbi Algorithm (arXiv title)", version=3), status=None)
+    store.upsert_arxiv(make_record("hep-ex/0406020", "Sparticle Reconstruction at LHC", version=1), status=None)
+    assert store.get("0704.0062").title == "On-line Viterbi Algorithm (arXiv title)"
+    # ... and an undo puts a papers row back: the page still exports as published.
+    snap = store.snapshot(["0704.0062"])
+    store.set_status(["0704.0062"], "to-read")
+    store.restore(snap)
+    assert render_month(store, 2007, 4, front_matter=FRONT)[0] == expected
