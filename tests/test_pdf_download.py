@@ -284,9 +284,12 @@ def test_real_arxiv_pdfs_make_body_only_words_searchable(cli, store, remote, pdf
         store.upsert_arxiv(make_record(key, f"Paper {key}", version=version, abstract="An abstract."))
         keys.append(key)
     result = cli("pdf", *keys, "--no-progress")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, result.output  # every one read cleanly: no damage, no failure
     for key in keys:
+        record = store.pdf_record(key)
+        assert record.extract_status == "ok" and record.pages >= 1 and record.error is None
         text = store.fulltext(key)
+        assert len(text) > 2000
         # A long ordinary word of this paper's body (a whole token, as the index sees it) that no
         # other paper in the library contains.
         tokens = {t for t in re.findall(r"\w+", text) if len(t) >= 9 and t.isalpha() and t.islower()}
