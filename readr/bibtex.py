@@ -254,7 +254,8 @@ def find_arxiv_id(fields: dict[str, str]) -> ArxivId | None:
                 return parsed
     journal = get("journal") or get("journaltitle")
     volume = get("volume")
-    if journal.lower() in ("corr", "arxiv", "arxiv.org", "computing research repository") and volume.lower().startswith("abs/"):
+    dblp_journals = ("corr", "arxiv", "arxiv.org", "computing research repository")
+    if journal.lower() in dblp_journals and volume.lower().startswith("abs/"):
         parsed = try_parse_arxiv_id(volume[4:])
         if parsed:
             return parsed

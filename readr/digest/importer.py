@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from ..errors import ReadrError
 from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
-from . import FENCE, HEADING, LIST_MARKER, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
+from . import FENCE, HEADING, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
 
 
 class DigestFormatError(ReadrError):
@@ -142,7 +142,8 @@ def parse_page(text: str, name: str = "<page>") -> Page:
             if len(heading.group(1)) <= 3:
                 raise _fail(
                     name, lineno,
-                    f"{clean_line(line)[:60]!r} is not a week heading (### YYYY-M-D:); only a page title (# ...) may sit between weeks",
+                    f"{clean_line(line)[:60]!r} is not a week heading (### YYYY-M-D:); "
+                    "only a page title (# ...) may sit between weeks",
                 )
         started = entry_start(line)
         if started is not None and (paragraph_start or started[0]):
