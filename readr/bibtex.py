@@ -78,6 +78,19 @@ def _ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
+def paper_year(paper) -> str | None:
+    """The publication year, else the year in a new- or old-style arXiv id."""
+    year = (paper.published or "")[:4]
+    if year.isdigit():
+        return year
+    if paper.arxiv_id:
+        match = re.match(r"(\d{2})(\d{2})", paper.arxiv_id.split("/")[-1])
+        if match:
+            yy = int(match.group(1))
+            return str(1900 + yy if yy >= 91 else 2000 + yy)
+    return None
+
+
 def base_cite_key(paper) -> str:
     """`lastname` + `year` + first significant title word, ASCII: `balazs2007calculation`."""
     author = paper.authors[0] if paper.authors else ""
@@ -89,14 +102,7 @@ def base_cite_key(paper) -> str:
         if last.rstrip(".").lower() in ("jr", "sr", "ii", "iii", "iv") and len(words) > 1:
             last = words[-2]
     last = _ascii_word(last) or "anon"
-    year = (paper.published or "")[:4]
-    if not year.isdigit() and paper.arxiv_id:
-        match = re.match(r"(\d{2})(\d{2})", paper.arxiv_id.split("/")[-1])
-        if match:
-            yy = int(match.group(1))
-            year = str(1900 + yy if yy >= 91 else 2000 + yy)
-    if not year.isdigit():
-        year = ""
+    year = paper_year(paper) or ""
     title_words = [_ascii_word(w) for w in re.split(r"[\s\-/:]+", paper.title or "")]
     word = next((w for w in title_words if w and w not in STOP_WORDS and not w.isdigit()), "")
     return f"{last}{year}{word}"
@@ -138,12 +144,9 @@ def bib_entry_fields(paper, encoder=None) -> list[tuple[str, str]]:
     if paper.authors:
         fields.append(("author", " and ".join(latex_escape(a, encoder) for a in paper.authors)))
     fields.append(("title", latex_escape(paper.title or paper.key, encoder)))
-    year = base_cite_key(paper)
-    match = re.search(r"(\d{4})", year)
-    if (paper.published or "")[:4].isdigit():
-        fields.append(("year", paper.published[:4]))
-    elif match:
-        fields.append(("year", match.group(1)))
+    year = paper_year(paper)
+    if year:
+        fields.append(("year", year))
     if paper.arxiv_id:
         fields.append(("eprint", paper.arxiv_id))
         fields.append(("archivePrefix", "arXiv"))
