@@ -295,3 +295,13 @@ def test_refresh_and_undo_keep_the_published_link_and_title(store):
     store.set_status(["0704.0062"], "to-read")
     store.restore(snap)
     assert render_month(store, 2007, 4, front_matter=FRONT)[0] == expected
+
+
+def test_rules_and_comments_before_the_first_entry_are_allowed(store, tmp_path):
+    page = (
+        "### 2023-1-8:\n\n<!-- imported from the old wiki -->\n\n---\n\n"
+        "[**A**](https://arxiv.org/abs/2301.00001) Fine.\n\n* * *\n\n### 2023-1-15:\n\n"
+        "[**B**](https://arxiv.org/abs/2301.00002) Also fine.\n"
+    )
+    weeks = parse_page(page, "p.md").weeks
+    assert [[e.arxiv_id for e in w.entries] for w in weeks] == [["2301.00001"], ["2301.00002"]]

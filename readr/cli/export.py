@@ -16,7 +16,7 @@ from .app import app, say, store
 def export_cmd(
     ctx: typer.Context,
     args: Optional[List[str]] = typer.Argument(
-        None, metavar="[DATE | QUERY...]",
+        None, metavar="[DATE|QUERY]",
         help="With --week (the default): a day of the week to export (YYYY-MM-DD, today, yesterday). "
         "With --bibtex: a search selecting the papers (tag:, status:, week: ... as in readr search).",
     ),

@@ -9,6 +9,7 @@ library as it was. Importing the same page again changes nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -166,12 +167,16 @@ def parse_page(text: str, name: str = "<page>") -> Page:
     return Page(name, front_matter, weeks)
 
 
+# Between a week heading and its first entry: rules and one-line HTML comments carry no entry text.
+_IGNORABLE = re.compile(r"^ {0,3}((?:[-*_][ \t]*){3,}|<!--.*-->|<br\s*/?>)[ \t]*$")
+
+
 def _content(
     name: str, lineno: int, line: str, week: PageWeek | None, entry: dict | None, entry_lines: list[str]
 ) -> None:
     if entry is not None:
         entry_lines.append(line)
-    elif week is not None and line.strip():
+    elif week is not None and line.strip() and not _IGNORABLE.match(line):
         raise _fail(
             name, lineno,
             f"text in the week of {_label(week.day)} before its first entry; an entry starts with [Title](link)",
