@@ -15,3 +15,7 @@ class QueryError(ReadrError):
 
 class SchemaError(ReadrError):
     pass
+
+
+class LibraryBusy(ReadrError):
+    """Another process held the library's write lock longer than the busy timeout."""

@@ -205,3 +205,77 @@ def test_backup_refuses_to_overwrite_or_to_target_the_library(tmp_path, cli, db_
     default = cli("backup")
     assert default.exit_code == 0
     assert len(list((tmp_path / "lib.files" / "backups").glob("lib-*.db"))) == 1
+
+
+LONG_IMPORT = textwrap.dedent(
+    r'''
+    import sys, time
+    from pathlib import Path
+    from readr.store import Store
+    from readr.catalogue import import_file
+
+    from readr.store.bulk import CatalogueLoader
+
+    db, source, ready, release = sys.argv[1:5]
+    lib = Store(db)
+    real_add = CatalogueLoader.add
+
+    def add(self, rows):
+        real_add(self, rows)
+        open(ready, "w").close()
+        while not Path(release).exists():   # a long import: holds the write lock meanwhile
+            time.sleep(0.01)
+
+    CatalogueLoader.add = add
+    import_file(lib, Path(source))
+    print("imported")
+    '''
+)
+
+
+def test_a_write_during_a_long_import_fails_in_one_line_then_works(tmp_path, monkeypatch, cli, db_path):
+    pytest.importorskip("readr.catalogue")
+    import json
+
+    import readr.store.connection as connection
+
+    assert cli("add", "https://example.org/mine", "--title", "mine").exit_code == 0
+    source = tmp_path / "catalogue.jsonl"
+    with open(source, "w", encoding="utf-8") as out:
+        for i in range(1, 2501):
+            out.write(json.dumps({"id": f"2301.{i:05d}", "title": f"Bulk {i}", "authors": "A. B", "abstract": "x",
+                                  "categories": "cs.LG",
+                                  "versions": [{"version": "v1", "created": "Mon, 2 Jan 2023 10:00:00 GMT"}]}) + "\n")
+    ready, release = tmp_path / "ready", tmp_path / "release"
+    importer = subprocess.Popen(
+        [sys.executable, "-c", LONG_IMPORT, str(db_path), str(source), str(ready), str(release)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert importer.poll() is None, importer.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 300)  # instead of waiting the real 15 s
+        before = Store(db_path).get("https://example.org/mine")
+        for args in (("tag", "https://example.org/mine", "t"), ("note", "https://example.org/mine", "**n**"),
+                     ("read", "https://example.org/mine"), ("add", "https://example.org/new", "--title", "n")):
+            result = cli(*args)
+            assert result.exit_code == 1, (args, result.output)
+            lines = result.stderr.strip().splitlines()
+            assert len(lines) == 1 and "the library is busy" in lines[0], result.stderr
+        # Reading is never blocked by a writer.
+        listed = cli("list", "--json")
+        assert listed.exit_code == 0 and [p["id"] for p in json.loads(listed.stdout)] == [before.key]
+        after = Store(db_path).get("https://example.org/mine")
+        assert (after.tags, after.summary, after.status) == (before.tags, before.summary, before.status)
+    finally:
+        release.touch()
+        out, err = importer.communicate(timeout=120)
+    assert importer.returncode == 0 and "imported" in out, err
+    assert cli("tag", "https://example.org/mine", "t").exit_code == 0
+    with Store(db_path) as lib:
+        assert lib.get("https://example.org/mine").tags == ["t"]
+        assert lib.paper_count() == 2501
+        assert check(lib).ok

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .connection import now_iso
+from .connection import begin_immediate, now_iso
 
 # Columns a catalogue row carries, in this order (CatalogueLoader.add takes tuples like this).
 CATALOGUE_COLUMNS = (
@@ -103,7 +103,7 @@ class CatalogueLoader:
     def begin(self) -> None:
         self._old_cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
         self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
-        self.conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(self.conn)
         if self.mode == "rebuild":
             rows = self.conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'papers' "

@@ -110,7 +110,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         backup_to(conn, Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak"))
     for version, name, sql in steps[current:]:
-        conn.execute("BEGIN IMMEDIATE")
+        begin_immediate(conn)
         try:
             # Another process may have migrated while we waited for the lock.
             if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
@@ -159,6 +159,21 @@ class ConnectionPool:
         self._local = threading.local()
 
 
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE; a lock still held by another process after the busy timeout is a one-line error."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            from ..errors import LibraryBusy
+
+            raise LibraryBusy(
+                f"the library is busy: another readr process has been writing to it for over "
+                f"{BUSY_TIMEOUT_MS / 1000:g} s (a big import?); nothing was changed, try again when it is done"
+            ) from None
+        raise
+
+
 @contextmanager
 def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
@@ -168,7 +183,7 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)
     try:
         yield conn
     except BaseException:
