@@ -333,3 +333,48 @@ def test_sigkill_inside_a_migration_then_the_next_start_finishes_it(tmp_path, st
             "multi-stage nets behave like ensembles of small models",
         ]
         assert check(lib).ok
+
+
+TUI_TYPIST = r'''
+import asyncio, sys, time
+from pathlib import Path
+from readr.config import Config
+from readr.tui import make_app
+
+db, ready = Path(sys.argv[1]), sys.argv[2]
+
+async def main():
+    app = make_app(db, config=Config(autosave_seconds=0.2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        await pilot.press(*"typed **before** kill")
+        await pilot.pause(0.6)           # > the autosave interval
+        open(ready, "w").close()
+        await pilot.pause(60)            # SIGKILLed here, the summary never saved
+
+asyncio.run(main())
+'''
+
+
+def test_sigkill_of_the_tui_while_editing_keeps_the_autosaved_draft(tmp_path):
+    pytest.importorskip("textual")
+    pytest.importorskip("readr.tui")
+    from readr.tui.drafts import Drafts
+
+    db = tmp_path / "library.db"
+    with Store(db) as lib:
+        key = lib.add_web("https://example.org/p", "a paper")[0].key
+        lib.set_summary(key, "old summary")
+    ready = tmp_path / "ready"
+    proc = _start(TUI_TYPIST, db, ready)
+    _wait_for(ready, proc, timeout=120)
+    _kill(proc)
+    _raw_checks(db)
+    with Store(db) as lib:
+        assert lib.get(key).summary == "old summary"  # never saved...
+        drafts = Drafts(lib.data_dir / "drafts")
+    assert drafts.keys() == [key]
+    assert drafts.load(key).endswith("typed **before** kill")  # ...but the draft survived
