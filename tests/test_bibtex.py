@@ -174,3 +174,16 @@ def test_latex_escaped_titles_decode_back(text):
     assert " ".join(decoded.split()) == " ".join(text.split())
     library = bibtexparser.parse_string("@misc{k, title = {" + escaped + "}}")
     assert not library.failed_blocks
+
+
+def test_cli_import_bib_and_export_it_back(cli, tmp_path):
+    result = cli("import", str(BIBLATEX))
+    assert result.exit_code == 0, result.output
+    assert "(4 arXiv)" in result.stderr
+    out = tmp_path / "refs.bib"
+    result = cli("export", "--bibtex", "Faster Radix Sort", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    (entry,) = bibtexparser.parse_file(str(out)).entries
+    assert entry.key == "wassenberg"
+    fields = {f.key: f.value for f in entry.fields}
+    assert fields["eprint"] == "1008.2849" and fields["primaryClass"] == "cs.DS"
