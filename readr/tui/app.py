@@ -254,7 +254,7 @@ class LibraryScreen(Screen):
             noun = "paper" if count == 1 else "papers"
             bits.append(f"{count:,} {noun}" + (" (best matches)" if self.capped else ""))
         if self.search_text.strip():
-            bits.append(f"search: {clean_line(self.search_text)}")
+            bits.append(f"search: {clean_line(self.search_text)} (esc in the list clears)")
         if papers.selected:
             bits.append(f"{len(papers.selected)} selected")
         if self.undo_stack:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -20,6 +21,7 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..errors import ReadrError
 from ..sanitize import clean_line, clean_text
+from ..takeaways import extract_takeaways
 from .drafts import Drafts
 from .keys import EDITOR_BINDINGS
 
@@ -89,6 +91,13 @@ class SummaryEditor(Screen):
             self._preview_stale = False
             self.query_one("#editor-preview-md", Markdown).update(clean_text(self.text))
 
+    def on_unmount(self) -> None:
+        # Quitting with the editor open (ctrl+q, a hangup): keep the last keystrokes as a draft.
+        try:
+            self.autosave()
+        except Exception:
+            pass
+
     def autosave(self) -> bool:
         """Write the draft if the text changed since the last write."""
         text = self.text
@@ -100,6 +109,11 @@ class SummaryEditor(Screen):
             self._status(f"Could not save the draft: {exc}")
             return False
         self._last_draft = text
+        count = len(extract_takeaways(text))
+        self._status(
+            f"Draft saved at {datetime.now():%H:%M:%S} · {count} takeaway{'s' if count != 1 else ''}"
+            " · Esc saves the summary & closes, ctrl+o preview"
+        )
         return True
 
     def save(self) -> None:

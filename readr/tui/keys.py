@@ -10,7 +10,7 @@ from textual.binding import Binding
 
 # Bindings of the whole app (active on every screen).
 APP_BINDINGS = [
-    Binding("q", "quit", "Quit", id="quit"),
+    Binding("q", "quit", "Quit", show=False, id="quit"),
     Binding("question_mark", "help", "Help", id="help"),
     Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="toggle-theme"),
 ]
@@ -52,7 +52,7 @@ LIST_BINDINGS = [
     Binding("end,G", "cursor_last", "Last", show=False, id="cursor-last"),
     Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page-down"),
     Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page-up"),
-    Binding("space", "toggle_select", "Select", id="select"),
+    Binding("space", "toggle_select", "Select", show=False, id="select"),
     Binding("ctrl+a", "select_page", "Select visible", show=False, id="select-visible"),
 ]
 

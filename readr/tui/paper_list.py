@@ -53,11 +53,11 @@ def short_date(stamp: str | None, today: date) -> str:
     return day.strftime("%b %Y")
 
 
-def week_title(bounds: tuple[date, date], today: date, count: int) -> str:
+def week_title(bounds: tuple[date, date], today: date, count: int, read: bool = False) -> str:
     first, last = bounds
     span = f"{first.strftime('%b %d')} – {last.strftime('%b %d, %Y')}"
     if first <= today <= last:
-        when = " · this week"
+        when = " · this week (the digest: p previews it)" if read else " · this week"
     elif 0 < (today - last).days <= 7:
         when = " · last week"
     else:
@@ -135,7 +135,8 @@ class PaperList(ScrollView, can_focus=True):
             entries.extend(ids[: positions[0]])
             for n, pos in enumerate(positions):
                 end = positions[n + 1] if n + 1 < len(positions) else len(ids)
-                titles[len(entries)] = week_title(result.headers[pos], self.today, end - pos)
+                titles[len(entries)] = week_title(
+                    result.headers[pos], self.today, end - pos, read=(date_field == "read_at"))
                 entries.append(-1)
                 entries.extend(ids[pos:end])
         else:
