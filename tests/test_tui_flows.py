@@ -243,6 +243,34 @@ async def test_hostile_title_is_shown_literally_and_does_nothing(demo_db):
         assert "Evil ]0;pwned title 31m" in row and '[link="https://' in row
 
 
+async def test_hostile_summary_tags_and_notifications_stay_text(demo_db):
+    hostile = "[@click=app.quit]x[/] [/] [bold]b[/bold] [link=\"https://example.org\"]l[/link]"
+    with Store(demo_db) as lib:
+        lib.set_summary("0704.0002", f"Plain {hostile} and **a takeaway {hostile}**")
+    app = app_for(demo_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await move_to(pilot, app, "0704.0002")
+        await pilot.press("plus", *"[@click=app.quit]t[/]", "enter")
+        await settle(pilot, app)
+        assert "[@click=app.quit]t[/]" in app.store.get("0704.0002").tags
+        assert app.is_running
+        messages = [n.message for n in app._notifications]
+        assert any("[@click=app.quit]t[/]" in m for m in messages)
+        assert all(not n.markup for n in app._notifications)
+        await pilot.press("v")  # the tag view picker lists it literally
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("enter")  # zoom the details (rendered summary)
+        await settle(pilot, app)
+        await pilot.click("#detail-summary")
+        await pilot.pause()
+        assert app.is_running
+        summary = app.screen.query_one("#detail-summary")
+        text = " ".join(str(block.render()) for block in summary.query("MarkdownBlock"))
+        assert "[@click=app.quit]x[/]" in text
+
+
 # --- summaries ---------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from textual.widgets import Footer, Input, Static
 from ..config import Config, load_config
 from ..errors import QueryError, ReadrError
 from ..query import parse_query
-from ..sanitize import clean_line
+from ..sanitize import clean_line, clean_text
 from ..store import Store
 from ..store.views import ViewResult
 from .detail import DetailPane
@@ -553,6 +553,11 @@ class ReadrApp(App):
             if isinstance(screen, LibraryScreen):
                 return screen
         raise LookupError("the library screen is not open")
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
+        """Notifications often quote titles and tags: never parse them as markup, strip control chars."""
+        super().notify(clean_text(str(message)), title=clean_line(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def action_help(self) -> None:
         from .dialogs import HelpScreen
