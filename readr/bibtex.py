@@ -218,11 +218,28 @@ def _decoder():
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 
 
+# pylatexenc is superlinear in the size of a field (a 1 MB abstract takes over a minute):
+# longer fields get a plain clean-up instead.
+MAX_LATEX_DECODE = 8_000
+_LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbrk]\s*\{?\\?([A-Za-z])\}?")
+_LATEX_COMMAND = re.compile(r"\\(?:([A-Za-z]+)\s*|(.))")
+
+
+def _plain(value: str) -> str:
+    text = _LATEX_ACCENT.sub(r"\1", value)
+    text = _LATEX_COMMAND.sub(lambda m: {"i": "ı", "ss": "ß"}.get(m.group(1) or "", m.group(2) or ""), text)
+    return text.replace("{", "").replace("}", "")
+
+
 def _text(decoder, value: str) -> str:
+    if len(value) > MAX_LATEX_DECODE:
+        return clean_line(_plain(value))
+    if "\\" not in value and "~" not in value and "--" not in value and "`" not in value and "''" not in value:
+        return clean_line(value.replace("{", "").replace("}", ""))  # nothing for LaTeX to decode
     try:
         return clean_line(decoder.latex_to_text(value))
     except Exception:  # pylatexenc gives up on some broken LaTeX: keep the raw text
-        return clean_line(value.replace("{", "").replace("}", ""))
+        return clean_line(_plain(value))
 
 
 def find_arxiv_id(fields: dict[str, str]) -> ArxivId | None:

@@ -187,3 +187,12 @@ def test_cli_import_bib_and_export_it_back(cli, tmp_path):
     assert entry.key == "wassenberg"
     fields = {f.key: f.value for f in entry.fields}
     assert fields["eprint"] == "1008.2849" and fields["primaryClass"] == "cs.DS"
+
+
+def test_a_huge_field_skips_latex_decoding_but_keeps_the_text():
+    import time
+
+    started = time.monotonic()
+    records, _ = parse_bibtex("@article{big, title = {Big}, abstract = {" + "lorem \\'e " * 100_000 + "}}\n")
+    assert time.monotonic() - started < 5
+    assert records[0].abstract.startswith("lorem e lorem e")
