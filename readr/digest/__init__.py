@@ -72,6 +72,10 @@ def format_destination(url: str) -> str:
     return url
 
 
+# Link text longer than this is not a title (and scanning it on every line would be quadratic).
+MAX_LINK_TEXT = 2000
+
+
 @dataclass(frozen=True)
 class Link:
     text: str  # the link text as written (between the brackets)
@@ -96,7 +100,8 @@ def parse_link(s: str, i: int = 0) -> Link | None:
     if i >= len(s) or s[i] != "[":
         return None
     depth, j = 0, i
-    while j < len(s):
+    limit = min(len(s), i + MAX_LINK_TEXT)
+    while j < limit:
         ch = s[j]
         if ch == "\\":
             j += 2
@@ -112,6 +117,8 @@ def parse_link(s: str, i: int = 0) -> Link | None:
                 break
         j += 1
     else:
+        return None
+    if j >= limit:
         return None
     text = s[i + 1 : j]
     k = j + 1
