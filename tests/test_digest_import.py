@@ -305,3 +305,17 @@ def test_rules_and_comments_before_the_first_entry_are_allowed(store, tmp_path):
     )
     weeks = parse_page(page, "p.md").weeks
     assert [[e.arxiv_id for e in w.entries] for w in weeks] == [["2301.00001"], ["2301.00002"]]
+
+
+def test_windows_line_endings_a_bom_and_tabs(store, tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8")
+    page = tmp_path / "windows.md"
+    page.write_bytes(("\ufeff" + text.replace("* [**Reducing", "*\t[**Reducing")).replace("\n", "\r\n").encode("utf-8"))
+    import_files(store, [page])
+    exported = render_month(store, 2007, 4, front_matter=FRONT)[0]
+    original = parse_page(text, "a.md")
+    again = parse_page(exported, "b.md")
+    assert [[(e.target, e.title, e.summary) for e in w.entries] for w in again.weeks] == [
+        [(e.target, e.title, e.summary) for e in w.entries] for w in original.weeks
+    ]
+    assert "\r" not in exported
