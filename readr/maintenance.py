@@ -60,7 +60,12 @@ class CheckReport:
             bad = sum(not f.ok for f in self.findings)
             hint = " Run `readr check --repair` to rebuild it." if self.repairable else ""
             if any(not f.ok and not f.repairable for f in self.findings):
-                hint = " Restore a backup (readr keeps one before every upgrade) or copy the data out with `readr export`."
+                from .paths import data_dir_for
+
+                hint = (
+                    f" Restore a backup: `readr backup` writes them to {data_dir_for(self.path) / 'backups'}, and each"
+                    f" upgrade leaves {self.path.name}.vN-<date>.bak beside the library."
+                )
             out.append(f"{self.path}: {bad} problem{'s' if bad != 1 else ''} found.{hint}")
         return out
 
@@ -170,74 +175,92 @@ def check(store: Any, repair: bool = False) -> CheckReport:
 
 
 def _run_checks(store: Any, head: int) -> list[Finding]:
-    findings: list[Finding] = []
+    findings = []
+    for name, run in (
+        ("integrity", _check_integrity), ("foreign-keys", _check_foreign_keys), ("schema", _check_schema),
+        ("search-index", _check_search_index), ("takeaways", _check_takeaways), ("tags", _check_tags),
+    ):
+        try:
+            findings.append(run(store, head))
+        except sqlite3.DatabaseError as exc:
+            findings.append(Finding(name, False, f"{_LABELS[name]} could not be checked: the file is damaged ({exc})"))
+    return findings
 
+
+_LABELS = {
+    "integrity": "the library file", "foreign-keys": "the links between papers, tags and takeaways",
+    "schema": "the schema version", "search-index": "the search index", "takeaways": "the takeaways",
+    "tags": "the tags search sees",
+}
+
+
+def _check_integrity(store: Any, head: int) -> Finding:
     problems = store.integrity_problems()
     if problems:
-        findings.append(Finding(
+        return Finding(
             "integrity", False,
             f"the library file is damaged: SQLite reports {_plural(len(problems), 'problem')}, "
             f"first: {problems[0]}",
-        ))
-    else:
-        findings.append(Finding("integrity", True, "the library file is intact (SQLite integrity check)"))
+        )
+    return Finding("integrity", True, "the library file is intact (SQLite integrity check)")
 
+
+def _check_foreign_keys(store: Any, head: int) -> Finding:
     orphans = store.foreign_key_problems()
     if orphans:
         tables = sorted({table for table, _, _ in orphans})
-        findings.append(Finding(
+        return Finding(
             "foreign-keys", False,
             f"{_plural(len(orphans), 'row')} in {', '.join(tables)} point at papers or tags that no longer exist",
-        ))
-    else:
-        findings.append(Finding("foreign-keys", True, "every tag and takeaway belongs to a paper that exists"))
+        )
+    return Finding("foreign-keys", True, "every tag and takeaway belongs to a paper that exists")
 
+
+def _check_schema(store: Any, head: int) -> Finding:
     version = store.schema_version()
-    records = store.migration_records()
-    recorded = [v for v, _ in records]
+    recorded = [v for v, _ in store.migration_records()]
     if version != head:
-        findings.append(Finding(
-            "schema", False, f"the library is at schema version {version}, this readr expects {head}",
-        ))
-    elif recorded != list(range(1, head + 1)):
-        findings.append(Finding(
-            "schema", False,
-            f"schema version {version}, but the migration records list {recorded or 'none'}",
-        ))
-    else:
-        findings.append(Finding("schema", True, f"schema version {version} (up to date)"))
+        return Finding("schema", False, f"the library is at schema version {version}, this readr expects {head}")
+    if recorded != list(range(1, head + 1)):
+        return Finding(
+            "schema", False, f"schema version {version}, but the migration records list {recorded or 'none'}",
+        )
+    return Finding("schema", True, f"schema version {version} (up to date)")
 
+
+def _check_search_index(store: Any, head: int) -> Finding:
     missing = store.missing_fts_triggers()
-    fts = store.fts_problems()
     if missing:
-        findings.append(Finding(
+        return Finding(
             "search-index", False,
             f"the search index is not kept up to date: {', '.join(missing)} missing", repairable=True,
-        ))
-    elif fts:
-        findings.append(Finding(
-            "search-index", False, f"the search index does not match the papers: {fts}", repairable=True,
-        ))
-    else:
-        findings.append(Finding("search-index", True, "the search index matches the papers"))
+        )
+    fts = store.fts_problems()
+    if fts:
+        return Finding("search-index", False, f"the search index does not match the papers: {fts}", repairable=True)
+    return Finding("search-index", True, "the search index matches the papers")
 
+
+def _check_takeaways(store: Any, head: int) -> Finding:
     count, keys = store.takeaway_mismatches()
     if count:
-        findings.append(Finding(
+        return Finding(
             "takeaways", False,
-            f"{_plural(count, 'paper')} {'has' if count == 1 else 'have'} takeaways that differ from the bold text of their summary{_keys(keys, count)}",
+            f"{_plural(count, 'paper')} {'has' if count == 1 else 'have'} takeaways that differ from the bold "
+            f"text of {'its' if count == 1 else 'their'} summary{_keys(keys, count)}",
             repairable=True,
-        ))
-    else:
-        findings.append(Finding("takeaways", True, "takeaways match the bold text of every summary"))
+        )
+    return Finding("takeaways", True, "takeaways match the bold text of every summary")
 
+
+def _check_tags(store: Any, head: int) -> Finding:
     count, keys = store.tags_text_mismatches()
     if count:
-        findings.append(Finding(
+        return Finding(
             "tags", False,
-            f"{_plural(count, 'paper')} {'is' if count == 1 else 'are'} searched under tags {'it' if count == 1 else 'they'} no longer {'has' if count == 1 else 'have'}, or without some{_keys(keys, count)}",
+            f"{_plural(count, 'paper')} {'is' if count == 1 else 'are'} searched under tags "
+            f"{'it' if count == 1 else 'they'} no longer {'has' if count == 1 else 'have'}, or without some"
+            f"{_keys(keys, count)}",
             repairable=True,
-        ))
-    else:
-        findings.append(Finding("tags", True, "search sees every paper's current tags"))
-    return findings
+        )
+    return Finding("tags", True, "search sees every paper's current tags")

@@ -432,3 +432,53 @@ def test_fts_syntax_through_the_cli(cli, paper, text):
     if text.startswith("-"):  # without "--" it is an unknown option: one line
         result = cli("search", text)
         assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+# --- a library file that is not one --------------------------------------------------------------
+
+@pytest.mark.parametrize("content", [
+    b"my precious notes\n", b"%PDF-1.7\n" + b"\x00" * 5000, b"SQLite format 3\x00" + b"\xff" * 4000,
+    bytes(range(256)) * 64,
+])
+def test_db_option_pointing_at_something_else_is_one_line_and_never_written(cli, tmp_path, content):
+    target = tmp_path / "not-a-library.txt"
+    target.write_bytes(content)
+    for args in (("list",), ("search", "x"), ("add", "https://example.org/x"), ("check",), ("backup",)):
+        result = cli_db(cli, target, *args)
+        one_line_error(result)
+        assert "not a readr library" in result.stderr or "damaged" in result.stderr
+    assert target.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-library.txt"]
+
+
+def cli_db(cli, db: Path, *args: str):
+    from typer.testing import CliRunner
+
+    from readr.cli import app
+
+    return CliRunner().invoke(app, ["--db", str(db), *args])
+
+
+def test_a_damaged_library_is_reported_in_plain_words(cli, tmp_path):
+    db = tmp_path / "damaged.db"
+    with Store(db) as lib:
+        for i in range(300):
+            lib.add_web(f"https://example.org/{i}", "title words " * 40)
+            if i % 3 == 0:
+                lib.add_tags([f"https://example.org/{i}"], ["t"])
+        lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    data[8 * 4096 : 8 * 4096 + 3000] = b"\xa5" * 3000  # scribble over a page of papers
+    db.write_bytes(bytes(data))
+    result = cli_db(cli, db, "check")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stdout.strip().splitlines()
+    assert any(line.startswith("PROBLEM: ") and "damaged" in line for line in lines), lines
+    assert "Restore a backup" in lines[-1]
+    repaired = cli_db(cli, db, "check", "--repair")
+    assert repaired.exit_code == 1 and "repaired:" not in repaired.stdout  # damage is not "repaired" away
+    for args in (("list",), ("search", "title"), ("show", "https://example.org/150"), ("tag", "https://example.org/150", "x")):
+        result = cli_db(cli, db, *args)
+        if result.exit_code != 0:
+            one_line_error(result)

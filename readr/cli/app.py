@@ -40,6 +40,17 @@ class ReadrGroup(TyperGroup):
             return super().invoke(ctx)
         except _user_errors() as exc:
             raise UserError(str(exc) or exc.__class__.__name__) from None
+        except Exception as exc:
+            # A damaged or foreign library file, a full disk: one line, not a traceback.
+            sqlite3 = sys.modules.get("sqlite3")
+            if sqlite3 is None or not isinstance(exc, sqlite3.DatabaseError):
+                raise
+            from ..store.connection import describe_database_error
+
+            message = describe_database_error(exc, getattr(ctx.obj, "db_path", None))
+            if message is None:
+                raise
+            raise UserError(message) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any) -> Any:
         if not standalone_mode:

@@ -75,8 +75,30 @@ def configure(conn: sqlite3.Connection) -> None:
 def connect(path: Path | str) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN/COMMIT ourselves.
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
-    configure(conn)
+    try:
+        configure(conn)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        problem = describe_database_error(exc, Path(path))
+        if problem is None:
+            raise
+        raise SchemaError(problem) from None
     return conn
+
+
+def describe_database_error(exc: sqlite3.DatabaseError, path: Path | None = None) -> str | None:
+    """One plain line for SQLite errors a user can meet (a damaged or foreign file, a full disk), else None."""
+    text = str(exc)
+    where = str(path) if path else "the library"
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return f"{where} is damaged or is not a readr library ({text}); `readr check` tells more"
+    if "disk is full" in text or "disk I/O error" in text:
+        return f"cannot write {where}: {text}; nothing was changed"
+    if "readonly" in text or "read-only" in text:
+        return f"{where} is read-only: {text}"
+    if "unable to open" in text:
+        return f"cannot open {where}: {text}"
+    return None
 
 
 def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
