@@ -261,6 +261,7 @@ class LibraryScreen(Screen):
             bits.append(f"u undoes: {self.undo_stack[-1].description}")
         if self.demo:
             bits.append("demo library")
+        bits.append("? keys")
         text = Content(" · ".join(bits))
         if self._query_error:
             text = Content.assemble(text, ("  ", ""), (clean_line(self._query_error), "bold $error"))

@@ -15,38 +15,44 @@ from ..weeks import week_bounds
 
 
 def meta_content(paper: Paper, draft: bool, week_start: int = 0) -> Content:
-    """Metadata lines: label in dim, value literal."""
+    """A few dense lines: who, where it stands, what it is, where to find it. Values literal."""
     version = f" v{paper.version}" if paper.version else ""
-    rows: list[tuple[str, str, str]] = [("id", f"{paper.key}{version}", "")]
-    if paper.newer_version_available:
-        rows.append(("update", f"v{paper.latest_version} is out; you read v{paper.read_version}", "$warning"))
     status = paper.status or "catalogue"
     if paper.status == "read" and paper.read_at:
         try:
             last = week_bounds(date.fromisoformat(paper.read_at[:10]), week_start)[1]
-            status += f" on {paper.read_at[:10]} (digest week {last.year}-{last.month}-{last.day})"
+            status += f" {paper.read_at[:10]} (digest of {last.year}-{last.month}-{last.day})"
         except ValueError:
             pass
-    rows += [
-        ("authors", ", ".join(paper.authors), ""),
-        ("status", status, "bold"),
-        ("tags", " ".join("#" + t for t in paper.tags), "$accent"),
-        ("category", ", ".join(paper.categories), ""),
-        ("published", (paper.published or "")[:10], ""),
-        ("added", (paper.added_at or "")[:10], ""),
-        ("link", paper.link or "", "underline"),
-        ("journal", paper.journal_ref or "", ""),
-        ("comment", paper.comment or "", ""),
-    ]
+    facts = [f"{paper.key}{version}", ", ".join(paper.categories)]
+    if paper.published:
+        facts.append(f"published {paper.published[:10]}")
+    if paper.added_at:
+        facts.append(f"added {paper.added_at[:10]}")
+    lines: list[Content] = []
+    if paper.authors:
+        lines.append(Content(clean_line(", ".join(paper.authors))))
+    state = [Content.styled(clean_line(status), "bold")]
+    if paper.tags:
+        state.append(Content("  "))
+        state.append(Content.styled(" ".join("#" + clean_line(t) for t in paper.tags), "$text-accent"))
+    lines.append(Content.assemble(*state))
+    lines.append(Content.styled(clean_line(" · ".join(f for f in facts if f)), "dim"))
+    if paper.link:
+        lines.append(Content.styled(clean_line(paper.link), "underline dim"))
+    if paper.newer_version_available:
+        lines.append(Content.styled(
+            f"v{paper.latest_version} is out; you read v{paper.read_version}", "bold $warning"))
     if draft:
-        rows.append(("draft", "unsaved summary draft — press e to continue", "$warning"))
-    parts: list[Content] = []
-    for label, value, style in rows:
-        value = clean_line(value)
-        if not value:
-            continue
-        line = Content.assemble((f"{label:<10}", "dim"), Content.styled(value, style) if style else Content(value))
-        parts.append(line)
+        lines.append(Content.styled("unsaved summary draft: press e to continue it", "bold $warning"))
+    return Content("\n").join(lines)
+
+
+def publication_content(paper: Paper) -> Content:
+    rows = [("journal", paper.journal_ref or ""), ("doi", paper.doi or ""), ("comment", paper.comment or "")]
+    parts = [
+        Content.assemble((f"{label:<8}", "dim"), Content(clean_line(value))) for label, value in rows if value
+    ]
     return Content("\n").join(parts)
 
 
@@ -60,6 +66,7 @@ class DetailPane(VerticalScroll):
         yield Markdown("", id="detail-summary", open_links=False)
         yield Static(Content.styled("Abstract", "bold $text-accent"), classes="section")
         yield Static(Content(""), id="detail-abstract")
+        yield Static(Content(""), id="detail-publication")
 
     def show(self, paper: Paper | None, *, draft: bool = False, week_start: int = 0) -> None:
         title = self.query_one("#detail-title", Static)
@@ -71,6 +78,7 @@ class DetailPane(VerticalScroll):
             meta.update(Content(""))
             summary.update("")
             abstract.update(Content(""))
+            self.query_one("#detail-publication", Static).update(Content(""))
             self.paper_key = None
             return
         self.paper_key = paper.key
@@ -79,4 +87,5 @@ class DetailPane(VerticalScroll):
         text = clean_text(paper.summary)
         summary.update(text if text.strip() else "*No summary yet — press **e** to write one.*")
         abstract.update(Content(clean_text(paper.abstract) or "(no abstract)"))
+        self.query_one("#detail-publication", Static).update(publication_content(paper))
         self.scroll_home(animate=False)

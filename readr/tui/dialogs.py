@@ -365,13 +365,16 @@ def help_content(keymap: dict[str, str]) -> Content:
         Content("Every binding has an id; remap it in config.toml under [keymap], e.g. \"mark-read\" = \"x\"."),
         Content(""),
     ]
+    from .commands import PALETTE_NAMES
+
     for title, bindings in ALL_GROUPS:
         lines.append(Content.styled(title, "bold $text-accent"))
         for binding in bindings:
             keys = display_keys(keys_for(binding, keymap))
-            lines.append(
-                Content.assemble((f"  {keys:<22}", "bold"), (f"{binding.description:<22}", ""), (binding.id or "", "dim"))
-            )
+            what = PALETTE_NAMES.get(binding.id or "", binding.description)
+            if len(what) > 32:
+                what = what[:31] + "…"
+            lines.append(Content.assemble((f"  {keys:<12}", "bold"), (f"{what:<32} ", ""), (binding.id or "", "dim")))
         lines.append(Content(""))
     lines.append(Content.styled("Search", "bold $text-accent"))
     lines.append(Content("  words (the last one as a prefix), \"a phrase\", tag:x status:read author:name cat:cs.LG"))
