@@ -15,21 +15,22 @@ from __future__ import annotations
 
 import gzip
 import json
-import queue
+import os
 import re
-import threading
+import sys
 import time
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from .errors import ReadrError
 from .ids import try_parse_arxiv_id
 from .sanitize import clean_line, clean_text
 
 BATCH_ROWS = 2000
+PARALLEL_FROM = 20_000  # expected records from which JSON lines are parsed in worker processes
 MAX_PROBLEMS_SHOWN = 3
 # Rough bytes per record, to size the progress bar and choose how to index (only an estimate).
 _BYTES_PER_RECORD = {"kaggle": 1400, "oai": 2200}
@@ -228,8 +229,8 @@ def row_from_kaggle(record: Any, clean: bool = True) -> tuple:
     )
 
 
-def iter_kaggle(stream: IO[bytes], report: FileReport) -> Iterator[tuple]:
-    for number, line in enumerate(stream, start=1):
+def iter_kaggle(lines: Iterable[bytes], report: FileReport, first_line: int = 1) -> Iterator[tuple]:
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
@@ -243,6 +244,64 @@ def iter_kaggle(stream: IO[bytes], report: FileReport) -> Iterator[tuple]:
             yield row_from_kaggle(record, clean=_maybe_dirty(line))
         except ValueError as exc:
             report.problem(f"line {number}: {exc}")
+
+
+def parse_kaggle_chunk(name: str, first_line: int, lines: list[bytes]) -> tuple[list[tuple], int, list[str]]:
+    """Rows from a run of JSON lines (in a worker process): (rows, skipped, first problems)."""
+    report = FileReport(name=name, kind="kaggle")
+    rows = list(iter_kaggle(lines, report, first_line))
+    return rows, report.skipped, report.problems
+
+
+def _kaggle_batches_parallel(stream: IO[bytes], report: FileReport, size: int, workers: int) -> Iterator[list[tuple]]:
+    """Batches parsed by `workers` processes while this one writes to SQLite; in file order, with
+    at most 2 chunks per worker in flight (flat memory)."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork: the workers only parse text; they never touch the parent's SQLite connections (and
+    # spawn would re-run the caller's __main__). parse_workers() returns 0 where fork is not safe.
+    context = multiprocessing.get_context("fork")
+    pending: deque = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            first_line = 1
+            chunk: list[bytes] = []
+            for line in stream:
+                chunk.append(line)
+                if len(chunk) >= size:
+                    pending.append(pool.submit(parse_kaggle_chunk, report.name, first_line, chunk))
+                    first_line += len(chunk)
+                    chunk = []
+                    while len(pending) >= 2 * workers:
+                        yield _collect(pending.popleft().result(), report)
+            if chunk:
+                pending.append(pool.submit(parse_kaggle_chunk, report.name, first_line, chunk))
+            while pending:
+                yield _collect(pending.popleft().result(), report)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _collect(result: tuple[list[tuple], int, list[str]], report: FileReport) -> list[tuple]:
+    rows, skipped, problems = result
+    report.skipped += skipped
+    room = MAX_PROBLEMS_SHOWN - len(report.problems)
+    report.problems += problems[: max(room, 0)]
+    return rows
+
+
+def _batches(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # --- OAI-PMH XML ---------------------------------------------------------------------------
@@ -381,10 +440,13 @@ class _Source:
         size = self.size * (_GZIP_RATIO if self.compressed else 1)
         return max(1, size // _BYTES_PER_RECORD[self.kind])
 
-    def records(self, report: FileReport) -> Iterator[tuple]:
+    def batches(self, report: FileReport, size: int) -> Iterator[list[tuple]]:
         if self.kind == "kaggle":
-            return iter_kaggle(self.stream, report)
-        return iter_oai(self.stream, report)
+            workers = parse_workers(self.expected_records())
+            if workers:
+                return _kaggle_batches_parallel(self.stream, report, size, workers)
+            return _batches(iter_kaggle(self.stream, report), size)
+        return _batches(iter_oai(self.stream, report), size)
 
     def close(self) -> None:
         self.stream.close()
@@ -422,50 +484,12 @@ def _short(name: str, width: int = 28) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
-def _batches_in_thread(rows: Iterator[tuple], size: int, depth: int = 4) -> Iterator[list[tuple]]:
-    """Batches of `rows`, produced by a background thread; at most `depth` batches wait in memory.
-    An exception in the producer is raised here; leaving early stops the producer."""
-    handoff: queue.Queue = queue.Queue(maxsize=depth)
-    stop = threading.Event()
-    done = object()
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                handoff.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def produce() -> None:
-        try:
-            batch: list[tuple] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= size:
-                    if not put(batch):
-                        return
-                    batch = []
-            if batch and not put(batch):
-                return
-            put(done)
-        except BaseException as exc:  # handed to the consumer, raised there
-            put(exc)
-
-    thread = threading.Thread(target=produce, name="readr-catalogue-parser", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = handoff.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        thread.join()
+def parse_workers(expected_records: int) -> int:
+    """Worker processes for parsing JSON lines: none for small files (start-up costs more than it
+    saves), else one per spare core (at most 3) so parsing runs beside SQLite."""
+    if expected_records < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return 0
+    return max(1, min((os.cpu_count() or 1) - 1, 3))
 
 
 def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "auto") -> FileReport:
@@ -485,8 +509,7 @@ def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "a
     loader.begin()
     try:
         seen = 0
-        # Parsing (Python) runs in a thread while SQLite (which releases the GIL) inserts.
-        for batch in _batches_in_thread(source.records(report), BATCH_ROWS):
+        for batch in source.batches(report, BATCH_ROWS):
             loader.add(batch)
             seen += len(batch)
             if task is not None:

@@ -367,3 +367,38 @@ def test_fast_path_for_clean_json_lines_matches_full_cleaning(title, names, abst
     line = json.dumps(record, ensure_ascii=ascii_only).encode("utf-8") + b"\n"
     rows = list(iter_kaggle(io.BytesIO(line), FileReport(name="x", kind="kaggle")))
     assert rows == [row_from_kaggle(record, clean=True)]
+
+
+def test_parallel_parsing_gives_the_same_library(tmp_path, monkeypatch):
+    """Big JSON-lines files are parsed by worker processes; the result (rows, order, counts,
+    problems with their line numbers, errors) is exactly the sequential one."""
+    import readr.catalogue as catalogue
+    from readr.store import Store
+
+    records = kaggle_records()
+    lines = [json.dumps(r) for r in records]
+    lines.insert(57, "{broken")
+    dup = dict(records[3], title="Duplicate later in the file wins")
+    lines.append(json.dumps(dup))
+    path = tmp_path / "big.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outcomes = []
+    for parallel in (False, True):
+        monkeypatch.setattr(catalogue, "PARALLEL_FROM", 0 if parallel else 10**12)
+        monkeypatch.setattr(catalogue, "BATCH_ROWS", 17)  # many chunks, in flight at once
+        assert (catalogue.parse_workers(1) > 0) == (parallel and catalogue.sys.platform.startswith("linux"))
+        with Store(tmp_path / f"p{parallel}.db") as lib:
+            report = catalogue.import_file(lib, path)
+            rows = lib.conn.execute("SELECT key, title, authors, abstract, published FROM papers ORDER BY id").fetchall()
+            outcomes.append(([tuple(r) for r in rows], report.lines()[1:], report.inserted, report.updated))
+            lib.fts_integrity_check()
+    assert outcomes[0] == outcomes[1]
+    assert "line 58: not JSON" in outcomes[0][1][0]
+    assert outcomes[0][2] == 200 and outcomes[0][3] == 1
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n" + "\n".join(lines[:40]) + "\n", encoding="utf-8")
+    with Store(tmp_path / "bad.db") as lib:
+        with pytest.raises(ReadrError, match="not JSON lines"):
+            catalogue.import_file(lib, bad)
+        assert lib.counts()["catalogue"] == 0
