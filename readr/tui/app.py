@@ -45,6 +45,15 @@ DEBOUNCE = 0.15
 UNDO_DEPTH = 50
 
 
+def short_count(count: int) -> str:
+    """12, 9999, 57k, 1.2M: the views bar must fit in 80 columns."""
+    if count < 10_000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count // 1000}k"
+    return f"{count / 1_000_000:.1f}M"
+
+
 def view_label(view: str) -> str:
     if view.startswith("tag:"):
         return "#" + clean_line(view[4:])
@@ -237,7 +246,7 @@ class LibraryScreen(Screen):
         parts: list[Content] = [Content.styled(" readr ", "bold reverse"), Content(" ")]
         for n, (name, label) in enumerate(VIEWS, start=1):
             count = self.counts.get(name)
-            text = f" {n} {label}" + (f" {count}" if count is not None else "") + " "
+            text = f" {n} {label}" + (f" {short_count(count)}" if count is not None else "") + " "
             style = "bold reverse $accent" if self.view == name else ""
             parts.append(Content.styled(text, style) if style else Content(text))
         if self.view.startswith("tag:") or self.view == "dismissed":
