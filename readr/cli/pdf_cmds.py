@@ -85,7 +85,7 @@ def _list_pdfs(lib, as_json: bool) -> None:
         table.add_column(name, no_wrap=name != "problem", overflow="fold")
     for r in records:
         table.add_row(
-            Text(r.paper_key), Text(f"v{r.version}" if r.version else ""), Text(str(r.pages or "")),
+            Text(clean_text(r.paper_key)), Text(f"v{r.version}" if r.version else ""), Text(str(r.pages or "")),
             Text(f"{r.size / 1e6:.1f} MB"), Text(r.extract_status), Text(clean_text(r.error or "")),
         )
     console().print(table)

@@ -57,7 +57,7 @@ def find_arxiv_id(path: Path, pdf: PdfText | None) -> tuple[ArxivId | None, str]
     if found:
         return found, "file name"
     if pdf is not None:
-        for key in ("subject", "title", "keywords", "doi", "identifier"):
+        for key in ("subject", "title", "keywords"):
             found = id_from_text(pdf.metadata.get(key, ""))
             if found:
                 return found, "PDF metadata"
@@ -139,6 +139,7 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
         check_pdf_file(path)
     except ExtractionError as exc:
         raise ReadrError(f"{path.name}: {exc}") from None
+    digest = _sha256(path)
     pdf: PdfText | None = None
     failure: ExtractionError | None = None
     try:
@@ -174,7 +175,6 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
     if key is None:
         if failure is not None:
             raise ReadrError(f"{path.name}: {failure}")
-        digest = _sha256(path)
         key = f"pdf-{digest[:12]}"
         created = store.add_local(key, title_from(pdf, path), authors=authors_from(pdf))
         what = f"{'added' if created else 'already had'} {key} \u201c{title_from(pdf, path)[:70]}\u201d (no arXiv id found)"
@@ -182,7 +182,7 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
             what = what.replace(" (no arXiv id found)", "")
     target = store.pdf_dir / pdf_filename(key, version)
     _copy_into(path, target)
-    store.record_pdf(key, target.relative_to(store.data_dir).as_posix(), _sha256(target), target.stat().st_size,
+    store.record_pdf(key, target.relative_to(store.data_dir).as_posix(), digest, target.stat().st_size,
                      version=version, source="local")
     outcome = record_failure(store, key, failure) if failure is not None else record_text(store, key, pdf, limits)
     line = f"{clean_line(path.name)}: {what}; {outcome.message}"
