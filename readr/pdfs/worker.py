@@ -23,13 +23,17 @@ import json
 import logging
 import os
 import re
-import resource
 import struct
 import sys
 import warnings
 import zlib
 from pathlib import Path
 from typing import Any
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows
+    resource = None  # type: ignore[assignment]
 
 MAX_XOBJECT_DEPTH = 8
 MAX_IMAGES = 2000
@@ -39,11 +43,19 @@ MAX_IMAGES = 2000
 
 
 def apply_limits(memory_mb: int | None, cpu_seconds: int | None, file_mb: int | None) -> None:
+    """Cap this process. Where a limit does not exist (RLIMIT_AS on macOS), the parent's
+    wall-clock timeout still holds."""
+    if resource is None:  # pragma: no cover - not a POSIX system
+        return
+
     def lower(which: int, value: int) -> None:
-        soft, hard = resource.getrlimit(which)
-        if hard != resource.RLIM_INFINITY:
-            value = min(value, hard)
-        resource.setrlimit(which, (value, hard))
+        try:
+            soft, hard = resource.getrlimit(which)
+            if hard != resource.RLIM_INFINITY:
+                value = min(value, hard)
+            resource.setrlimit(which, (value, hard))
+        except (ValueError, OSError):  # pragma: no cover - platform without this limit
+            pass
 
     lower(resource.RLIMIT_CORE, 0)
     if memory_mb:
