@@ -106,7 +106,8 @@ def unwrap(text: str, clean: bool = True) -> str:
     if "\n" not in text:
         return text
     if "\n " not in text and "\n\t" not in text:  # one paragraph (most abstracts)
-        return " ".join(text.split())
+        joined = text.replace("\n", " ")
+        return joined if "  " not in joined and "\t" not in joined else " ".join(joined.split())
     return "\n\n".join(p for p in (" ".join(part.split()) for part in _PARAGRAPH.split(text)) if p)
 
 
