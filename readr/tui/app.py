@@ -112,6 +112,7 @@ class LibraryScreen(Screen):
         self._query_error: str | None = None
         self._pending_keep: tuple[int | None, int | None] = (None, None)
         self.capped = False
+        self._partial_generation: int | None = None
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -217,8 +218,12 @@ class LibraryScreen(Screen):
             return
         papers = self.papers
         keep, keep_index = self._pending_keep
-        if keep is None and keep_index is None and self._loaded_once and not message.partial:
+        if not message.partial and self._partial_generation == message.generation:
+            # The rest of a list whose first page is on screen: stay where the reader is now.
+            keep, keep_index = papers.current_id, papers.cursor
+        elif keep is None and keep_index is None and self._loaded_once and not message.partial:
             keep, keep_index = papers.current_id, None
+        self._partial_generation = message.generation if message.partial else None
         date_field = "read_at" if self.view == "read" else "added_at"
         empty = "No papers match this search." if self.search_text.strip() else self._empty_hint()
         papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty)
