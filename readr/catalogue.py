@@ -111,6 +111,10 @@ def unwrap(text: str, clean: bool = True) -> str:
     return "\n\n".join(p for p in (" ".join(part.split()) for part in _PARAGRAPH.split(text)) if p)
 
 
+_json_list = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(x, ensure_ascii=False)
+_json_ascii = json.JSONEncoder().encode  # json.dumps(x)
+
+
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -161,11 +165,11 @@ def _row(
         arxiv_id,
         latest_version,
         line(title),
-        json.dumps(authors, ensure_ascii=False),
+        _json_list(authors),
         ", ".join(authors),
         unwrap(abstract, clean),
         categories[0] if categories else None,
-        json.dumps(categories),
+        _json_ascii(categories),
         published,
         updated,
         unwrap(comment, clean) or None,
@@ -184,17 +188,35 @@ def _kaggle_authors(record: dict) -> list[str]:
     if isinstance(parsed, list) and parsed:
         names = []
         for entry in parsed:
+            if type(entry) is list and 2 <= len(entry) <= 3 and type(entry[0]) is str and type(entry[1]) is str:
+                last, first = entry[0], entry[1]  # the usual [last, first, suffix]
+                suffix = entry[2] if len(entry) > 2 and type(entry[2]) is str else ""
+                names.append(f"{first} {last} {suffix}" if suffix else f"{first} {last}")
+                continue
             if not isinstance(entry, list):
                 continue
             parts = [p for p in entry if isinstance(p, str)]
-            if not parts:
-                continue
-            last, first, rest = parts[0], (parts[1] if len(parts) > 1 else ""), parts[2:]
-            names.append(" ".join(x for x in (first, last, *rest) if x.strip()))
+            if parts:
+                names.append(" ".join([*parts[1:2], parts[0], *parts[2:]]))
         if names:
             return names
     flat = _text(record.get("authors")).replace("\n", " ").replace(" and ", ", ")
     return [name for name in flat.split(",")]
+
+
+_NEW_ID = re.compile(r"([0-9]{2})(0[1-9]|1[0-2])\.([0-9]{4,5})")
+
+
+def _base_id(text: str) -> str | None:
+    """The base arXiv id of a catalogue record's id (a fast path for the usual new-style id)."""
+    match = _NEW_ID.fullmatch(text)
+    if match is not None:
+        yymm, number = match.group(1) + match.group(2), match.group(3)
+        if ("0704" <= yymm <= "1412") if len(number) == 4 else (yymm >= "1501"):
+            if number.strip("0"):
+                return text
+    parsed = try_parse_arxiv_id(text)
+    return parsed.base if parsed is not None else None
 
 
 def row_from_kaggle(record: Any, clean: bool = True) -> tuple:
@@ -203,8 +225,8 @@ def row_from_kaggle(record: Any, clean: bool = True) -> tuple:
     clean=False skips control-character stripping (only for text known to hold none)."""
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
-    parsed = try_parse_arxiv_id(_text(record.get("id")))
-    if parsed is None:
+    base = _base_id(_text(record.get("id")))
+    if base is None:
         raise ValueError(f"no valid arXiv id ({_text(record.get('id'))[:40]!r})")
     versions = record.get("versions")
     versions = [v for v in versions if isinstance(v, dict)] if isinstance(versions, list) else []
@@ -215,7 +237,7 @@ def row_from_kaggle(record: Any, clean: bool = True) -> tuple:
     updated = next((d for d in (_kaggle_date(v.get("created")) for v in reversed(versions)) if d), None)
     updated = updated or _iso_day(record.get("update_date"))
     return _row(
-        parsed.base,
+        base,
         latest,
         _text(record.get("title")),
         _kaggle_authors(record),
@@ -487,10 +509,11 @@ def _short(name: str, width: int = 28) -> str:
 
 def parse_workers(expected_records: int) -> int:
     """Worker processes for parsing JSON lines: none for small files (start-up costs more than it
-    saves), else one per spare core (at most 3) so parsing runs beside SQLite."""
+    saves), else one per core (at most 4): parsing is the Python-heavy part, while this process
+    mostly waits on SQLite, which runs in C."""
     if expected_records < PARALLEL_FROM or not sys.platform.startswith("linux"):
         return 0
-    return max(1, min((os.cpu_count() or 1) - 1, 3))
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "auto") -> FileReport:
