@@ -442,6 +442,40 @@ async def test_delete_and_undo_restores_everything(demo_db):
         assert key in listed_keys(app)
 
 
+async def test_a_paper_deleted_by_another_process_is_an_error_notice_not_a_crash(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await move_to(pilot, app, "0704.0191")
+        with Store(demo_db) as other:  # e.g. `readr rm` in another terminal
+            other.delete(["0704.0191"])
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert app.is_running
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, LibraryScreen)
+        await pilot.press("y")  # copy link: nothing to copy now, no crash either
+        assert app.is_running
+
+
+async def test_a_locked_library_is_an_error_notice_and_nothing_to_undo(demo_db, monkeypatch):
+    app = app_for(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+
+        def locked(*args, **kwargs):
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(app.store, "set_status", locked)
+        await pilot.press("d")
+        await settle(pilot, app)
+        assert app.is_running
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "database is locked" in errors[-1].message
+        assert screen(app).undo_stack == []
+
+
 # --- digest preview ----------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ messages; a newer keystroke interrupts the stale query on that worker's own conn
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -43,6 +44,21 @@ STATUS_WORDS = {
 FIRST_PAGE = 300
 DEBOUNCE = 0.15
 UNDO_DEPTH = 50
+
+
+def guarded(method):
+    """Turn a failure of an action (a paper deleted by another process, a locked library, a full
+    disk) into an error notification instead of a crash."""
+
+    @functools.wraps(method)
+    def run(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (ReadrError, sqlite3.Error, OSError) as exc:
+            self.notify(str(exc) or exc.__class__.__name__, title="Not done", severity="error")
+            return None
+
+    return run
 
 
 def short_count(count: int) -> str:
@@ -303,6 +319,7 @@ class LibraryScreen(Screen):
     def on_paper_list_selection_changed(self, message: PaperList.SelectionChanged) -> None:
         self._render_status()
 
+    @guarded
     def show_detail(self) -> None:
         paper_id = self.papers.current_id
         detail = self.query_one(DetailPane)
@@ -375,6 +392,7 @@ class LibraryScreen(Screen):
 
         self.app.push_screen(TagViewPicker(self.store.tags_with_counts()), picked)
 
+    @guarded
     def action_status(self, status: str) -> None:
         ids = self.papers.target_ids()
         keys = self.store.keys_for(ids)
@@ -390,14 +408,14 @@ class LibraryScreen(Screen):
         self._push_undo(what, keys)
         try:
             self.store.set_status(keys, status)
-        except ReadrError as exc:
+        except (ReadrError, sqlite3.Error):
             self.undo_stack.pop()
-            self.notify(str(exc), severity="error")
-            return
+            raise
         noun = "paper" if len(keys) == 1 else "papers"
         self.notify(f"{STATUS_WORDS[status]}: {len(keys)} {noun}. u undoes.", timeout=3)
         self._after_change(ids)
 
+    @guarded
     def action_delete(self) -> None:
         ids = self.papers.target_ids()
         keys = self.store.keys_for(ids)
@@ -409,6 +427,7 @@ class LibraryScreen(Screen):
         self.notify(f"Deleted {len(keys)} {noun}. u undoes.", timeout=4)
         self._after_change(ids, stay=False)
 
+    @guarded
     def action_undo(self) -> None:
         if not self.undo_stack:
             self.notify("Nothing to undo.", timeout=2)
@@ -422,6 +441,7 @@ class LibraryScreen(Screen):
         self.show_detail()
         self._render_status()
 
+    @guarded
     def action_tag(self) -> None:
         from .dialogs import TagDialog
 
@@ -431,27 +451,30 @@ class LibraryScreen(Screen):
             return
         current = self.store.get(keys[0]).tags if len(keys) == 1 else []
 
-        def apply(result) -> None:
-            if not result:
-                return
-            add, remove = result
-            self._push_undo(f"tag ({len(keys)})", keys)
-            try:
-                if add:
-                    self.store.add_tags(keys, add)
-                if remove:
-                    self.store.remove_tags(keys, remove)
-            except ReadrError as exc:
-                self.undo_stack.pop()
-                self.notify(str(exc), severity="error")
-                return
-            change = " ".join([*("#" + t for t in add), *("-#" + t for t in remove)])
-            noun = "paper" if len(keys) == 1 else "papers"
-            self.notify(f"Tagged {len(keys)} {noun}: {clean_line(change)}", timeout=3)
-            self._after_change(ids)
+        self.app.push_screen(
+            TagDialog(self.store.tag_names(), len(keys), current), functools.partial(self._apply_tags, ids, keys)
+        )
 
-        self.app.push_screen(TagDialog(self.store.tag_names(), len(keys), current), apply)
+    @guarded
+    def _apply_tags(self, ids: list[int], keys: list[str], result) -> None:
+        if not result:
+            return
+        add, remove = result
+        self._push_undo(f"tag ({len(keys)})", keys)
+        try:
+            if add:
+                self.store.add_tags(keys, add)
+            if remove:
+                self.store.remove_tags(keys, remove)
+        except ReadrError:
+            self.undo_stack.pop()
+            raise
+        change = " ".join([*("#" + t for t in add), *("-#" + t for t in remove)])
+        noun = "paper" if len(keys) == 1 else "papers"
+        self.notify(f"Tagged {len(keys)} {noun}: {clean_line(change)}", timeout=3)
+        self._after_change(ids)
 
+    @guarded
     def action_edit(self) -> None:
         from .editor import SummaryEditor
 
@@ -459,16 +482,19 @@ class LibraryScreen(Screen):
         if paper is None:
             return
 
-        def closed(saved) -> None:
-            self.papers.invalidate([paper.id])
-            self.show_detail()
-            if saved:
-                self.notify("Summary saved.", timeout=2)
-
         self.app.push_screen(
-            SummaryEditor(self.store, paper.key, self.drafts, self.config.autosave_seconds), closed
+            SummaryEditor(self.store, paper.key, self.drafts, self.config.autosave_seconds),
+            functools.partial(self._edited, paper.id),
         )
 
+    @guarded
+    def _edited(self, paper_id: int, saved) -> None:
+        self.papers.invalidate([paper_id])
+        self.show_detail()
+        if saved:
+            self.notify("Summary saved.", timeout=2)
+
+    @guarded
     def action_edit_external(self) -> None:
         from textual.app import SuspendNotSupported
 
@@ -492,32 +518,43 @@ class LibraryScreen(Screen):
         if text is not None:
             self.notify("Summary saved.", timeout=2)
 
+    @guarded
     def action_add(self) -> None:
         from .dialogs import AddDialog
 
-        def done(report) -> None:
-            if report is None:
-                return
-            added, updated = len(report.added), len(report.updated)
-            bits = [f"Added {added} paper{'s' if added != 1 else ''}"]
-            if updated:
-                bits.append(f"{updated} already in the library")
-            self.notify(", ".join(bits) + ".", timeout=4)
-            keep = report.added[0].id if report.added else None
-            self.reload(keep=keep)
+        self.app.push_screen(AddDialog(self.store, self.app.client_factory), self._added)
 
-        self.app.push_screen(AddDialog(self.store, self.app.client_factory), done)
+    @guarded
+    def _added(self, report) -> None:
+        if report is None:
+            return
+        added, updated = len(report.added), len(report.updated)
+        bits = [f"Added {added} paper{'s' if added != 1 else ''}"]
+        if updated:
+            bits.append(f"{updated} already in the library")
+        self.notify(", ".join(bits) + ".", timeout=4)
+        keep = report.added[0].id if report.added else None
+        self.reload(keep=keep)
 
+    @guarded
     def action_digest_preview(self) -> None:
         from .digest_preview import DigestPreview
 
         self.app.push_screen(DigestPreview(self.store, self.config, self.today))
 
+    @guarded
     def action_open_link(self) -> None:
         paper = self.current_paper()
         if paper is not None and paper.link:
             self.app.open_url(paper.link)
             self.notify(f"Opening {paper.link}", timeout=2)
+
+    @guarded
+    def action_copy_link(self) -> None:
+        paper = self.current_paper()
+        if paper is not None and paper.link:
+            self.app.copy_to_clipboard(paper.link)
+            self.notify(f"Copied {paper.link}", timeout=2)
 
     def action_zoom(self) -> None:
         zoomed = not self.has_class("zoomed")

@@ -27,6 +27,7 @@ PALETTE_NAMES = {
     "undo": "Undo the last change",
     "digest-preview": "Preview this week's digest",
     "open-link": "Open the paper in the browser",
+    "copy-link": "Copy the paper's link",
     "zoom": "Show details full screen",
     "view-all": "View: All",
     "view-inbox": "View: Inbox",

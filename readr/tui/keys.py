@@ -31,6 +31,7 @@ MAIN_BINDINGS = [
     Binding("u", "undo", "Undo", id="undo"),
     Binding("p", "digest_preview", "Digest", id="digest-preview"),
     Binding("o", "open_link", "Open link", show=False, id="open-link"),
+    Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
     Binding("enter", "zoom", "Details", show=False, id="zoom"),
     Binding("1", "view('all')", "All", show=False, id="view-all"),
     Binding("2", "view('inbox')", "Inbox", show=False, id="view-inbox"),
