@@ -338,9 +338,6 @@ class LibraryScreen(Screen):
         found = self.store.papers_by_ids([paper_id])
         return found[0] if found else None
 
-    def _targets(self) -> list[str]:
-        return self.store.keys_for(self.papers.target_ids())
-
     def _after_change(self, keys_changed: list[int], stay: bool = True) -> None:
         papers = self.papers
         papers.invalidate(keys_changed)

@@ -85,7 +85,7 @@ class DetailPane(VerticalScroll):
         title.update(Content.styled(clean_line(paper.title) or paper.key, "bold"))
         meta.update(meta_content(paper, draft, week_start))
         text = clean_text(paper.summary)
-        summary.update(text if text.strip() else "*No summary yet — press **e** to write one.*")
+        summary.update(text if text.strip() else "*No summary yet: press e to write one.*")
         abstract.update(Content(clean_text(paper.abstract) or "(no abstract)"))
         self.query_one("#detail-publication", Static).update(publication_content(paper))
         self.scroll_home(animate=False)

@@ -147,7 +147,7 @@ class PaperList(ScrollView, can_focus=True):
         self.empty_message = empty_message
         self.rows.clear()
         self.selected &= set(entries) if len(entries) < 200_000 else self.selected
-        self.virtual_size = Size(self.size.width, len(entries))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(entries))
         target = None
         if keep is not None and len(entries) < 2_000_000:
             try:
@@ -253,7 +253,7 @@ class PaperList(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(current))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.entries))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.entries))
         self._scroll_to_cursor(0)
 
     def action_cursor_down(self) -> None:
@@ -331,7 +331,7 @@ class PaperList(ScrollView, can_focus=True):
         return max(title_w, 8), authors_w, tags_w, date_w
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width or self.size.width
         index = int(self.scroll_offset.y) + y
         base = self.rich_style
         if not self.entries:
@@ -353,6 +353,12 @@ class PaperList(ScrollView, can_focus=True):
             return Strip([Segment(fit("   (removed)", width), base + self.get_component_rich_style("paper-list--dim"))], width)
         return self._render_row(row, index, width, base)
 
+    def _color_of(self, component: str) -> Style:
+        """Only the foreground of a component style (resolved against this widget's background),
+        so the cursor and selection backgrounds stay visible under it."""
+        full = self.get_component_rich_style(component)
+        return Style(color=full.color, bold=full.bold, italic=full.italic)
+
     def _render_row(self, row: ListRow, index: int, width: int, base: Style) -> Strip:
         title_w, authors_w, tags_w, date_w = self._columns(width)
         line_style = base
@@ -362,9 +368,12 @@ class PaperList(ScrollView, can_focus=True):
         if index == self.cursor:
             cls = "paper-list--cursor" if self.has_focus else "paper-list--cursor-blur"
             line_style = line_style + self.get_component_rich_style(cls)
-        dim = self.get_component_rich_style("paper-list--dim", partial=True)
-        status_style = self.get_component_rich_style(f"paper-list--{row.status or 'dismissed'}", partial=True)
-        tags_style = self.get_component_rich_style("paper-list--tags", partial=True)
+        status_style = self._color_of(f"paper-list--{row.status or 'dismissed'}")
+        if index == self.cursor and self.has_focus:
+            dim = tags_style = Style()  # the cursor's own colours: readable in every theme
+        else:
+            dim = self._color_of("paper-list--dim")
+            tags_style = self._color_of("paper-list--tags")
         mark = "▌" if selected else ("›" if index == self.cursor else " ")
         glyph = STATUS_GLYPHS.get(row.status, "·")
         title = clean_line(row.title) or row.key
