@@ -4,6 +4,7 @@ long-lived reader (the TUI) notices what the other process wrote."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -279,3 +280,49 @@ def test_a_write_during_a_long_import_fails_in_one_line_then_works(tmp_path, mon
         assert lib.get("https://example.org/mine").tags == ["t"]
         assert lib.paper_count() == 2501
         assert check(lib).ok
+
+
+OPENER = textwrap.dedent(
+    r'''
+    import os, sys, time
+    import readr.store
+    go = sys.argv[2]
+    while not os.path.exists(go):
+        time.sleep(0.0005)
+    lib = readr.store.Store(sys.argv[1])
+    lib.add_web("https://example.org/opener/" + sys.argv[3], "opened")
+    lib.close()
+    '''
+)
+
+
+@pytest.mark.parametrize("kind", ["new", "old"])
+def test_several_processes_opening_a_new_or_an_old_library_at_once(tmp_path, kind):
+    import shutil
+
+    from readr.store import head_version
+
+    db = tmp_path / "library.db"
+    if kind == "old":
+        shutil.copyfile(Path(__file__).parent / "fixtures" / "schemas" / "library-v1.db", db)
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", OPENER, str(db), str(go), str(i)], stderr=subprocess.PIPE, text=True,
+                         env=_env())
+        for i in range(5)
+    ]
+    time.sleep(0.8)
+    go.touch()
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 5, [e[-500:] for e in errors]
+    with Store(db) as lib:
+        assert lib.schema_version() == head_version()
+        assert len(lib.search("opened", limit=20)) == 5
+        assert check(lib).ok
+    backups = list(tmp_path.glob("library.db.v*.bak"))
+    assert len(backups) == (1 if kind == "old" else 0)  # one backup of the old file, taken before any change
+    if backups:
+        old = sqlite3.connect(backups[0])
+        assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+        old.close()
+    assert not list(tmp_path.glob("*.partial*"))

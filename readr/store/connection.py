@@ -8,9 +8,11 @@ busy timeout.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
@@ -66,10 +68,23 @@ def configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    mode = _switch_to_wal(conn)
     if mode.lower() not in ("wal", "memory"):
         raise SchemaError(f"could not switch the library to WAL mode (got {mode})")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """Set WAL mode. Switching needs a moment alone with a brand-new file: when several readr
+    processes create the library at once, SQLite answers "locked" without waiting, so wait here."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -105,7 +120,8 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
     """Online backup through SQLite's backup API (safe while other processes write)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".partial")
+    # Per process and thread: two readr processes backing up at once must not share a temporary file.
+    tmp = target.with_name(f"{target.name}.partial-{os.getpid()}-{threading.get_ident()}")
     if tmp.exists():
         tmp.unlink()
     dest = sqlite3.connect(str(tmp))
@@ -118,7 +134,12 @@ def backup_to(conn: sqlite3.Connection, target: Path) -> Path:
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
-    """Bring the library to the head schema; back the file up first if it already had data."""
+    """Bring the library to the head schema; back the file up first if it already had data.
+
+    One write transaction from the backup to the last step: another readr process starting at the
+    same moment waits, then finds the library migrated (no second backup of a half-new file), and
+    a crash anywhere leaves the library at its old version with nothing half-applied.
+    """
     steps = migrations()
     head = len(steps)
     current = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -128,16 +149,23 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
         )
     if current == head:
         return current
-    if current > 0 and path is not None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup_to(conn, Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak"))
-    for version, name, sql in steps[current:]:
-        begin_immediate(conn)
-        try:
-            # Another process may have migrated while we waited for the lock.
-            if conn.execute("PRAGMA user_version").fetchone()[0] >= version:
-                conn.execute("ROLLBACK")
-                continue
+    begin_immediate(conn)
+    try:
+        # Another process may have migrated while we waited for the lock.
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current >= head:
+            conn.execute("ROLLBACK")
+            return current
+        if current > 0 and path is not None:
+            # Read through a second connection: it sees the file as committed, and our write lock
+            # keeps every other writer out until the migration is done.
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            source = sqlite3.connect(str(path))
+            try:
+                backup_to(source, Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak"))
+            finally:
+                source.close()
+        for version, name, sql in steps[current:]:
             for statement in split_statements(sql):
                 conn.execute(statement)
             conn.execute(
@@ -145,10 +173,11 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
                 (version, name, now_iso()),
             )
             conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
             conn.execute("ROLLBACK")
-            raise
+        raise
     return head
 
 
