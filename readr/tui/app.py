@@ -173,7 +173,7 @@ class LibraryScreen(Screen):
     def search_text(self) -> str:
         return self.query_one("#search", Input).value
 
-    def reload(self, keep: int | None = None, keep_index: int | None = None) -> None:
+    def reload(self, keep: int | None = None, keep_index: int | None = None, counts: bool = True) -> None:
         """Recompute the view's id list in a worker (interrupting any stale query)."""
         try:
             query = parse_query(self.search_text, week_start=self.config.week_start, today=self.today)
@@ -185,7 +185,7 @@ class LibraryScreen(Screen):
         self.generation += 1
         self._pending_keep = (keep, keep_index)
         self._interrupt()
-        self._load(self.generation, self.view, query)
+        self._load(self.generation, self.view, query, counts or not self.counts)
 
     def _interrupt(self) -> None:
         with self._conn_lock:
@@ -193,7 +193,7 @@ class LibraryScreen(Screen):
                 self.store.interrupt_thread_connection(self._worker_conn)
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _load(self, generation: int, view: str, query) -> None:
+    def _load(self, generation: int, view: str, query, with_counts: bool = True) -> None:
         started = time.perf_counter()
         conn = self.store.conn
         with self._conn_lock:
@@ -206,13 +206,13 @@ class LibraryScreen(Screen):
                 if first.partial:
                     self.post_message(ViewLoaded(generation, first, None, time.perf_counter() - started, partial=True))
                 else:
-                    counts = self.store.status_counts()
+                    counts = self.store.status_counts() if with_counts else None
                     self.post_message(ViewLoaded(generation, first, counts, time.perf_counter() - started))
                     return
             if generation != self.generation:
                 return
             result = self.store.view_ids(view, query, week_start=self.config.week_start)
-            counts = self.store.status_counts()
+            counts = self.store.status_counts() if with_counts else None
             self.post_message(ViewLoaded(generation, result, counts, time.perf_counter() - started))
         except sqlite3.OperationalError as exc:
             if "interrupt" not in str(exc).lower():
@@ -305,7 +305,7 @@ class LibraryScreen(Screen):
         self._interrupt()
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE, lambda: self.reload(keep_index=0))
+        self._debounce = self.set_timer(DEBOUNCE, lambda: self.reload(keep_index=0, counts=False))
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
