@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -78,8 +79,15 @@ class Terminal:
 
     def program_pid(self) -> int:
         shell = int(self._tmux("display-message", "-p", "-t", "t", "#{pane_pid}").strip())
-        found = subprocess.run(["pgrep", "-P", str(shell)], capture_output=True, text=True).stdout.split()
-        return int(found[0]) if found else shell
+        # The pane runs `sh -c "readr ...; echo ...; sleep"`: readr is the shell's child.
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == shell:
+                return int(stat.parent.name)
+        return shell
 
     def close(self) -> None:
         subprocess.run([TMUX, "-L", self.socket, "kill-server"], env=self.env, capture_output=True, timeout=20)
