@@ -31,10 +31,37 @@ def _env() -> dict[str, str]:
 
 
 def _start(code: str, *args: str) -> subprocess.Popen:
+    # Its own process group, so that _kill() can also reap any helper processes it started.
     return subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
     )
+
+
+def _group(leader: int) -> list[int]:
+    """Processes still alive in the process group `leader` started (Linux /proc)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == leader and int(entry.name) != leader:
+                    stat = (entry / "stat").read_text()
+                    if stat.rsplit(")", 1)[1].split()[0] != "Z":
+                        alive.append(int(entry.name))
+            except (OSError, IndexError):
+                pass
+    return alive
+
+
+def _reap_group(leader: int) -> list[int]:
+    """SIGKILL whatever is left of the group; returns what was left."""
+    left = _group(leader)
+    if left:
+        try:
+            os.killpg(leader, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    return left
 
 
 def _wait_for(path: Path, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -52,6 +79,7 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    _reap_group(proc.pid)
 
 
 def _raw_checks(db: Path) -> None:
@@ -241,15 +269,18 @@ def test_sigkill_of_the_readr_import_command_at_random_moments(tmp_path):
     source = _kaggle_file(tmp_path / "catalogue.jsonl", 20_000)
     outcomes = set()
     killed_running = 0
+    orphans = 0
     for delay in (0.4, 0.8, 1.2, 1.6):
         proc = subprocess.Popen(
             [sys.executable, "-m", "readr", "--db", str(db), "import", "--no-progress", str(source)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), start_new_session=True,
         )
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         killed_running += proc.returncode == -signal.SIGKILL
+        time.sleep(0.3)
+        orphans += len(_reap_group(proc.pid))
         _raw_checks(db)
         with Store(db) as lib:
             count = lib.paper_count()
@@ -260,6 +291,11 @@ def test_sigkill_of_the_readr_import_command_at_random_moments(tmp_path):
             if count != before:
                 break
     assert killed_running >= 1 and before in outcomes, (killed_running, outcomes)
+    if orphans:
+        # Known bug (catalogue, work in progress): its ProcessPoolExecutor parser workers block on
+        # their task queue forever once the parent is SIGKILLed. They are reaped above; the library
+        # itself is fine. Remove this once the workers exit with their parent.
+        pytest.xfail(f"{orphans} catalogue parser processes outlived the killed `readr import`")
 
 
 # --- a migration -----------------------------------------------------------------------------
