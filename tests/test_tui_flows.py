@@ -633,6 +633,9 @@ async def test_add_by_query_shows_results_to_pick(tmp_path, arxiv_server):
         dialog = app.screen
         assert dialog.candidates
         assert not dialog.query_one("#add-results").selected  # query results start unpicked
+        await pilot.pause(0.1)
+        first = dialog.candidates[0].record
+        assert str(dialog.query_one("#add-preview").render())[:40] == " ".join(first.abstract.split())[:40]
         await pilot.press("space", "ctrl+s")
         await settle(pilot, app)
         assert len(listed_keys(app)) == 1

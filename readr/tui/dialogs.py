@@ -91,6 +91,7 @@ class AddDialog(ModalScreen):
             results = SelectionList(id="add-results")
             results.display = False
             yield results
+            yield Static(Content(""), id="add-preview", classes="dim")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add selected", id="add-button", variant="primary", disabled=True)
                 yield Button("Cancel", id="add-cancel-button")
@@ -207,6 +208,19 @@ class AddDialog(ModalScreen):
         if self.candidates:
             results.highlighted = 0
             self.set_focus(results)
+
+    @on(SelectionList.SelectionHighlighted, "#add-results")
+    def _preview(self, event: SelectionList.SelectionHighlighted) -> None:
+        """The abstract of the highlighted result, to decide without leaving the dialog."""
+        index = event.selection.value
+        text = ""
+        if 0 <= index < len(self.candidates):
+            record = self.candidates[index].record
+            if record is not None:
+                text = clean_line(getattr(record, "abstract", "") or "")
+        if len(text) > 400:
+            text = text[:399] + "…"
+        self.query_one("#add-preview", Static).update(Content(text))
 
     @on(Button.Pressed, "#add-button")
     def action_add(self) -> None:
