@@ -15,6 +15,7 @@ its metadata); arXiv eprints are recognised in their usual forms: `eprint` with
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -310,14 +311,22 @@ def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[
     import bibtexparser
     from bibtexparser.model import DuplicateBlockKeyBlock
 
-    library = bibtexparser.parse_string(clean_text(text))
+    # bibtexparser logs each broken block as a warning; readr reports it as one line instead.
+    log = logging.getLogger("bibtexparser")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(clean_text(text))
+    finally:
+        log.setLevel(level)
     notices = []
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             notices.append(f"{name}:{line}: duplicate key {block.key!r} skipped")
             continue
-        error = clean_line(str(getattr(block, "error", "") or "cannot be parsed"))
+        failure = getattr(block, "error", None)
+        error = clean_line(getattr(failure, "abort_reason", None) or str(failure or "")) or "cannot be parsed"
         raise ReadrError(f"{name}:{line}: {error}")
     decoder = _decoder()
     records = []
