@@ -492,6 +492,8 @@ def rows_for(result: dict) -> list[tuple[str, str, str, str]]:
         c = result["cli"][label]
         a, b = statistics.median(c["readr"]), statistics.median(c["raw"])
         rows.append((f"`{label}` wall (median)" + ("" if c["ok"] else " FAILED"), ms(a), ms(b), ratio(a, b)))
+    floor = statistics.median(result["cli"]["python -c pass"]["readr"])
+    rows.append(("`python -c pass` wall (interpreter start-up floor)", ms(floor), "", ""))
     rows.append(("`readr search` peak RSS", f"{result['cli']['readr search']['rss_kib'] / 1024:.0f} MB", "", ""))
     tui = result["tui"]
     bare = statistics.median(tui["bare_first_frame"])

@@ -2,9 +2,11 @@
 
 `readr import FILE` routes .json, .jsonl, .xml and .gz files here (readr.cli.imports). The
 files are streamed: one JSON line, or one OAI-PMH <record> element, at a time (the XML tree
-is cleared as it goes), so memory stays flat whatever the file size. Rows go to SQLite in
-batches inside one transaction per file, and the full-text index is rebuilt once at the end
-when the import is big compared to the library (readr.store.bulk).
+is cleared as it goes), so memory stays flat whatever the file size. Big JSON-lines files are
+parsed by worker processes (a bounded window of chunks, kept in file order) while this
+process writes to SQLite. Rows go to SQLite in batches inside one transaction per file (an
+error leaves the library as it was), and the full-text index is rebuilt once at the end when
+the import is big compared to the library (readr.store.bulk).
 
 Imported papers are catalogue entries (status NULL): search finds them, the reading views
 leave them out unless asked. Re-importing updates their metadata and never touches the
@@ -30,7 +32,7 @@ from .ids import try_parse_arxiv_id
 from .sanitize import clean_line, clean_text
 
 BATCH_ROWS = 2000
-PARALLEL_FROM = 20_000  # expected records from which JSON lines are parsed in worker processes
+PARALLEL_FROM = 5_000  # expected records from which JSON lines are parsed in worker processes
 MAX_PROBLEMS_SHOWN = 3
 # Rough bytes per record, to size the progress bar and choose how to index (only an estimate).
 _BYTES_PER_RECORD = {"kaggle": 1400, "oai": 2200}
