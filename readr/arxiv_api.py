@@ -435,7 +435,12 @@ class ArxivClient:
 
     def _arxiv_client(self, page_size: int) -> "arxiv.Client":
         """A fresh arxiv.Client per operation (page sizes differ), sharing our one session."""
+        import logging
+
         import arxiv
+
+        # Its warnings ("Skipping entry ... missing <published>") would reach stderr as raw lines.
+        logging.getLogger("arxiv").setLevel(logging.ERROR)
 
         with self._init_lock:
             if self._feed_session is None:

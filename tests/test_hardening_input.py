@@ -482,3 +482,27 @@ def test_a_damaged_library_is_reported_in_plain_words(cli, tmp_path):
         result = cli_db(cli, db, *args)
         if result.exit_code != 0:
             one_line_error(result)
+
+
+def test_feed_problems_print_one_line_on_a_real_terminal(tmp_path, arxiv_server):
+    """Outside pytest's log capture: no library warning leaks onto stderr around readr's own line."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, READR_ARXIV_URL=arxiv_server.url, READR_ARXIV_DELAY="0", PYTHONPATH=str(root))
+    no_published = atom_feed(
+        "<entry><id>http://arxiv.org/abs/2101.00001v1</id><title>T</title><updated>2021-01-01T00:00:00Z</updated>"
+        "<summary>S</summary><author><name>A</name></author></entry>"
+    )
+    arxiv_server.default = (200, no_published)
+    result = subprocess.run([sys.executable, "-m", "readr", "--db", str(tmp_path / "l.db"), "add", "2101.00001"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == ["not found on arXiv: 2101.00001"]
+    arxiv_server.default = (200, EXTERNAL_ENTITY)
+    result = subprocess.run([sys.executable, "-m", "readr", "--db", str(tmp_path / "l.db"), "add", "2101.00001"],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert "root:" not in result.stdout + result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
