@@ -15,8 +15,9 @@ Per size it generates a synthetic Kaggle-format catalogue (benchmarks/synth.py; 
   against raw sqlite3 fetching the same number of matching rows with the cheapest query
   (unranked FTS MATCH ... LIMIT 50; plain SQL for the filter);
 * type-ahead: Store.search for each prefix of "neural network" as typed, p95;
-* wall time of `readr search` and `readr export --week` as subprocesses, against a bare
-  `python -c` that opens the library with sqlite3 and prints the same rows;
+* wall time of `readr search` and `readr export --week` as subprocesses (after a warm-up run,
+  bytecode cached as in an install), against a bare `python -c` that opens the library with
+  sqlite3 and prints the same rows, and `python -c pass` (the interpreter's own start-up);
 * TUI time to first frame (readr.tui.make_app, headless) against a bare Textual app, and
   keystroke-to-list-updated in the TUI search -- "n/a" while readr.tui has no make_app;
 * peak RSS of each child process.
@@ -106,6 +107,9 @@ def child_env(db: Path, workdir: Path) -> dict:
     env["READR_DB"] = str(db)
     env["READR_CONFIG"] = str(workdir / "no-config.toml")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    # Measure readr as installed: bytecode cached (an install writes .pyc files; a working tree
+    # with PYTHONDONTWRITEBYTECODE=1 would recompile every edited module on every start).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -374,6 +378,8 @@ def measure_cli(db: Path, workdir: Path, runs: int) -> dict:
                                 [sys.executable, "-c", BARE_WEEK, str(db)]),
     }
     for label, (cmd, bare) in cases.items():
+        run_child(cmd, env)  # warm-up: bytecode and OS page cache
+        run_child(bare, env)
         walls, rss, bare_walls, codes = [], [], [], set()
         for _ in range(runs):
             wall, peak, _, code = run_child(cmd, env)
@@ -389,9 +395,11 @@ def measure_cli(db: Path, workdir: Path, runs: int) -> dict:
 def measure_tui(db: Path, workdir: Path, runs: int) -> dict:
     has_app, has_settled = tui_available()
     env = child_env(db, workdir)
+    child_first_frame("bare", db, env)  # warm-up
     bare = [child_first_frame("bare", db, env) for _ in range(runs)]
     out = {"bare_first_frame": [b[0] for b in bare], "bare_rss_kib": max(b[1] for b in bare)}
     if has_app:
+        child_first_frame("readr", db, env)  # warm-up
         frames = [child_first_frame("readr", db, env) for _ in range(runs)]
         out["first_frame"] = [f[0] for f in frames]
         out["rss_kib"] = max(f[1] for f in frames)
