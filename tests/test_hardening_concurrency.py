@@ -326,3 +326,49 @@ def test_several_processes_opening_a_new_or_an_old_library_at_once(tmp_path, kin
         assert old.execute("PRAGMA user_version").fetchone()[0] == 1
         old.close()
     assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_real_cli_commands_in_parallel_while_a_reader_stays_open(tmp_path, monkeypatch):
+    """The TUI's situation: a long-lived Store open (reading, writing, polling for changes) while
+    several `readr` commands (add, tag, note, read, import, export, backup) run at the same time."""
+    db = tmp_path / "library.db"
+    page = tmp_path / "week.md"
+    page.write_text("### 2024-5-5:\n\n[**Imported**](https://arxiv.org/abs/2101.00009) Page **point**\n", encoding="utf-8")
+    tui = Store(db)
+    for i in range(4):
+        tui.add_web(f"https://example.org/{i}", f"paper {i}")
+    tui.changed_since_last_check()
+    commands = []
+    for i in range(4):
+        url = f"https://example.org/{i}"
+        commands += [("tag", url, f"cli{i}"), ("note", url, f"from the CLI **{i}**"), ("read", url, "--on", "2024-05-01")]
+    commands += [("add", "https://example.org/new", "--title", "new one"), ("import", str(page)),
+                 ("export", "2024-05-01"), ("backup", str(tmp_path / "b.db")), ("check",)]
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "readr", "--db", str(db), *args], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=_env())
+        for args in commands
+    ]
+    noticed = False
+    own = 0
+    while any(p.poll() is None for p in procs):
+        noticed |= tui.changed_since_last_check()
+        tui.set_meta("tui-heartbeat", str(own))  # the TUI writes too (autosave, status keys)
+        own += 1
+        tui.list_papers()
+        time.sleep(0.02)
+    results = [(args, p.returncode, p.communicate()) for args, p in zip(commands, procs)]
+    for args, code, (out, err) in results:
+        assert code == 0, (args, err)
+        assert "locked" not in err.lower()
+    noticed |= tui.changed_since_last_check()
+    assert noticed
+    for i in range(4):
+        paper = tui.get(f"https://example.org/{i}")
+        assert f"cli{i}" in paper.tags and paper.takeaways == [str(i)] and paper.status == "read"
+    assert tui.get("https://example.org/new").title == "new one"
+    assert tui.get("2101.00009").takeaways == ["point"]
+    assert tui.get_meta("tui-heartbeat") == str(own - 1)
+    assert check(tui).ok
+    tui.close()
+    assert verify_copy(tmp_path / "b.db") is None
