@@ -3,6 +3,11 @@
 All SQL that may be slow (a view's id list, a search) runs in a thread worker that only posts
 messages; a newer keystroke interrupts the stale query on that worker's own connection
 (`Connection.interrupt()`), after a 150 ms debounce. The list reads only the rows on screen.
+
+PDFs are downloaded and indexed one at a time by a queue-draining thread worker (f adds the
+highlighted or selected papers); the highlighted paper's search match (field and snippet) is
+found in a worker too. Writes by other processes are noticed by polling `PRAGMA data_version`
+once a second on the UI thread's connection, and the view is reloaded in place.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ STATUS_WORDS = {
 FIRST_PAGE = 300
 DEBOUNCE = 0.15
 UNDO_DEPTH = 50
+POLL_SECONDS = 1.0  # how often the TUI asks SQLite whether another process wrote
+PROGRESS_EVERY = 0.25  # seconds between byte-count updates of a PDF download
 
 
 def guarded(method):
@@ -95,6 +102,39 @@ class ViewLoaded(Message, bubble=False):
         self.error = error
 
 
+class PdfProgress(Message, bubble=False):
+    """The PDF worker started a paper or moved to another stage of it."""
+
+    def __init__(self, key: str, activity: str) -> None:
+        super().__init__()
+        self.key = key
+        self.activity = activity
+
+
+class PdfFinished(Message, bubble=False):
+    """One paper's PDF is done (ok, damaged or failed)."""
+
+    def __init__(self, outcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+class PdfBatchDone(Message, bubble=False):
+    """The PDF worker emptied its queue (or was stopped)."""
+
+
+class MatchFound(Message, bubble=False):
+    def __init__(self, paper_id: int, text: str, match) -> None:
+        super().__init__()
+        self.paper_id = paper_id
+        self.text = text
+        self.match = match
+
+
+class _Stopped(Exception):
+    """Raised inside a download when the worker is cancelled (the app is quitting)."""
+
+
 class SearchInput(Input):
     BINDINGS = SEARCH_BINDINGS
 
@@ -129,6 +169,17 @@ class LibraryScreen(Screen):
         self._pending_keep: tuple[int | None, int | None] = (None, None)
         self.capped = False
         self._partial_generation: int | None = None
+        # PDF downloads: a queue of keys drained by one worker thread.
+        self._pdf_lock = threading.Lock()
+        self._pdf_queue: list[str] = []
+        self._pdf_current: str | None = None
+        self._pdf_activity: dict[str, str] = {}  # key -> what the worker does with it ("waiting", ...)
+        self._pdf_counts = {"done": 0, "total": 0, "ok": 0, "failed": 0, "downloaded": 0}
+        self._pdf_last: object = None  # the last outcome (for a one-paper summary)
+        self._pdf_running = False
+        # Search matches of highlighted papers: (paper id, search text) -> SearchMatch | None.
+        self._matches: dict[tuple[int, str], object] = {}
+        self._outside_dirty = False
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -149,6 +200,8 @@ class LibraryScreen(Screen):
         self.query_one(PaperList).focus()
         self._render_views()
         self.reload()
+        self._poll_outside(baseline=True)
+        self.set_interval(POLL_SECONDS, self._poll_outside)
         drafts = self.drafts.keys()
         if drafts:
             shown = ", ".join(drafts[:3]) + (" …" if len(drafts) > 3 else "")
@@ -287,6 +340,9 @@ class LibraryScreen(Screen):
             bits.append(f"search: {clean_line(self.search_text)} (esc in the list clears)")
         if papers.selected:
             bits.append(f"{len(papers.selected)} selected")
+        pdf = self._pdf_status()
+        if pdf:
+            bits.append(pdf)
         if self.undo_stack:
             bits.append(f"u undoes: {self.undo_stack[-1].description}")
         if self.demo:
@@ -330,6 +386,96 @@ class LibraryScreen(Screen):
         paper = found[0] if found else None
         draft = paper is not None and self.drafts.load(paper.key) not in (None, paper.summary)
         detail.show(paper, draft=draft, week_start=self.config.week_start)
+        if paper is None:
+            detail.show_pdf(Content(""))
+            detail.show_match(None)
+            return
+        self._show_pdf_line(paper)
+        self._show_match(paper.id)
+
+    def _show_pdf_line(self, paper) -> None:
+        from .detail import pdf_content
+        from .keys import display_keys, keys_for
+
+        record = self.store.pdf_record(paper.key)
+        present = record is not None and (self.store.data_dir / record.path).is_file()
+        keymap = self.app.config.keymap
+        keys = {
+            b.id: display_keys(keys_for(b, keymap)).split(",")[0]
+            for b in MAIN_BINDINGS if b.id in ("fetch-pdf", "open-link")
+        }
+        with self._pdf_lock:
+            activity = self._pdf_activity.get(paper.key)
+        self.query_one(DetailPane).show_pdf(pdf_content(
+            paper, record, present, activity, {"fetch": keys.get("fetch-pdf", "f"), "open": keys.get("open-link", "o")}))
+
+    # --- search matches -----------------------------------------------------------------------
+
+    def _show_match(self, paper_id: int) -> None:
+        """Say where the search matched the highlighted paper (found off the UI thread)."""
+        detail = self.query_one(DetailPane)
+        text = self.search_text
+        if not text.strip():
+            detail.show_match(None)
+            return
+        try:
+            query = parse_query(text, week_start=self.config.week_start, today=self.today)
+        except QueryError:
+            detail.show_match(None)
+            return
+        if query.fts_expression() is None and len(query.terms) != 1:
+            detail.show_match(None)  # filters only: nothing to point at
+            return
+        cache_key = (paper_id, text)
+        if cache_key in self._matches:
+            detail.show_match(self._matches[cache_key], cache_key)
+            return
+        if detail._match_for is not None and detail._match_for[0] != paper_id:
+            detail.show_match(None)  # never show another paper's match meanwhile
+        self._find_match(paper_id, text, query)
+
+    @work(thread=True, exclusive=True, group="match", exit_on_error=False)
+    def _find_match(self, paper_id: int, text: str, query) -> None:
+        match = None
+        try:
+            match = self.store.search_matches(query, [paper_id]).get(paper_id)
+        except (sqlite3.Error, ReadrError):
+            match = None
+        finally:
+            self.store.release_thread_connection()
+        self.post_message(MatchFound(paper_id, text, match))
+
+    def on_match_found(self, message: MatchFound) -> None:
+        if len(self._matches) > 500:
+            self._matches.clear()
+        self._matches[(message.paper_id, message.text)] = message.match
+        if message.paper_id == self.papers.current_id and message.text == self.search_text:
+            self.query_one(DetailPane).show_match(message.match, (message.paper_id, message.text))
+
+    # --- changes made by other processes ------------------------------------------------------
+
+    def _poll_outside(self, baseline: bool = False) -> None:
+        """Once a second: did another connection commit? Then reload the view in place (cursor on
+        the same paper), unless a dialog or the editor is open: that waits until it closes."""
+        try:
+            if self.store.changed_since_last_check():
+                self._outside_dirty = True
+        except sqlite3.Error:
+            return
+        if baseline or not self._outside_dirty or not self.is_current:
+            return
+        if any(w.group == "view" and not w.is_finished for w in self.app.workers):
+            return  # a load is still running: look again at the next tick
+        self._outside_dirty = False
+        self._matches.clear()
+        papers = self.papers
+        papers.invalidate()
+        self.reload(keep=papers.current_id, keep_index=papers.cursor)
+        self.show_detail()
+
+    def on_screen_resume(self) -> None:
+        if self._outside_dirty:
+            self.call_after_refresh(self._poll_outside)
 
     def current_paper(self):
         paper_id = self.papers.current_id
@@ -541,10 +687,29 @@ class LibraryScreen(Screen):
 
     @guarded
     def action_open_link(self) -> None:
+        self._open(prefer="pdf")
+
+    def _open(self, prefer: str) -> None:
+        """The PDF in the viewer (never through a shell), else the web page in the browser."""
+        from ..pdfs.open import open_paper
+
         paper = self.current_paper()
-        if paper is not None and paper.link:
-            self.app.open_url(paper.link)
-            self.notify(f"Opening {paper.link}", timeout=2)
+        if paper is None:
+            return
+        browse = prefer == "url" or self.store.pdf_path(paper.key) is None
+        if browse and _browser_needs_terminal():
+            # A console browser (w3m, lynx: no graphical display) needs the terminal: hand it over.
+            from textual.app import SuspendNotSupported
+
+            try:
+                with self.app.suspend():
+                    opened = open_paper(self.store, paper.key, prefer=prefer)
+            except SuspendNotSupported:
+                opened = open_paper(self.store, paper.key, prefer=prefer)
+        else:
+            opened = open_paper(self.store, paper.key, prefer=prefer)
+        what = "the PDF" if opened.what == "pdf" else opened.target
+        self.notify(f"Opening {what}", timeout=2)
 
     @guarded
     def action_copy_link(self) -> None:
@@ -552,6 +717,187 @@ class LibraryScreen(Screen):
         if paper is not None and paper.link:
             self.app.copy_to_clipboard(paper.link)
             self.notify(f"Copied {paper.link}", timeout=2)
+
+    # --- PDFs ---------------------------------------------------------------------------------
+
+    @guarded
+    def action_fetch_pdfs(self) -> None:
+        ids = self.papers.target_ids()
+        keys = self.store.keys_for(ids)
+        if not keys:
+            return
+        with self._pdf_lock:
+            new = [k for k in keys if k not in self._pdf_queue and k != self._pdf_current]
+            self._pdf_queue.extend(new)
+            for key in new:
+                self._pdf_activity[key] = "waiting to download…"
+            self._pdf_counts["total"] += len(new)
+            start = bool(new) and not self._pdf_running
+            if start:
+                self._pdf_running = True
+        if not new:
+            self.notify("Already downloading.", timeout=2)
+            return
+        if start:
+            self._pdf_worker()
+        self.papers.clear_selection()
+        self._render_status()
+        self.show_detail()
+
+    def pdf_downloads_running(self) -> bool:
+        return self._pdf_running
+
+    def stop_pdf_downloads(self) -> None:
+        """Drop the queue; the paper being fetched finishes."""
+        with self._pdf_lock:
+            dropped = len(self._pdf_queue)
+            for key in self._pdf_queue:
+                self._pdf_activity.pop(key, None)
+            self._pdf_queue.clear()
+            self._pdf_counts["total"] -= dropped
+        self.notify(f"Stopped: {dropped} PDF{'s' if dropped != 1 else ''} not fetched.", timeout=3)
+        self._render_status()
+        self.show_detail()
+
+    def _pdf_status(self) -> str:
+        with self._pdf_lock:
+            if not self._pdf_running:
+                return ""
+            counts = dict(self._pdf_counts)
+            current = self._pdf_current
+            activity = self._pdf_activity.get(current, "") if current else ""
+        where = f"PDF {min(counts['done'] + 1, counts['total'])}/{counts['total']}"
+        if current:
+            return f"{where} {clean_line(current)}: {activity}"
+        return where
+
+    @work(thread=True, exclusive=True, group="pdfs", exit_on_error=False)
+    def _pdf_worker(self) -> None:
+        """Fetch and index queued PDFs one by one; every UI change goes through messages."""
+        from textual.worker import get_current_worker
+
+        from ..pdfs.download import Outcome, fetch_one
+
+        worker = get_current_worker()
+        clients: list = []
+
+        def client():
+            if not clients:
+                clients.append(self.app.client_factory())
+            return clients[0]
+
+        try:
+            while not worker.is_cancelled:
+                with self._pdf_lock:
+                    if not self._pdf_queue:
+                        break
+                    key = self._pdf_queue.pop(0)
+                    self._pdf_current = key
+                last = [0.0]
+
+                def on_stage(stage: str, key=key) -> None:
+                    if worker.is_cancelled:
+                        raise _Stopped()
+                    self._set_activity(key, "downloading…" if stage == "downloading" else stage + "…")
+
+                def on_bytes(done: int, total: int | None, key=key) -> None:
+                    if worker.is_cancelled:
+                        raise _Stopped()
+                    now = time.monotonic()
+                    if now - last[0] >= PROGRESS_EVERY or (total and done >= total):
+                        last[0] = now
+                        size = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+                        self._set_activity(key, f"downloading {size}")
+
+                self._set_activity(key, "starting…")
+                try:
+                    record = self.store.pdf_record(key)
+                    force = record is not None and record.extract_status == "failed"
+                    outcome = fetch_one(self.store, key, client=client, force=force,
+                                        on_bytes=on_bytes, on_stage=on_stage)
+                except _Stopped:
+                    break
+                except ReadrError as exc:
+                    outcome = Outcome(key, "failed", str(exc), key)
+                except Exception as exc:  # a worker must never take the app down
+                    outcome = Outcome(key, "failed", f"{exc.__class__.__name__}: {exc}", key)
+                with self._pdf_lock:
+                    self._pdf_current = None
+                    self._pdf_activity.pop(key, None)
+                self.post_message(PdfFinished(outcome))
+        finally:
+            with self._pdf_lock:
+                self._pdf_current = None
+                if worker.is_cancelled:
+                    for key in self._pdf_queue:
+                        self._pdf_activity.pop(key, None)
+                    self._pdf_queue.clear()
+            self.store.release_thread_connection()
+            self.post_message(PdfBatchDone())
+
+    def _set_activity(self, key: str, activity: str) -> None:
+        with self._pdf_lock:
+            self._pdf_activity[key] = activity
+        self.post_message(PdfProgress(key, activity))
+
+    def on_pdf_progress(self, message: PdfProgress) -> None:
+        self._render_status()
+        paper = self.current_paper_quiet()
+        if paper is not None and paper.key == message.key:
+            self._show_pdf_line(paper)
+
+    def on_pdf_finished(self, message: PdfFinished) -> None:
+        outcome = message.outcome
+        name = outcome.key or outcome.ref
+        with self._pdf_lock:
+            self._pdf_counts["done"] += 1
+            self._pdf_counts["ok" if outcome.status == "ok" else "failed"] += 1
+            self._pdf_counts["downloaded"] += int(outcome.downloaded)
+        self._pdf_last = outcome
+        if outcome.status == "failed":
+            self.notify(f"{name}: {outcome.message}", title="PDF not fetched", severity="error", timeout=10)
+        elif outcome.status == "damaged":
+            self.notify(f"{name}: {outcome.message}", title="PDF damaged", severity="warning", timeout=8)
+        self._matches.clear()
+        self.papers.invalidate()
+        self._render_status()
+        self.show_detail()
+
+    def on_pdf_batch_done(self, message: PdfBatchDone) -> None:
+        with self._pdf_lock:
+            counts = dict(self._pdf_counts)
+            self._pdf_counts = {"done": 0, "total": 0, "ok": 0, "failed": 0, "downloaded": 0}
+            self._pdf_running = False
+            restart = bool(self._pdf_queue)
+        last = self._pdf_last
+        self._pdf_last = None
+        if counts["done"] == 1 and last is not None and last.status == "ok":
+            pages = f" ({last.pages} pages)" if last.pages else ""
+            verb = "Downloaded and indexed" if last.downloaded else "Indexed"
+            self.notify(f"{verb} the PDF of {last.key}{pages}. o opens it.", timeout=4)
+        elif counts["done"] > 1:
+            bits = [f"{counts['ok']} indexed"]
+            if counts["failed"]:
+                bits.append(f"{counts['failed']} failed")
+            self.notify("PDFs: " + ", ".join(bits) + ".", timeout=5,
+                        severity="warning" if counts["failed"] else "information")
+        self._render_status()
+        self.show_detail()
+        if restart:  # papers queued after the worker had already decided to stop
+            with self._pdf_lock:
+                self._pdf_running = True
+                self._pdf_counts["total"] = len(self._pdf_queue)
+            self._pdf_worker()
+
+    def current_paper_quiet(self):
+        try:
+            return self.current_paper()
+        except (ReadrError, sqlite3.Error):
+            return None
+
+    @guarded
+    def action_open_web(self) -> None:
+        self._open(prefer="url")
 
     def action_zoom(self) -> None:
         zoomed = not self.has_class("zoomed")
@@ -619,6 +965,17 @@ class ReadrApp(App):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+
+def _browser_needs_terminal() -> bool:
+    """True when Python's webbrowser would run a browser in this terminal and wait for it."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return type(browser) is webbrowser.GenericBrowser
 
 
 def _default_client():

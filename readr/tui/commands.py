@@ -26,7 +26,9 @@ PALETTE_NAMES = {
     "delete": "Delete from the library",
     "undo": "Undo the last change",
     "digest-preview": "Preview this week's digest",
-    "open-link": "Open the paper in the browser",
+    "fetch-pdf": "Download the PDF and index its text for search",
+    "open-link": "Open the PDF (or else the paper's web page)",
+    "open-web": "Open the paper's web page in the browser",
     "copy-link": "Copy the paper's link",
     "zoom": "Show details full screen",
     "view-all": "View: All",
@@ -72,6 +74,8 @@ def palette_commands(app) -> list[tuple[str, str, object]]:
             (PALETTE_NAMES.get(binding.id, binding.description), f"key: {display_keys(keys_for(binding, keymap))}",
              partial(app.run_action, binding.action))
         )
+    if screen.pdf_downloads_running():
+        commands.append(("Stop the PDF downloads", "after the current paper", screen.stop_pdf_downloads))
     for name, count in screen.store.tags_with_counts():
         label = clean_line(name)
         commands.append((f"View: #{label}", f"{count} papers", partial(screen.action_view, "tag:" + name)))
