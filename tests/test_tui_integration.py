@@ -150,6 +150,31 @@ async def test_status_line_shows_progress_while_a_download_runs(tmp_path, arxiv_
         assert "not downloaded" in text_of(app, "#detail-pdf")
 
 
+async def test_quitting_never_waits_for_a_stalled_download(tmp_path, arxiv_server, served):
+    db = tmp_path / "lib.db"
+    library(db, "2302.07311")
+    arxiv_server.default = ("hang", None)
+    # A leftover of a readr process that died mid-download is swept; a live one's is kept.
+    pdfs = Store(db).pdf_dir
+    pdfs.mkdir(parents=True)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = pdfs / f".2302.07399v1.pdf.{dead.pid}.part"
+    live = pdfs / f".2302.07398v1.pdf.{os.getppid()}.part"
+    stale.write_bytes(b"%PDF-half")
+    live.write_bytes(b"%PDF-half")
+    app = make_app(db, config=Config(), today=TODAY, client_factory=lambda: ArxivClient(
+        base_url=arxiv_server.url, delay=0, timeout=30, retries=3, backoff=0, deadline=120))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "downloading" in text_of(app, "#status"), timeout=3)
+        await pilot.pause(0.3)
+        assert not stale.exists() and live.exists()
+        started = time.monotonic()
+    assert time.monotonic() - started < 3.0
+
+
 async def test_a_failed_download_is_a_notification_not_a_crash(tmp_path, arxiv_server, served):
     db = tmp_path / "lib.db"
     library(db, "2302.07305", "2302.07306", "2302.07307")

@@ -780,6 +780,7 @@ class LibraryScreen(Screen):
 
         worker = get_current_worker()
         clients: list = []
+        _sweep_partial_downloads(self.store.pdf_dir)
 
         def client():
             if not clients:
@@ -810,17 +811,34 @@ class LibraryScreen(Screen):
                         self._set_activity(key, f"downloading {size}")
 
                 self._set_activity(key, "starting…")
-                try:
-                    record = self.store.pdf_record(key)
-                    force = record is not None and record.extract_status == "failed"
-                    outcome = fetch_one(self.store, key, client=client, force=force,
-                                        on_bytes=on_bytes, on_stage=on_stage)
-                except _Stopped:
+                got: list = []
+
+                def fetch(key=key, on_bytes=on_bytes, on_stage=on_stage, got=got) -> None:
+                    try:
+                        record = self.store.pdf_record(key)
+                        force = record is not None and record.extract_status == "failed"  # f again = retry
+                        got.append(fetch_one(self.store, key, client=client, force=force,
+                                             on_bytes=on_bytes, on_stage=on_stage))
+                    except BaseException as exc:  # noqa: BLE001 - reported below
+                        got.append(exc)
+                    finally:
+                        self.store.release_thread_connection()
+
+                # The network and the PDF reader may block for a long time: they run in a daemon
+                # thread, so quitting readr never waits for a stalled download.
+                fetcher = threading.Thread(target=fetch, name="readr-pdf", daemon=True)
+                fetcher.start()
+                while fetcher.is_alive() and not worker.is_cancelled:
+                    fetcher.join(0.1)
+                if worker.is_cancelled:
                     break
-                except ReadrError as exc:
-                    outcome = Outcome(key, "failed", str(exc), key)
-                except Exception as exc:  # a worker must never take the app down
-                    outcome = Outcome(key, "failed", f"{exc.__class__.__name__}: {exc}", key)
+                outcome = got[0] if got else RuntimeError("the download stopped")
+                if isinstance(outcome, _Stopped):
+                    break
+                if isinstance(outcome, ReadrError):
+                    outcome = Outcome(key, "failed", str(outcome), key)
+                elif isinstance(outcome, BaseException):  # a worker must never take the app down
+                    outcome = Outcome(key, "failed", f"{outcome.__class__.__name__}: {outcome}", key)
                 with self._pdf_lock:
                     self._pdf_current = None
                     self._pdf_activity.pop(key, None)
@@ -965,6 +983,35 @@ class ReadrApp(App):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+
+def _sweep_partial_downloads(folder: Path) -> None:
+    """Remove `.NAME.PID.part` files left by a readr process that is gone (killed, or quit
+    mid-download); files of running processes (a `readr pdf` elsewhere) are left alone."""
+    import os
+
+    try:
+        leftovers = list(folder.glob(".*.part"))
+    except OSError:
+        return
+    for path in leftovers:
+        try:
+            pid = int(path.name.rsplit(".", 2)[-2])
+        except (ValueError, IndexError):
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OSError):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def _browser_needs_terminal() -> bool:
