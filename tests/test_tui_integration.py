@@ -229,7 +229,7 @@ async def test_the_pdf_key_is_remappable_and_in_the_palette(tmp_path, arxiv_serv
         await settle(pilot, app)
         assert not any(n.severity == "warning" for n in app._notifications)  # the id is known
         names = {name: help_text for name, help_text, _ in palette_commands(app)}
-        assert names["Download the PDF and index its text for search"] == "key: ctrl+g"
+        assert names["Download the PDF, index its text"] == "key: ctrl+g"
         assert "ctrl+g downloads it" in text_of(app, "#detail-pdf")
         await pilot.press("f")
         await pilot.pause(0.2)
