@@ -218,6 +218,27 @@ async def test_papers_queued_during_a_download_are_fetched_too(tmp_path, arxiv_s
         assert any("Already downloading" in n.message for n in app._notifications)
 
 
+async def test_stopping_drops_the_queue_after_the_current_paper(tmp_path, arxiv_server, served):
+    from readr.tui.commands import palette_commands
+
+    db = tmp_path / "lib.db"
+    library(db, "2302.07325", "2302.07326", "2302.07327")
+    arxiv_server.default = ("hang", None)
+    app = make_app(db, config=Config(), today=TODAY, client_factory=lambda: ArxivClient(
+        base_url=arxiv_server.url, delay=0, timeout=1.0, retries=0, backoff=0, deadline=2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("space", "space", "space", "f")
+        await wait_until(pilot, lambda: "PDF 1/3" in text_of(app, "#status"), timeout=3)
+        [stop] = [cb for name, _, cb in palette_commands(app) if name == "Stop the PDF downloads"]
+        stop()
+        await wait_until(pilot, lambda: not app.library.pdf_downloads_running(), timeout=15)
+        await settle(pilot, app)
+        assert len(arxiv_server.requests) == 1
+        assert any("Stopped: 2 PDFs not fetched." in n.message for n in app._notifications)
+        assert not [name for name, _, _ in palette_commands(app) if name == "Stop the PDF downloads"]
+
+
 async def test_the_pdf_key_is_remappable_and_in_the_palette(tmp_path, arxiv_server, served):
     from readr.tui.commands import palette_commands
 
