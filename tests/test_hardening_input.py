@@ -506,3 +506,21 @@ def test_feed_problems_print_one_line_on_a_real_terminal(tmp_path, arxiv_server)
                             capture_output=True, text=True, env=env, timeout=120)
     assert "root:" not in result.stdout + result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_search_snippets_stay_fast_on_a_10mb_field(store):
+    import time
+
+    store.upsert_arxiv({"arxiv_id": "2101.00001", "version": 1, "title": "huge", "authors": ["A"],
+                        "abstract": "word filler " * 900_000 + "needle at the end", "categories": ["cs.LG"]})
+    store.upsert_arxiv({"arxiv_id": "2101.00002", "version": 1, "title": "small", "authors": ["B"],
+                        "abstract": "a short abstract with one word in it", "categories": ["cs.LG"]})
+    for text, key in (("word", "2101.00001"), ("needle", "2101.00001"), ("filler", "2101.00001")):
+        started = time.monotonic()
+        hits = {h.paper.key: h.match for h in store.search(text, snippets=True)}
+        assert time.monotonic() - started < 5, text  # FTS5 snippet() alone took minutes here
+        match = hits[key]
+        assert match.field == "abstract"
+        assert all(match.snippet[a:b].lower().startswith(text) for a, b in match.highlights) and match.highlights
+    small = {h.paper.key: h.match for h in store.search("word", snippets=True)}["2101.00002"]
+    assert small.snippet[small.highlights[0][0]:small.highlights[0][1]] == "word"

@@ -7,6 +7,7 @@ Fast at a million papers: bm25 costs ~2 µs per matching row, so only a capped c
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -23,6 +24,12 @@ FTS_FIELDS = ("title", "authors", "abstract", "summary", "tags", "fulltext")
 # Which matching field's snippet to show when several match equally well.
 _PREFERENCE = ("title", "summary", "tags", "abstract", "authors", "fulltext")
 _MARK_START, _MARK_END = "\x02", "\x03"  # never in stored text: clean_text strips C0 controls
+# FTS5's snippet() costs about (hits in the field) x (field length): 300 hits in a 10 MB abstract
+# took 16 s, and the TUI waits on it. Longer fields get a plain first-occurrence snippet instead.
+SNIPPET_MAX_CHARS = 50_000
+_FTS_COLUMNS = ("title", "authors_text", "abstract", "summary", "tags_text", "fulltext")
+_LONG = "\x01"
+_WORDS = re.compile(r"\w+")
 
 
 @dataclass
@@ -40,6 +47,29 @@ class SearchMatch:
             "field": self.field, "fields": self.fields, "snippet": self.snippet,
             "highlights": [list(span) for span in self.highlights],
         }
+
+
+def _plain_snippet(text: str, query: Query, tokens: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """A snippet around the first occurrence of a query word, in one pass (for very long fields)."""
+    words = sorted({w.lower() for term in [*query.terms, *query.authors] for w in _WORDS.findall(term)}, key=len,
+                   reverse=True)
+    if not words:
+        return None
+    tail = r"\w*" if query.prefix_last else r"(?!\w)"
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + ")" + tail, re.IGNORECASE)
+    first = pattern.search(text)
+    if first is None:
+        return None
+    half = max(1, tokens // 2)
+    before = text[max(0, first.start() - 40 * half) : first.start()].split()[-half:]
+    after = text[first.start() : first.start() + 40 * tokens].split()[: tokens - len(before)]
+    window = " ".join(before + after)
+    start_cut = len(before) > 0 and text[: first.start()].strip() != " ".join(before)
+    prefix = "…" if start_cut else ""
+    suffix = "…" if len(text) - first.start() > len(" ".join(after)) + 1 else ""
+    snippet = prefix + window + suffix
+    spans = [(m.start(), m.end()) for m in pattern.finditer(snippet)]
+    return (snippet, spans) if spans else None
 
 
 @dataclass
@@ -154,7 +184,9 @@ class SearchMixin:
         if match is None or not ids:
             return found
         columns = ", ".join(
-            f"snippet(papers_fts, {i}, char(2), char(3), '…', {int(tokens)})" for i in range(len(FTS_FIELDS))
+            f"CASE WHEN length(papers_fts.{column}) > {SNIPPET_MAX_CHARS} THEN char(1) "
+            f"ELSE snippet(papers_fts, {i}, char(2), char(3), '…', {int(tokens)}) END"
+            for i, column in enumerate(_FTS_COLUMNS)
         )
         for chunk_start in range(0, len(ids), 500):
             chunk = [i for i in ids[chunk_start : chunk_start + 500] if i not in found]
@@ -164,7 +196,15 @@ class SearchMixin:
             sql = f"SELECT rowid, {columns} FROM papers_fts WHERE papers_fts MATCH ? AND rowid IN ({marks})"
             for row in self.conn.execute(sql, [match, *chunk]):
                 candidates = []
-                for name, raw in zip(FTS_FIELDS, tuple(row)[1:]):
+                for name, column, raw in zip(FTS_FIELDS, _FTS_COLUMNS, tuple(row)[1:]):
+                    if raw == _LONG:
+                        text = self.conn.execute(f"SELECT {column} FROM papers WHERE id = ?", (row[0],)).fetchone()[0]
+                        found_plain = _plain_snippet(text or "", query, tokens)
+                        if found_plain:
+                            snippet, spans = found_plain
+                            terms = {snippet[a:b].lower() for a, b in spans}
+                            candidates.append((len(terms), -_PREFERENCE.index(name), name, snippet, spans))
+                        continue
                     if raw and _MARK_START in raw:
                         snippet, spans = _parse_snippet(raw)
                         if spans:
