@@ -17,5 +17,13 @@ class SchemaError(ReadrError):
     pass
 
 
+class SummaryConflict(ReadrError):
+    """A summary changed elsewhere since an editor loaded it; `current` is what is stored now."""
+
+    def __init__(self, message: str, current: str = ""):
+        super().__init__(message)
+        self.current = current
+
+
 class LibraryBusy(ReadrError):
     """Another process held the library's write lock longer than the busy timeout."""

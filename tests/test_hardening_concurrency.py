@@ -372,3 +372,22 @@ def test_real_cli_commands_in_parallel_while_a_reader_stays_open(tmp_path, monke
     assert check(tui).ok
     tui.close()
     assert verify_copy(tmp_path / "b.db") is None
+
+
+def test_a_summary_edited_elsewhere_meanwhile_is_not_overwritten_silently(tmp_path, cli, db_path):
+    """The editor's save says which summary it started from; a CLI `readr note` in between wins
+    until the reader merges, instead of being lost."""
+    from readr.errors import SummaryConflict
+
+    assert cli("add", "https://example.org/a", "--title", "a").exit_code == 0
+    editor = Store(db_path)
+    started_from = editor.set_summary("https://example.org/a", "original").summary
+    assert cli("note", "https://example.org/a", "written by the CLI **meanwhile**").exit_code == 0
+    with pytest.raises(SummaryConflict) as conflict:
+        editor.set_summary("https://example.org/a", "original, edited in the TUI", expected=started_from)
+    assert conflict.value.current == "written by the CLI **meanwhile**"
+    assert editor.get("https://example.org/a").takeaways == ["meanwhile"]
+    # Unchanged meanwhile: the save goes through.
+    merged = editor.set_summary("https://example.org/a", "merged **both**", expected=conflict.value.current)
+    assert merged.summary == "merged **both**" and merged.takeaways == ["both"]
+    editor.close()

@@ -383,10 +383,22 @@ class PapersMixin:
                 )
         return self.get(key), not exists
 
-    def set_summary(self, ref: str, summary: str) -> Paper:
+    def set_summary(self, ref: str, summary: str, expected: str | None = None) -> Paper:
+        """Store a summary. With `expected` (the summary an editor started from), refuse with
+        SummaryConflict if someone else (the CLI, another window) changed it meanwhile."""
         paper = self.get(ref)
         text = clean_text(summary).strip()
         with immediate(self.conn):
+            if expected is not None:
+                row = self.conn.execute("SELECT summary FROM papers WHERE id = ?", (paper.id,)).fetchone()
+                current = row[0] if row else ""
+                if current != clean_text(expected).strip():
+                    from ..errors import SummaryConflict
+
+                    raise SummaryConflict(
+                        f"the summary of {paper.key} was changed elsewhere while you edited it; nothing was saved",
+                        current=current,
+                    )
             self.conn.execute(
                 "UPDATE papers SET summary = ?, summary_updated_at = ? WHERE id = ?", (text, now_iso(), paper.id)
             )
