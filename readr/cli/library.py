@@ -128,7 +128,8 @@ def note_cmd(
         new = _edit_in_editor(paper.summary)
     if append and paper.summary:
         new = paper.summary.rstrip() + "\n\n" + new
-    updated = lib.set_summary(paper.key, new)
+    # --append is read-modify-write: refuse rather than drop what another process saved meanwhile.
+    updated = lib.set_summary(paper.key, new, expected=paper.summary if append else None)
     say(f"summary saved for {updated.key} ({len(updated.takeaways)} takeaways)")
 
 
