@@ -20,7 +20,10 @@ from readr.store.bulk import CATALOGUE_COLUMNS, choose_mode
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"
 KAGGLE = FIXTURES / "kaggle_snapshot_sample" / "arxiv-metadata-oai-snapshot.head.jsonl"
 OAI = FIXTURES / "oai_pmh_hepcrawl"
-TRIGGERS = ["papers_fts_delete", "papers_fts_insert", "papers_fts_update"]
+TRIGGERS = [
+    "library_fts_delete", "library_fts_insert", "library_fts_update",
+    "papers_fts_delete", "papers_fts_insert", "papers_fts_update",
+]
 
 
 def kaggle_records() -> list[dict]:
@@ -207,8 +210,21 @@ def test_reimport_updates_metadata_and_never_the_readers_state(store, tmp_path):
     assert store.get("0704.0001").latest_version == 3
 
 
+def all_triggers(store) -> list[tuple]:
+    return [tuple(r) for r in store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+
+
+@pytest.mark.parametrize("mode", ["rebuild", "triggers"])
+def test_every_trigger_is_back_exactly_after_an_import(store, mode):
+    before = all_triggers(store)
+    assert {"papers_fts_insert", "papers_fts_update", "papers_fts_delete"} <= {name for name, _ in before}
+    import_files(store, [KAGGLE], progress=False, fts_mode=mode)
+    assert all_triggers(store) == before
+
+
 def test_failure_leaves_library_and_triggers_untouched(store, tmp_path):
     import_files(store, [OAI / "arxiv-single.xml"], progress=False)
+    triggers = all_triggers(store)
     broken = tmp_path / "broken.xml"
     text = OAI_TEMPLATE.format(records="\n".join(
         RECORD.format(id=f"2002.{n:05d}", title=f"Paper {n}", abstract="words") for n in range(1, 4000)
@@ -218,6 +234,7 @@ def test_failure_leaves_library_and_triggers_untouched(store, tmp_path):
         import_file(store, broken, fts_mode="rebuild")
     assert store.counts()["catalogue"] == 1
     assert store.fts_triggers() == TRIGGERS
+    assert all_triggers(store) == triggers
     store.fts_integrity_check()
     # the library still indexes new rows through its triggers
     store.upsert_arxiv({"arxiv_id": "2101.00001", "title": "Zebrafish", "version": 1})

@@ -221,3 +221,40 @@ def test_writes_from_two_connections_do_not_lock(db_path):
     assert errors == []
     with Store(db_path) as lib:
         assert lib.counts()["to-read"] == 100
+
+
+def test_reading_list_searches_use_their_own_index_and_it_follows_every_change(store):
+    from readr.query import parse_query
+
+    store.upsert_arxiv(make_record("2101.00001", "Quasar catalogue entry"), status=None)
+    store.upsert_arxiv(make_record("2101.00002", "Quasar on my list"))
+    reading = lambda q: [h.paper.key for h in store.search(q, include_catalogue=False)]
+    assert reading("quasar") == ["2101.00002"]
+    assert sorted(h.paper.key for h in store.search("quasar")) == ["2101.00001", "2101.00002"]
+    # Catalogue entry joins the reading list: it becomes findable there, with later edits.
+    store.upsert_arxiv(make_record("2101.00001", "Quasar catalogue entry"), status="to-read")
+    store.set_summary("2101.00001", "Blazars **matter**.")
+    store.add_tags(["2101.00002"], ["radio"])
+    assert reading("blazars") == ["2101.00001"]
+    assert reading("radio") == ["2101.00002"]
+    assert reading("status:to-read quasar") and store.count_matches(parse_query("quasar"), include_catalogue=False) == 2
+    store.delete(["2101.00002"])
+    assert reading("quasar") == ["2101.00001"]
+    assert store.fts_problems() is None
+
+
+def test_upgrading_a_version_3_library_indexes_its_reading_list(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from readr.store import Store
+
+    fixture = Path(__file__).parent / "fixtures" / "schemas" / "library-v3.db"
+    path = tmp_path / "old.db"
+    shutil.copy(fixture, path)
+    with Store(path) as lib:
+        on_list = [p for p in lib.list_papers() if p.title]
+        assert on_list
+        word = on_list[0].title.split()[0]
+        assert on_list[0].key in [h.paper.key for h in lib.search(word, include_catalogue=False)]
+        assert lib.fts_problems() is None

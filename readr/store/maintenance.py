@@ -72,8 +72,15 @@ class MaintenanceMixin:
         """None when the full-text index matches the papers table, else SQLite's message."""
         try:
             self.conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+            self.conn.execute("INSERT INTO library_fts (library_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError as exc:
             return str(exc)
+        stray = self.conn.execute(
+            "SELECT (SELECT count(*) FROM papers WHERE status IS NOT NULL AND id NOT IN (SELECT rowid FROM library_fts))"
+            " + (SELECT count(*) FROM library_fts WHERE rowid NOT IN (SELECT id FROM papers WHERE status IS NOT NULL))"
+        ).fetchone()[0]
+        if stray:
+            return f"the reading list's search index is out of step with {stray} papers"
         return None
 
     def missing_fts_triggers(self) -> list[str]:
@@ -83,7 +90,7 @@ class MaintenanceMixin:
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'papers'"
             )
         }
-        return [name for name in ("papers_fts_delete", "papers_fts_insert", "papers_fts_update") if name not in have]
+        return [name for name in FTS_TRIGGERS if name not in have]
 
     def migration_records(self) -> list[tuple[int, str]]:
         return [(row[0], row[1]) for row in self.conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")]
@@ -130,6 +137,12 @@ class MaintenanceMixin:
             for sql in _head_fts_triggers(self.missing_fts_triggers()):
                 self.conn.execute(sql)
             self.conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
+            self.conn.execute("DELETE FROM library_fts")
+            self.conn.execute(
+                "INSERT INTO library_fts (rowid, title, authors_text, abstract, summary, tags_text, fulltext) "
+                "SELECT id, title, authors_text, abstract, summary, tags_text, fulltext FROM papers "
+                "WHERE status IS NOT NULL"
+            )
 
     # --- noticing outside changes --------------------------------------------------------------
 
@@ -149,6 +162,12 @@ class MaintenanceMixin:
         seen = getattr(local, "seen", None)
         local.seen = (id(conn), version)
         return seen is not None and seen != (id(conn), version)
+
+
+FTS_TRIGGERS = (
+    "library_fts_delete", "library_fts_insert", "library_fts_update",
+    "papers_fts_delete", "papers_fts_insert", "papers_fts_update",
+)
 
 
 def _head_fts_triggers(names: list[str]) -> list[str]:

@@ -109,6 +109,11 @@ def _parse_snippet(raw: str) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
+def _fts_table(query: Query, include_catalogue: bool) -> str:
+    """The reading list's own small index when only reading-list papers can match, else the whole one."""
+    return "library_fts" if query.statuses or not include_catalogue else "papers_fts"
+
+
 def _filter_sql(query: Query, include_catalogue: bool) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -235,11 +240,12 @@ class SearchMixin:
             results += [(row[0], None) for row in rows if row[0] != exact]
             return results[:limit]
         # Rank only the newest CANDIDATES matches; the filters apply inside, so they are not lost.
-        inner_where = " AND ".join(["papers_fts MATCH ?", *where])
+        fts = _fts_table(query, include_catalogue)
+        inner_where = " AND ".join([f"{fts} MATCH ?", *where])
         sql = (
             "SELECT id, rank FROM ("
-            f"  SELECT p.id AS id, papers_fts.rank AS rank FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid"
-            f"  WHERE {inner_where} ORDER BY papers_fts.rowid DESC LIMIT {CANDIDATES}"
+            f"  SELECT p.id AS id, {fts}.rank AS rank FROM {fts} JOIN papers p ON p.id = {fts}.rowid"
+            f"  WHERE {inner_where} ORDER BY {fts}.rowid DESC LIMIT {CANDIDATES}"
             ") ORDER BY rank, id DESC LIMIT ? OFFSET ?"
         )
         rows = self.conn.execute(sql, [match, *params, limit, offset]).fetchall()
@@ -264,9 +270,10 @@ class SearchMixin:
         if match is None:
             sql = "SELECT count(*) FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
             return self.conn.execute(sql, params).fetchone()[0]
-        inner_where = " AND ".join(["papers_fts MATCH ?", *where])
+        fts = _fts_table(query, include_catalogue)
+        inner_where = " AND ".join([f"{fts} MATCH ?", *where])
         sql = (
-            "SELECT count(*) FROM (SELECT 1 FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
+            f"SELECT count(*) FROM (SELECT 1 FROM {fts} JOIN papers p ON p.id = {fts}.rowid "
             f"WHERE {inner_where} LIMIT {CANDIDATES})"
         )
         return self.conn.execute(sql, [match, *params]).fetchone()[0]
