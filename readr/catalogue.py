@@ -289,7 +289,8 @@ def _kaggle_batches_parallel(stream: IO[bytes], report: FileReport, size: int, w
     # spawn would re-run the caller's __main__). parse_workers() returns 0 where fork is not safe.
     context = multiprocessing.get_context("fork")
     pending: deque = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         try:
             first_line = 1
             chunk: list[bytes] = []
@@ -308,6 +309,30 @@ def _kaggle_batches_parallel(stream: IO[bytes], report: FileReport, size: int, w
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a parser worker: exit as soon as the importing process is gone, even if it was
+    SIGKILLed (otherwise the worker would wait on its task queue forever)."""
+    import signal
+    import threading
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills us with our parent
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # belt and braces, and for a parent that died before prctl above
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="readr-parent-watch", daemon=True).start()
 
 
 def _collect(result: tuple[list[tuple], int, list[str]], report: FileReport) -> list[tuple]:
