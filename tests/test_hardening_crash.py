@@ -291,11 +291,8 @@ def test_sigkill_of_the_readr_import_command_at_random_moments(tmp_path):
             if count != before:
                 break
     assert killed_running >= 1 and before in outcomes, (killed_running, outcomes)
-    if orphans:
-        # Known bug (catalogue, work in progress): its ProcessPoolExecutor parser workers block on
-        # their task queue forever once the parent is SIGKILLed. They are reaped above; the library
-        # itself is fine. Remove this once the workers exit with their parent.
-        pytest.xfail(f"{orphans} catalogue parser processes outlived the killed `readr import`")
+    # The catalogue's parser worker processes die with the killed command (fixed in a1f4d1b).
+    assert orphans == 0, f"{orphans} helper processes outlived the killed `readr import`"
 
 
 # --- a migration -----------------------------------------------------------------------------
