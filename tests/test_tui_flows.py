@@ -690,6 +690,10 @@ def _bulk_library(path, count: int) -> None:
         ),
     )
     conn.execute("INSERT INTO papers_fts(papers_fts) VALUES('rebuild')")
+    conn.execute(  # the reading list's own index, which its (dropped) triggers would have filled
+        "INSERT INTO library_fts (rowid, title, authors_text, abstract, summary, tags_text, fulltext) "
+        "SELECT id, title, authors_text, abstract, summary, tags_text, fulltext FROM papers WHERE status IS NOT NULL"
+    )
     for _, sql in triggers:
         conn.execute(sql)
     conn.execute("COMMIT")
