@@ -190,13 +190,3 @@ class BulkMixin:
         self.conn.execute("PRAGMA analysis_limit = 1000")  # statistics from a sample: fast at any size
         self.conn.execute("PRAGMA optimize")
 
-
-def iter_batches(rows: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
-    batch: list[tuple] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
