@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..paths import data_dir_for
-from .connection import ConnectionPool, backup_to, connect, head_version, immediate, migrate, now_iso
+from .connection import ConnectionPool, backup_to, head_version, immediate, migrate, now_iso
 from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
 from .digest import DigestMixin
