@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReadrError
+from .store.maintenance import verify_library_file as verify_copy  # noqa: F401 (part of this module's API)
 
 BACKUP_SUFFIX = ".db"
 
@@ -126,24 +127,6 @@ def backup(store: Any, target: Path | str | None = None, force: bool = False) ->
     if written != target:
         written.replace(target)
     return target
-
-
-def verify_copy(path: Path) -> str | None:
-    """None if the file at `path` is a sound readr library, else why not (no migration, no WAL)."""
-    try:
-        conn = sqlite3.connect(str(path), isolation_level=None)
-    except sqlite3.Error as exc:
-        return str(exc)
-    try:
-        rows = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
-        if rows != ["ok"]:
-            return "; ".join(rows)
-        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.Error as exc:
-        return str(exc)
-    finally:
-        conn.close()
-    return None
 
 
 def _plural(count: int, word: str) -> str:

@@ -197,3 +197,21 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def verify_library_file(path: Path) -> str | None:
+    """None if the file at `path` is a sound readr library, else why not (no migration, no WAL)."""
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
+        if rows != ["ok"]:
+            return "; ".join(rows)
+        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.Error as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    return None
