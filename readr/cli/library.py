@@ -126,11 +126,64 @@ def note_cmd(
         new = text
     else:
         new = _edit_in_editor(paper.summary)
+        from ..sanitize import clean_text
+
+        if not append and clean_text(new).strip() == paper.summary:
+            say(f"summary of {paper.key} unchanged")  # and never an old copy over a newer one
+            return
     if append and paper.summary:
         new = paper.summary.rstrip() + "\n\n" + new
-    # --append is read-modify-write: refuse rather than drop what another process saved meanwhile.
-    updated = lib.set_summary(paper.key, new, expected=paper.summary if append else None)
+    # --append and --edit are read-modify-write (the editor may stay open for hours): refuse
+    # rather than drop what another process saved meanwhile.
+    from ..errors import SummaryConflict
+
+    try:
+        updated = lib.set_summary(paper.key, new, expected=paper.summary if append or edit else None)
+    except SummaryConflict:
+        if not edit:
+            raise
+        where = _keep_edited_text(lib, paper.key, new)
+        raise ReadrError(
+            f"the summary of {paper.key} was changed elsewhere while you edited it; nothing was saved. "
+            f"Your text is in {where} (readr note {shlex.quote(paper.key)} --file {shlex.quote(str(where))} "
+            "puts it over the other)"
+        ) from None
+    _drop_draft_if_saved(lib, updated)
     say(f"summary saved for {updated.key} ({len(updated.takeaways)} takeaways)")
+
+
+def _keep_edited_text(lib, key: str, text: str) -> Path:
+    """Keep text written in $EDITOR that could not be saved: as the paper's summary draft (the
+    TUI offers it when the paper is opened), or when a different draft is already there, in a
+    new file beside the library's drafts folder."""
+    from ..tui.drafts import Drafts, draft_name
+
+    drafts = Drafts(lib.data_dir / "drafts")
+    existing = drafts.load(key)
+    if existing is None or existing == text:
+        return drafts.save(key, text)
+    drafts.folder.mkdir(parents=True, exist_ok=True)
+    prefix = f"summary-{draft_name(key).removesuffix('.md')}-"
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".md", dir=drafts.folder.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return Path(name)
+
+
+def _drop_draft_if_saved(lib, paper) -> None:
+    """A draft whose text is now the stored summary (readr note --file on a kept draft) is done."""
+    folder = lib.data_dir / "drafts"
+    if not folder.is_dir():
+        return
+    from ..sanitize import clean_text
+    from ..tui.drafts import Drafts
+
+    drafts = Drafts(folder)
+    draft = drafts.load(paper.key)
+    if draft is not None and clean_text(draft).strip() == paper.summary:
+        drafts.discard(paper.key)
 
 
 @app.command("tag")

@@ -3,6 +3,7 @@ and the abstract. Every outside string is shown as plain Content, never parsed a
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from rich.text import Text
@@ -13,6 +14,74 @@ from textual.widgets import Markdown, Static
 from ..sanitize import clean_line, clean_text
 from ..store import Paper
 from ..weeks import week_bounds
+
+# What the pane renders of one paper is bounded: Textual wraps a Static's whole text at every
+# layout (a 10 MB abstract froze the app for 6-26 s) and the Markdown widget builds a widget per
+# block and a span per bold word (a summary of 100k bold spans took a minute). The rest is one
+# `readr show KEY` away, and the note under a cut field says so.
+MAX_FIELD_CHARS = 20_000  # abstract, summary
+MAX_LINE_CHARS = 2_000  # title, authors, journal, comment, a search snippet
+# Markdown costs per block far more than per character (measured, Textual 8.2.8 on 2 cores: a
+# list item ~11 ms, a paragraph or table row ~4-5 ms): a summary is also cut after this many
+# "block lines", a list item counting twice. 100 paragraphs or 50 list items render in < 1 s.
+MAX_SUMMARY_BLOCKS = 100
+
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+_NON_BLANK = re.compile(r"\S")
+
+
+def _block_cut(text: str, limit: int, budget: int) -> int | None:
+    """Where to cut Markdown `text` so it has at most `budget` block lines, or None."""
+    cost = 0
+    pos = 0
+    end_of_scan = min(len(text), limit)
+    while pos < end_of_scan:
+        end = text.find("\n", pos, end_of_scan)
+        if end < 0:
+            end = end_of_scan
+        if _NON_BLANK.search(text, pos, end):
+            cost += 2 if _LIST_ITEM.match(text, pos, end) else 1
+            if cost > budget:
+                return pos
+        pos = end + 1
+    return None
+
+
+def excerpt(text: str | None, limit: int = MAX_FIELD_CHARS, max_blocks: int | None = None) -> tuple[str, int]:
+    """The start of `text` the pane shows (control characters stripped) and how many characters
+    are left out (0: all of it). `max_blocks` bounds Markdown blocks too (see MAX_SUMMARY_BLOCKS).
+    A cut falls at a line end or a space near the limit, so it splits no word; the text is sliced
+    before it is cleaned, so a huge field costs no more than a small one."""
+    if not text:
+        return "", 0
+    cut = len(text)
+    if max_blocks is not None:
+        at = _block_cut(text, limit, max_blocks)
+        if at is not None:
+            cut = at
+    if cut > limit:
+        start = max(0, limit - 500)
+        window = text[start:limit + 1]
+        space = max(window.rfind("\n"), window.rfind(" "))
+        cut = start + space if space > 0 else limit
+    if cut >= len(text):
+        return clean_text(text), 0
+    head = text[:cut].rstrip()
+    return clean_text(head).rstrip(), len(text) - len(head)
+
+
+def cut_note(omitted: int, key: str) -> str:
+    return f"… ({omitted:,} more characters; `readr show {clean_line(key)}` prints all)"
+
+
+def one_line(text: str | None, limit: int = MAX_LINE_CHARS) -> str:
+    """A one-line field, cleaned and at most `limit` characters (an ellipsis marks a cut)."""
+    if not text:
+        return ""
+    line = clean_line(text[:limit * 2])
+    if len(line) > limit or len(text) > limit * 2:
+        return line[:limit].rstrip() + " …"
+    return line
 
 
 def meta_content(paper: Paper, draft: bool, week_start: int = 0) -> Content:
@@ -32,15 +101,15 @@ def meta_content(paper: Paper, draft: bool, week_start: int = 0) -> Content:
         facts.append(f"added {paper.added_at[:10]}")
     lines: list[Content] = []
     if paper.authors:
-        lines.append(Content(clean_line(", ".join(paper.authors))))
+        lines.append(Content(authors_line(paper.authors)))
     state = [Content.styled(clean_line(status), "bold")]
     if paper.tags:
         state.append(Content("  "))
-        state.append(Content.styled(" ".join("#" + clean_line(t) for t in paper.tags), "$text-accent"))
+        state.append(Content.styled(one_line(" ".join("#" + t for t in paper.tags)), "$text-accent"))
     lines.append(Content.assemble(*state))
-    lines.append(Content.styled(clean_line(" · ".join(f for f in facts if f)), "dim"))
+    lines.append(Content.styled(one_line(" · ".join(f for f in facts if f)), "dim"))
     if paper.link:
-        lines.append(Content.styled(clean_line(paper.link), "underline dim"))
+        lines.append(Content.styled(one_line(paper.link), "underline dim"))
     if paper.newer_version_available:
         lines.append(Content.styled(
             f"v{paper.latest_version} is out; you read v{paper.read_version}", "bold $warning"))
@@ -49,10 +118,27 @@ def meta_content(paper: Paper, draft: bool, week_start: int = 0) -> Content:
     return Content("\n").join(lines)
 
 
+def authors_line(authors: list[str], limit: int = MAX_LINE_CHARS) -> str:
+    """"A, B, C" up to about `limit` characters, then "… and N more" (collaborations sign papers
+    with thousands of names)."""
+    shown: list[str] = []
+    size = 0
+    for name in authors:
+        name = one_line(name, limit)
+        if shown and size + len(name) > limit:
+            break
+        shown.append(name)
+        size += len(name) + 2
+    line = ", ".join(shown)
+    if len(shown) < len(authors):
+        line += f" … and {len(authors) - len(shown):,} more"
+    return line
+
+
 def publication_content(paper: Paper) -> Content:
     rows = [("journal", paper.journal_ref or ""), ("doi", paper.doi or ""), ("comment", paper.comment or "")]
     parts = [
-        Content.assemble((f"{label:<8}", "dim"), Content(clean_line(value))) for label, value in rows if value
+        Content.assemble((f"{label:<8}", "dim"), Content(one_line(value))) for label, value in rows if value
     ]
     return Content("\n").join(parts)
 
@@ -71,12 +157,15 @@ def match_text(match) -> Text:
     others = [FIELD_NAMES.get(f, f).removeprefix("the ") for f in match.fields if f != match.field]
     if others:
         label += f" (also {', '.join(others)})"
-    snippet = clean_line(match.snippet)
+    snippet = clean_line(match.snippet[:MAX_LINE_CHARS * 2])
     text = Text(label + ": ", style="italic")
-    body = Text(snippet)
+    body = Text(snippet[:MAX_LINE_CHARS])
     if len(snippet) == len(match.snippet):  # spans index the snippet as given
         for start, end in match.highlights:
-            body.stylize("bold reverse", start, end)
+            if start < MAX_LINE_CHARS:
+                body.stylize("bold reverse", start, min(end, MAX_LINE_CHARS))
+    if len(match.snippet) > MAX_LINE_CHARS:
+        body.append(" …")
     text.append_text(body)
     return text
 
@@ -125,6 +214,7 @@ class DetailPane(VerticalScroll):
         yield Static(Content(""), id="detail-pdf")
         yield Static(Content.styled("Summary", "bold $text-accent"), id="detail-summary-label", classes="section")
         yield Markdown("", id="detail-summary", open_links=False)
+        yield Static(Content(""), id="detail-summary-more", classes="cut-note")
         yield Static(Content.styled("Abstract", "bold $text-accent"), classes="section")
         yield Static(Content(""), id="detail-abstract")
         yield Static(Content(""), id="detail-publication")
@@ -136,6 +226,7 @@ class DetailPane(VerticalScroll):
     def on_mount(self) -> None:
         self.query_one("#detail-match").display = False
         self.query_one("#detail-pdf").display = False
+        self.query_one("#detail-summary-more").display = False
 
     def show_pdf(self, line: Content) -> None:
         pdf = self.query_one("#detail-pdf", Static)
@@ -163,10 +254,12 @@ class DetailPane(VerticalScroll):
         meta = self.query_one("#detail-meta", Static)
         summary = self.query_one("#detail-summary", Markdown)
         abstract = self.query_one("#detail-abstract", Static)
+        more = self.query_one("#detail-summary-more", Static)
         if paper is None:
             title.update(Content("No paper selected."))
             meta.update(Content(""))
             summary.update("")
+            more.display = False
             abstract.update(Content(""))
             self.query_one("#detail-publication", Static).update(Content(""))
             self.show_pdf(Content(""))
@@ -174,11 +267,17 @@ class DetailPane(VerticalScroll):
             self.paper_key = None
             return
         self.paper_key = paper.key
-        title.update(Content.styled(clean_line(paper.title) or paper.key, "bold"))
+        title.update(Content.styled(one_line(paper.title) or paper.key, "bold"))
         meta.update(meta_content(paper, draft, week_start))
-        text = clean_text(paper.summary)
+        text, omitted = excerpt(paper.summary, MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS)
         summary.update(text if text.strip() else "*No summary yet: press e to write one.*")
-        abstract.update(Content(clean_text(paper.abstract) or "(no abstract)"))
+        more.update(Content.styled(cut_note(omitted, paper.key), "dim italic") if omitted else Content(""))
+        more.display = bool(omitted)
+        text, omitted = excerpt(paper.abstract)
+        body = Content(text or "(no abstract)")
+        if omitted:
+            body = Content.assemble(body, ("\n" + cut_note(omitted, paper.key), "dim italic"))
+        abstract.update(body)
         self.query_one("#detail-publication", Static).update(publication_content(paper))
         if moved:
             self.scroll_home(animate=False)

@@ -7,9 +7,18 @@ Headless: no Textual here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import quote, unquote
+
+# File names are bounded: most file systems refuse names over 255 bytes, and ".tmp" (the atomic
+# write) goes on top. A key whose quoted name is longer gets a readable prefix plus a hash, and
+# a ".key" file beside the draft remembers the whole key. quote() escapes "=", so only such
+# names contain one; every other key keeps the name it always had.
+MAX_NAME_BYTES = 200
+PREFIX_CHARS = 100
+HASHED = "="
 
 
 class Drafts:
@@ -17,18 +26,16 @@ class Drafts:
         self.folder = Path(folder)
 
     def path_for(self, key: str) -> Path:
-        # Old-style arXiv keys contain "/" (hep-ex/0406020): quote everything that is not safe.
-        return self.folder / (quote(key, safe="") + ".md")
+        return self.folder / draft_name(key)
 
     def save(self, key: str, text: str) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.path_for(key)
-        tmp = target.with_name(target.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+        if HASHED in target.name:
+            side = target.with_suffix(".key")
+            if _read(side) != key:
+                _write_atomically(side, key)
+        _write_atomically(target, text)
         return target
 
     def load(self, key: str) -> str | None:
@@ -40,13 +47,53 @@ class Drafts:
             return None
 
     def discard(self, key: str) -> None:
-        try:
-            self.path_for(key).unlink()
-        except FileNotFoundError:
-            pass
+        path = self.path_for(key)
+        for target in (path, path.with_suffix(".key")) if HASHED in path.name else (path,):
+            try:
+                target.unlink()
+            except FileNotFoundError:
+                pass
 
     def keys(self) -> list[str]:
         """Papers that have an unsaved draft."""
         if not self.folder.is_dir():
             return []
-        return sorted(unquote(p.name[:-3]) for p in self.folder.glob("*.md"))
+        found = []
+        for path in self.folder.glob("*.md"):
+            if HASHED not in path.name:
+                found.append(unquote(path.name[:-3]))
+                continue
+            key = _read(path.with_suffix(".key"))
+            if key is not None and draft_name(key) == path.name:
+                found.append(key)
+        return sorted(found)
+
+
+def draft_name(key: str) -> str:
+    """The draft's file name: the quoted key (old-style arXiv keys contain "/", hep-ex/0406020),
+    or for a long key its first characters and a hash of all of it, at most MAX_NAME_BYTES."""
+    quoted = quote(key, safe="")  # ASCII only: one byte per character
+    if len(quoted) + 3 <= MAX_NAME_BYTES:
+        return quoted + ".md"
+    prefix = quoted[:PREFIX_CHARS]
+    escape = prefix.find("%", len(prefix) - 2)
+    if escape >= 0:  # never end in the middle of a %XX escape
+        prefix = prefix[:escape]
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{prefix}{HASHED}{digest}.md"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, target)

@@ -4,6 +4,11 @@ A draft file is written (atomically, fsync'd) whenever the text changed since th
 a `kill -9` of the terminal loses at most the last `autosave_seconds`. Esc or ctrl+s store the
 summary in the library and remove the draft; reopening a paper with a draft restores it.
 `$EDITOR` is the alternative (see `edit_with_external_editor`).
+
+No lost summaries: a save only replaces the summary the editor opened with. If `readr note` or
+another window changed it meanwhile, the save is refused (SummaryConflict), the reader's text
+stays in the editor and in the draft file, and a notice says so: saving again replaces the other
+version (the one the notice was about, not a yet newer one), ctrl+r loads it (ctrl+z undoes).
 """
 
 from __future__ import annotations
@@ -19,11 +24,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
-from ..errors import ReadrError
+from ..errors import ReadrError, SummaryConflict
 from ..sanitize import clean_line, clean_text
 from ..takeaways import extract_takeaways
+from .detail import MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS, excerpt
 from .drafts import Drafts
-from .keys import EDITOR_BINDINGS
+from .keys import EDITOR_BINDINGS, display_keys, keys_for
+
+
+# Soft-wrapping costs the TextArea time in proportion to the whole text at every keystroke
+# (a 700k-character summary: 3 s a key, measured). Longer summaries are edited unwrapped.
+SOFT_WRAP_LIMIT = 100_000
 
 
 class SummaryEditor(Screen):
@@ -42,6 +53,10 @@ class SummaryEditor(Screen):
         self.initial = draft if draft is not None else self.paper.summary
         self._last_draft = draft if draft is not None else self.paper.summary
         self._preview_stale = True
+        # The stored summary this editor's text replaces: what it opened with, or after a
+        # conflict the version the reader was told about.
+        self.base = self.paper.summary
+        self.conflict = False
 
     def compose(self) -> ComposeResult:
         title = clean_line(self.paper.title) or self.paper.key
@@ -50,14 +65,16 @@ class SummaryEditor(Screen):
             id="editor-title",
         )
         with Horizontal(id="editor-body"):
-            area = TextArea(self.initial, id="editor-text", soft_wrap=True, show_line_numbers=False, tab_behavior="indent")
+            area = TextArea(self.initial, id="editor-text", soft_wrap=len(self.initial) <= SOFT_WRAP_LIMIT,
+                            show_line_numbers=False, tab_behavior="indent")
             try:
                 area.language = "markdown"
             except Exception:  # no tree-sitter grammar installed: plain text is fine
                 pass
             yield area
             with Vertical(id="editor-preview"):
-                yield Markdown(self.initial, id="editor-preview-md", open_links=False)
+                yield Markdown("", id="editor-preview-md", open_links=False)
+                yield Static(Content(""), id="editor-preview-more")
         yield Static(Content(""), id="editor-status")
         yield Footer()
 
@@ -67,11 +84,16 @@ class SummaryEditor(Screen):
         text.move_cursor(text.document.end)
         preview = self.query_one("#editor-preview")
         preview.display = self.app.size.width >= 110
+        self.query_one("#editor-preview-more").display = False
+        self._refresh_preview()
         self.set_interval(self.autosave_seconds, self.autosave)
         self.set_interval(0.5, self._refresh_preview)
         if self.recovered:
             self._status("Recovered an unsaved draft. Esc saves it; ctrl+r goes back to the stored summary.")
             self.notify("Recovered an unsaved draft of this summary.", title="Draft")
+        elif not text.soft_wrap:
+            self._status(f"A long summary ({len(self.initial):,} characters): lines are not wrapped here. "
+                         "Esc saves & closes; E in the list edits it in $EDITOR.")
         else:
             self._status("Autosaving a draft every second. Esc saves & closes, ctrl+o preview.")
 
@@ -89,7 +111,13 @@ class SummaryEditor(Screen):
         preview = self.query_one("#editor-preview")
         if self._preview_stale and preview.display:
             self._preview_stale = False
-            self.query_one("#editor-preview-md", Markdown).update(clean_text(self.text))
+            # Bounded like the detail pane: a huge summary must not stall typing.
+            text, omitted = excerpt(self.text, MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS)
+            self.query_one("#editor-preview-md", Markdown).update(text)
+            more = self.query_one("#editor-preview-more", Static)
+            more.update(Content.styled(f"… (the preview stops here; {omitted:,} more characters)", "dim italic")
+                        if omitted else Content(""))
+            more.display = bool(omitted)
 
     def on_unmount(self) -> None:
         # Quitting with the editor open (ctrl+q, a hangup): keep the last keystrokes as a draft.
@@ -116,30 +144,73 @@ class SummaryEditor(Screen):
         )
         return True
 
-    def save(self) -> None:
+    def _key(self, binding_id: str) -> str:
+        """The key of an editor binding as the reader has it (after [keymap] remapping)."""
+        binding = next(b for b in EDITOR_BINDINGS if b.id == binding_id)
+        keymap = getattr(getattr(self.app, "config", None), "keymap", None) or {}
+        return display_keys(keys_for(binding, keymap)).split(",")[0]
+
+    def save(self) -> bool:
+        """Store the text as the summary, unless the stored one is no longer `self.base`:
+        then SummaryConflict, with the text kept in the editor and the draft file. False when
+        the text is the summary the editor started from: nothing is written (so an editor left
+        open untouched never puts an old summary back over a newer one)."""
         text = self.text
+        if clean_text(text).strip() == clean_text(self.base).strip():
+            self.drafts.discard(self.paper.key)
+            self._last_draft = text
+            return False
         self.autosave()
-        self.store.set_summary(self.paper.key, text)
+        try:
+            self.store.set_summary(self.paper.key, text, expected=self.base)
+        except SummaryConflict as conflict:
+            if conflict.current != clean_text(text).strip():
+                self._on_conflict(conflict.current)
+                raise
+            # Someone else saved exactly this text: nothing is lost, nothing to ask.
         self.drafts.discard(self.paper.key)
         self._last_draft = text
         self.paper = self.store.get(self.paper.key)
+        self.base = self.paper.summary
+        self.conflict = False
+        return True
+
+    def _on_conflict(self, current: str) -> None:
+        # The next save replaces exactly the version the reader is told about now.
+        self.base = current
+        self.conflict = True
+        save, close, revert = self._key("editor-save"), self._key("editor-close"), self._key("editor-revert")
+        self.notify(
+            "The summary was changed elsewhere (readr note or another window) while you edited it. "
+            f"Nothing was saved; your text is kept here and as a draft. {save} or {close} again replaces "
+            f"the other version with yours; {revert} shows the other version (ctrl+z brings yours back).",
+            title="Summary changed elsewhere", severity="warning", timeout=20,
+        )
+        self._status(f"Changed elsewhere: {save}/{close} again overwrites it with your text · {revert} shows it")
 
     def action_save(self) -> None:
         try:
-            self.save()
+            saved = self.save()
+        except SummaryConflict:
+            return
         except ReadrError as exc:
             self.notify(str(exc), severity="error")
+            return
+        if not saved:
+            self._status("Nothing to save: the text is the summary you started from.")
             return
         count = len(self.paper.takeaways)
         self._status(f"Saved. {count} takeaway{'s' if count != 1 else ''}.")
 
     def action_close(self) -> None:
         try:
-            self.save()
+            saved = self.save()
+        except SummaryConflict:
+            return  # the editor stays open with the reader's text
         except ReadrError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.dismiss(True)
+        self.dismiss(saved)
 
     def action_toggle_preview(self) -> None:
         preview = self.query_one("#editor-preview")
@@ -148,9 +219,13 @@ class SummaryEditor(Screen):
         self._refresh_preview()
 
     def action_revert(self) -> None:
+        """Load the stored summary, as an edit: ctrl+z brings the reader's text back."""
         area = self.query_one("#editor-text", TextArea)
-        area.load_text(self.store.get(self.paper.key).summary)
-        self._status("Back to the stored summary (the draft is overwritten at the next autosave).")
+        stored = self.store.get(self.paper.key).summary
+        area.replace(stored, area.document.start, area.document.end)
+        self.base = stored
+        self.conflict = False
+        self._status("Back to the stored summary; ctrl+z brings your text back (the draft follows at the next autosave).")
 
 
 def external_editor_command() -> list[str]:
@@ -160,13 +235,15 @@ def external_editor_command() -> list[str]:
 
 def edit_with_external_editor(store, paper_key: str, drafts: Drafts) -> str | None:
     """Run $VISUAL/$EDITOR on the paper's draft file (the terminal must be free: call inside
-    App.suspend()). Saves the result as the summary and returns it; None if the editor failed.
+    App.suspend()). Saves the result as the summary and returns it; None if there was nothing to
+    save. SummaryConflict (the draft kept) if the summary changed elsewhere while the editor ran.
 
     The file lives in the drafts folder, so what the editor wrote survives a crash like any draft.
     """
     paper = store.get(paper_key)
     existing = drafts.load(paper.key)
     path = drafts.save(paper.key, existing if existing is not None else paper.summary)
+    base = paper.summary  # the editor may run for hours: refuse to overwrite a newer summary
     command = external_editor_command()
     try:
         result = subprocess.run([*command, str(path)])
@@ -177,6 +254,17 @@ def edit_with_external_editor(store, paper_key: str, drafts: Drafts) -> str | No
     text = drafts.load(paper.key)
     if text is None:
         return None
-    store.set_summary(paper.key, text)
+    if clean_text(text).strip() == clean_text(base).strip():
+        drafts.discard(paper.key)  # unchanged: nothing to store, never an old copy over a newer one
+        return None
+    try:
+        store.set_summary(paper.key, text, expected=base)
+    except SummaryConflict as conflict:
+        if conflict.current != clean_text(text).strip():
+            raise SummaryConflict(
+                f"the summary of {paper.key} was changed elsewhere while $EDITOR ran; nothing was saved. "
+                "Your text is kept as a draft: e opens it, and saving it there replaces the other version.",
+                current=conflict.current,
+            ) from None
     drafts.discard(paper.key)
     return text
