@@ -328,7 +328,7 @@ def test_excerpt_cuts_between_words_and_counts_what_it_left_out():
 LONG_KEYS = ["x" * 300, "é" * 200, "web-" + "/" * 400, "a%" * 150, "k" * 5000, "hep-ex/" + "9" * 250]
 
 
-@pytest.mark.parametrize("key", LONG_KEYS)
+@pytest.mark.parametrize("key", LONG_KEYS, ids=["ascii300", "utf8-200", "slashes", "percents", "5000", "old-style"])
 def test_drafts_of_long_keys_have_bounded_file_names(tmp_path, key):
     drafts = Drafts(tmp_path / "drafts")
     path = drafts.save(key, f"draft of {key[:10]}")
