@@ -442,7 +442,9 @@ async def test_delete_and_undo_restores_everything(demo_db):
         assert key in listed_keys(app)
 
 
-async def test_a_paper_deleted_by_another_process_is_an_error_notice_not_a_crash(demo_db):
+async def test_a_paper_deleted_by_another_process_is_an_error_notice_not_a_crash(demo_db, monkeypatch):
+    # Act before the app notices the outside write (its once-a-second poll would move the cursor).
+    monkeypatch.setattr("readr.tui.app.POLL_SECONDS", 3600)
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
