@@ -169,17 +169,43 @@ async def test_search_uses_filter_syntax_and_reports_bad_filters(demo_db):
         assert listed_keys(app) == keys  # the last good list stays
 
 
-async def test_typing_fast_runs_one_query_after_the_debounce(demo_db):
+async def test_a_keystroke_searches_at_once_without_waiting_for_a_pause(demo_db, monkeypatch):
+    import readr.tui.app as tui_app
+
+    monkeypatch.setattr(tui_app, "DEBOUNCE", 30.0)  # a debounced search would not run in this test
+    app = app_for(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"protein")
+        await settle(pilot, app)
+        assert listed_keys(app) == ["0704.0191"]
+
+
+async def test_keys_typed_while_a_search_runs_wait_for_a_pause_then_run_one_query(demo_db, monkeypatch):
+    searched: list[str] = []
+    original = Store.view_ids
+
+    def slow(self, view="all", query=None, *args, **kwargs):
+        if query is not None and query.terms:
+            searched.append(" ".join(query.terms))
+            time.sleep(0.6)  # a slow search: the next keys arrive while it runs
+        return original(self, view, query, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "view_ids", slow)
     loads = []
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30), message_hook=lambda m: loads.append(m) if isinstance(m, ViewLoaded) else None) as pilot:
         await settle(pilot, app)
-        loads.clear()
         await pilot.press("slash", *"protein")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if len(searched) >= 2 and not any(w.group == "view" and not w.is_finished for w in app.workers):
+                break
         await settle(pilot, app)
-        final = list({id(m): m for m in loads if not m.partial}.values())
-        assert len(final) == 1, "one query for a burst of keystrokes"
-        assert app.store.keys_for(list(final[0].result.ids)) == ["0704.0191"]
+        assert searched == ["p", "protein"], "the first key at once, the rest in one query after the pause"
+        assert listed_keys(app) == ["0704.0191"]
+        shown = [m for m in loads if m.generation == screen(app).generation and not m.partial]
+        assert shown and all(app.store.keys_for(list(m.result.ids)) == ["0704.0191"] for m in shown)
 
 
 def test_a_running_query_stops_when_interrupted(demo_db):

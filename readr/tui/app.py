@@ -27,7 +27,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..config import Config, load_config
 from ..errors import QueryError, ReadrError
@@ -35,8 +35,8 @@ from ..query import parse_query
 from ..sanitize import clean_line, clean_text
 from ..store import Store
 from ..store.views import ViewResult
-from .detail import DetailPane
 from .drafts import Drafts
+from .keybar import KeyBar
 from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap
 from .paper_list import PaperList
 
@@ -47,7 +47,9 @@ STATUS_WORDS = {
     "inbox": "Back to the inbox",
 }
 FIRST_PAGE = 300
-DEBOUNCE = 0.15
+DEBOUNCE = 0.15  # keys typed while a search runs wait for this pause in typing (see _search_changed)
+DETAIL_DELAY = 0.04  # the detail pane follows the cursor after this pause...
+DETAIL_DELAY_TYPING = 0.15  # ...or this one while the reader types a search: the list comes first
 UNDO_DEPTH = 50
 POLL_SECONDS = 1.0  # how often the TUI asks SQLite whether another process wrote
 PROGRESS_EVERY = 0.25  # seconds between byte-count updates of a PDF download
@@ -143,10 +145,17 @@ class SearchInput(Input):
         self.screen.set_focus(self.screen.query_one(PaperList))
 
 
+class DetailSlot(Static):
+    """Holds the detail pane's place in the first frame. The pane is mounted right after that
+    frame: its Markdown widget costs ~75 ms of imports (markdown-it, pygments), more than the
+    rest of readr, and the first frame needs only the list."""
+
+
 class LibraryScreen(Screen):
     """The main screen: views, search bar, list, details, status line and footer."""
 
     BINDINGS = MAIN_BINDINGS
+    AUTO_FOCUS = "#papers"  # not the search bar first, then the list: one focus change fewer
 
     def __init__(self, store: Store, config: Config, today: date, demo: bool = False):
         super().__init__()
@@ -160,7 +169,9 @@ class LibraryScreen(Screen):
         self.undo_stack: list[UndoStep] = []
         self.drafts = Drafts(store.data_dir / "drafts")
         self._debounce = None
+        self._loading: int | None = None  # the generation a view worker is computing, if any
         self._detail_timer = None
+        self.detail = None  # the DetailPane, once mounted (right after the first frame)
         self._worker_conn: sqlite3.Connection | None = None
         self._conn_lock = threading.Lock()
         self._loaded_once = False
@@ -189,17 +200,16 @@ class LibraryScreen(Screen):
             placeholder="/ search: words, \"phrase\", tag:x status:read author:name cat:cs.LG year:2021 week:this",
             id="search",
         )
-        with Container(id="body"):
+        with Container(id="body", classes="wide" if self.app.size.width >= 120 else ""):
             yield PaperList(self.store, today=self.today, id="papers")
-            yield DetailPane(id="detail")
+            yield DetailSlot(Content(""), id="detail-slot")
         yield Static(Content(""), id="status")
-        yield Footer()
+        yield KeyBar()  # Textual's Footer, as one widget: it rebuilt ten widgets per focus change
 
     def on_mount(self) -> None:
-        self._layout(self.app.size.width)
-        self.query_one(PaperList).focus()
         self._render_views()
-        self.reload()
+        self.reload(first_page_now=True)
+        self.call_after_refresh(self._mount_detail)
         self._poll_outside(baseline=True)
         self.set_interval(POLL_SECONDS, self._poll_outside)
         drafts = self.drafts.keys()
@@ -209,6 +219,15 @@ class LibraryScreen(Screen):
                 f"Unsaved summary drafts for {shown}. Open the paper and press e to continue.",
                 title="Recovered drafts", timeout=10,
             )
+
+    async def _mount_detail(self) -> None:
+        from .detail import DetailPane
+
+        pane = DetailPane(id="detail")
+        await self.query_one("#body").mount(pane, after=self.papers)
+        await self.query_one(DetailSlot).remove()
+        self.detail = pane
+        self.show_detail()
 
     def on_resize(self, event) -> None:
         self._layout(event.size.width)
@@ -226,8 +245,12 @@ class LibraryScreen(Screen):
     def search_text(self) -> str:
         return self.query_one("#search", Input).value
 
-    def reload(self, keep: int | None = None, keep_index: int | None = None, counts: bool = True) -> None:
-        """Recompute the view's id list in a worker (interrupting any stale query)."""
+    def reload(self, keep: int | None = None, keep_index: int | None = None, counts: bool = True,
+               first_page_now: bool = False) -> None:
+        """Recompute the view's id list in a worker (interrupting any stale query).
+
+        `first_page_now`: read the first page here, on the UI thread (1-2 ms at a million
+        papers), so that the next frame shows it; the worker reads the rest and the counts."""
         try:
             query = parse_query(self.search_text, week_start=self.config.week_start, today=self.today)
         except QueryError as exc:
@@ -238,7 +261,16 @@ class LibraryScreen(Screen):
         self.generation += 1
         self._pending_keep = (keep, keep_index)
         self._interrupt()
-        self._load(self.generation, self.view, query, counts or not self.counts)
+        shown = None
+        if first_page_now and query.fts_expression() is None:
+            try:
+                shown = self.store.view_ids(self.view, query, week_start=self.config.week_start, limit=FIRST_PAGE)
+            except (ReadrError, sqlite3.Error):
+                shown = None  # the worker reads it and reports the error
+            else:
+                self.on_view_loaded(ViewLoaded(self.generation, shown, None, 0.0, partial=True))
+        self._loading = self.generation
+        self._load(self.generation, self.view, query, counts or not self.counts, shown)
 
     def _interrupt(self) -> None:
         with self._conn_lock:
@@ -246,7 +278,8 @@ class LibraryScreen(Screen):
                 self.store.interrupt_thread_connection(self._worker_conn)
 
     @work(thread=True, exclusive=True, group="view", exit_on_error=False)
-    def _load(self, generation: int, view: str, query, with_counts: bool = True) -> None:
+    def _load(self, generation: int, view: str, query, with_counts: bool = True,
+              shown: ViewResult | None = None) -> None:
         started = time.perf_counter()
         conn = self.store.conn
         with self._conn_lock:
@@ -254,7 +287,11 @@ class LibraryScreen(Screen):
         try:
             if generation != self.generation:
                 return
-            if query.fts_expression() is None:
+            if shown is not None and not shown.partial:  # the first page was all of it
+                counts = self.store.status_counts() if with_counts else None
+                self.post_message(ViewLoaded(generation, shown, counts, time.perf_counter() - started))
+                return
+            if query.fts_expression() is None and shown is None:
                 first = self.store.view_ids(view, query, week_start=self.config.week_start, limit=FIRST_PAGE)
                 if first.partial:
                     self.post_message(ViewLoaded(generation, first, None, time.perf_counter() - started, partial=True))
@@ -277,6 +314,8 @@ class LibraryScreen(Screen):
                 if self._worker_conn is conn:
                     self._worker_conn = None
                 self.store.release_thread_connection()
+            if self._loading == generation:
+                self._loading = None
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
         if message.generation != self.generation:
@@ -325,7 +364,8 @@ class LibraryScreen(Screen):
             parts.append(Content.styled(text, style) if style else Content(text))
         if self.view.startswith("tag:") or self.view == "dismissed":
             parts.append(Content.styled(f" {view_label(self.view)} ", "bold reverse $accent"))
-        self.query_one("#views", Static).update(Content.assemble(*parts))
+        # One line high (app.tcss): no layout pass over the whole screen for a new text.
+        self.query_one("#views", Static).update(Content.assemble(*parts), layout=False)
 
     def _render_status(self, loading: bool = False) -> None:
         papers = self.papers
@@ -351,17 +391,28 @@ class LibraryScreen(Screen):
         text = Content(" · ".join(bits))
         if self._query_error:
             text = Content.assemble(text, ("  ", ""), (clean_line(self._query_error), "bold $error"))
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one line high: no layout pass
 
     # --- events -----------------------------------------------------------------------------
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        # Stop the running (now stale) query at once; start the new one after a pause in typing.
+        # A keystroke after a quiet moment searches at once (a reading-list search takes a few
+        # ms). A keystroke while a search is still running (a slow one) stops that stale query
+        # and waits for a pause in typing: fast typing over slow queries runs one, not one a key.
+        burst = self._debounce is not None or self._loading is not None
         self._interrupt()
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(DEBOUNCE, lambda: self.reload(keep_index=0, counts=False))
+            self._debounce = None
+        if burst:
+            self._debounce = self.set_timer(DEBOUNCE, self._search_after_pause)
+        else:
+            self.reload(keep_index=0, counts=False)
+
+    def _search_after_pause(self) -> None:
+        self._debounce = None
+        self.reload(keep_index=0, counts=False)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
@@ -370,7 +421,8 @@ class LibraryScreen(Screen):
     def on_paper_list_cursor_moved(self, message: PaperList.CursorMoved) -> None:
         if self._detail_timer is not None:
             self._detail_timer.stop()
-        self._detail_timer = self.set_timer(0.04, self.show_detail)
+        typing = isinstance(self.focused, SearchInput)
+        self._detail_timer = self.set_timer(DETAIL_DELAY_TYPING if typing else DETAIL_DELAY, self.show_detail)
 
     def on_paper_list_selection_changed(self, message: PaperList.SelectionChanged) -> None:
         self._render_status()
@@ -378,7 +430,9 @@ class LibraryScreen(Screen):
     @guarded
     def show_detail(self) -> None:
         paper_id = self.papers.current_id
-        detail = self.query_one(DetailPane)
+        detail = self.detail
+        if detail is None:
+            return  # not mounted yet: it shows the current paper when it is
         if paper_id is None:
             detail.show(None)
             return
@@ -406,14 +460,18 @@ class LibraryScreen(Screen):
         }
         with self._pdf_lock:
             activity = self._pdf_activity.get(paper.key)
-        self.query_one(DetailPane).show_pdf(pdf_content(
+        if self.detail is None:
+            return
+        self.detail.show_pdf(pdf_content(
             paper, record, present, activity, {"fetch": keys.get("fetch-pdf", "f"), "open": keys.get("open-link", "o")}))
 
     # --- search matches -----------------------------------------------------------------------
 
     def _show_match(self, paper_id: int) -> None:
         """Say where the search matched the highlighted paper (found off the UI thread)."""
-        detail = self.query_one(DetailPane)
+        detail = self.detail
+        if detail is None:
+            return
         text = self.search_text
         if not text.strip():
             detail.show_match(None)
@@ -449,8 +507,8 @@ class LibraryScreen(Screen):
         if len(self._matches) > 500:
             self._matches.clear()
         self._matches[(message.paper_id, message.text)] = message.match
-        if message.paper_id == self.papers.current_id and message.text == self.search_text:
-            self.query_one(DetailPane).show_match(message.match, (message.paper_id, message.text))
+        if message.paper_id == self.papers.current_id and message.text == self.search_text and self.detail is not None:
+            self.detail.show_match(message.match, (message.paper_id, message.text))
 
     # --- changes made by other processes ------------------------------------------------------
 
@@ -921,7 +979,8 @@ class LibraryScreen(Screen):
         zoomed = not self.has_class("zoomed")
         self.set_class(zoomed, "zoomed")
         if zoomed:
-            self.query_one(DetailPane).focus()
+            if self.detail is not None:
+                self.detail.focus()
         else:
             self.papers.focus()
 
