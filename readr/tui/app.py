@@ -25,6 +25,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -224,8 +225,11 @@ class LibraryScreen(Screen):
         from .detail import DetailPane
 
         pane = DetailPane(id="detail")
-        await self.query_one("#body").mount(pane, after=self.papers)
-        await self.query_one(DetailSlot).remove()
+        try:
+            await self.query_one("#body").mount(pane, after=self.papers)
+            await self.query_one(DetailSlot).remove()
+        except NoMatches:
+            return  # the screen went away first (quit at once)
         self.detail = pane
         self.show_detail()
 
