@@ -10,12 +10,11 @@ import json
 import sqlite3
 import threading
 import time
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
 from readr.config import Config
-from readr.sample import build_sample_library
 from readr.store import Store
 
 pytest.importorskip("textual")
@@ -23,28 +22,11 @@ pytest.importorskip("textual")
 from readr.tui import make_app  # noqa: E402
 from readr.tui.app import LibraryScreen, ViewLoaded  # noqa: E402
 from readr.tui.paper_list import PaperList  # noqa: E402
+from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
 NOW = datetime(2026, 11, 25, 10, 0, 0)  # a Wednesday
 TODAY = NOW.date()
 HOSTILE = "0704.0051"
-
-
-@pytest.fixture
-def demo_db(tmp_path):
-    return build_sample_library(tmp_path / "demo.db", now=NOW)
-
-
-def app_for(db, **config):
-    config.setdefault("autosave_seconds", 0.2)
-    return make_app(db, config=Config(**config), today=TODAY)
-
-
-async def settle(pilot, app) -> None:
-    """Let debounces fire and workers finish."""
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 def screen(app) -> LibraryScreen:

@@ -29,6 +29,7 @@ pytest.importorskip("textual")
 
 from readr.tui import make_app  # noqa: E402
 from readr.tui.app import PdfFinished, PdfProgress  # noqa: E402
+from tests.tui_support import settle
 
 TODAY = date(2026, 11, 25)
 BODY_WORD = "axolotl"
@@ -56,13 +57,6 @@ def app_for(db, server=None, **config):
         factory = lambda: ArxivClient(base_url=server.url, delay=0, timeout=3, retries=0, backoff=0,  # noqa: E731
                                       deadline=10)
     return make_app(db, config=Config(**config), today=TODAY, client_factory=factory)
-
-
-async def settle(pilot, app) -> None:
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 async def wait_until(pilot, condition, timeout: float = 15.0) -> float:

@@ -16,40 +16,22 @@ from pathlib import Path
 
 import pytest
 
-from readr.config import Config
 from readr.sample import build_sample_library
 from readr.store import Store
 
 pytest.importorskip("textual")
 
 from readr.errors import SummaryConflict  # noqa: E402
-from readr.tui import make_app  # noqa: E402
 from readr.tui.app import LibraryScreen  # noqa: E402
 from readr.tui.detail import MAX_FIELD_CHARS, excerpt  # noqa: E402
 from readr.tui.drafts import MAX_NAME_BYTES, Drafts  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
+from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
 NOW = datetime(2026, 11, 25, 10, 0, 0)
 TODAY = NOW.date()
 KEY = "0704.0002"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def demo_db(tmp_path):
-    return build_sample_library(tmp_path / "demo.db", now=NOW)
-
-
-def app_for(db, **config):
-    config.setdefault("autosave_seconds", 0.2)
-    return make_app(db, config=Config(**config), today=TODAY)
-
-
-async def settle(pilot, app) -> None:
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 async def move_to(pilot, app, key: str) -> None:

@@ -12,31 +12,13 @@ from datetime import datetime
 
 import pytest
 
-from readr.config import Config
-from readr.sample import build_sample_library
 
 pytest.importorskip("textual")
 
-from readr.tui import make_app  # noqa: E402
 from readr.tui.keybar import KeyBar  # noqa: E402
+from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
 NOW = datetime(2026, 11, 25, 10, 0, 0)
-
-
-@pytest.fixture
-def demo_db(tmp_path):
-    return build_sample_library(tmp_path / "demo.db", now=NOW)
-
-
-def app_for(db, **config):
-    return make_app(db, config=Config(**config), today=NOW.date())
-
-
-async def settle(pilot, app) -> None:
-    for _ in range(3):
-        await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-    await pilot.pause(0.05)
 
 
 def test_the_first_frame_needs_no_markdown_import():
