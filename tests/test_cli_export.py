@@ -13,6 +13,7 @@ import pytest
 
 from readr.weeks import week_label
 from tests.conftest import make_record
+from tests.test_digest_import import sections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "digest-2007-04.md"
@@ -20,15 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def example_sections() -> dict[str, str]:
-    text = EXAMPLE.read_text(encoding="utf-8")
-    out, current = {}, None
-    for line in text.split("\n"):
-        if line.startswith("### "):
-            current = line
-            out[current] = []
-        elif current is not None:
-            out[current].append(line)
-    return {k: (k + "\n" + "\n".join(v)).strip() + "\n" for k, v in out.items()}
+    return sections(EXAMPLE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

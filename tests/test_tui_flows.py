@@ -600,13 +600,18 @@ async def test_theme_toggle_and_zoom(demo_db):
 # --- adding papers -----------------------------------------------------------------------------
 
 
-async def test_add_by_ids_fetches_in_a_worker_and_adds_the_picked(tmp_path, arxiv_server):
+def empty_library_app(tmp_path, arxiv_server):
+    """The app on an empty library whose arXiv client talks to the replay server."""
     from readr.arxiv_api import ArxivClient
 
     db = tmp_path / "lib.db"
     Store(db).close()
-    app = make_app(db, config=Config(), today=TODAY,
-                   client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
+    return make_app(db, config=Config(), today=TODAY,
+                    client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
+
+
+async def test_add_by_ids_fetches_in_a_worker_and_adds_the_picked(tmp_path, arxiv_server):
+    app = empty_library_app(tmp_path, arxiv_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")
@@ -625,12 +630,7 @@ async def test_add_by_ids_fetches_in_a_worker_and_adds_the_picked(tmp_path, arxi
 
 
 async def test_add_by_query_shows_results_to_pick(tmp_path, arxiv_server):
-    from readr.arxiv_api import ArxivClient
-
-    db = tmp_path / "lib.db"
-    Store(db).close()
-    app = make_app(db, config=Config(), today=TODAY,
-                   client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
+    app = empty_library_app(tmp_path, arxiv_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")
