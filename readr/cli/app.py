@@ -24,21 +24,13 @@ class UserError(typer.TyperException):
     exit_code = 1
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [ReadrError]
-    arxiv_api = sys.modules.get("readr.arxiv_api")
-    if arxiv_api is not None and hasattr(arxiv_api, "ArxivError"):
-        errors.append(arxiv_api.ArxivError)
-    return tuple(errors)
-
-
 class ReadrGroup(TyperGroup):
     """Turns readr's own errors and click's usage errors into one line on stderr."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except _user_errors() as exc:
+        except ReadrError as exc:  # arxiv_api.ArxivError is one too
             raise UserError(str(exc) or exc.__class__.__name__) from None
         except Exception as exc:
             # A damaged or foreign library file, a full disk: one line, not a traceback.
