@@ -99,6 +99,37 @@ async def test_number_keys_switch_views_and_read_is_grouped_by_week(demo_db):
         assert papers.cursor == 1
 
 
+async def test_catalogue_view_searches_every_paper_and_a_key_brings_one_into_the_reading_list(demo_db):
+    from tests.conftest import make_record
+
+    with Store(demo_db) as lib:
+        lib.upsert_arxiv(make_record("2401.99999", "Zeolitic frameworks from the catalogue"), status=None)
+        total = lib.paper_count()
+    app = app_for(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        assert "2401.99999" not in listed_keys(app)
+        await pilot.press("7")
+        await settle(pilot, app)
+        assert screen(app).view == "catalogue"
+        assert listed_keys(app)[0] == "2401.99999"  # the most recently added first
+        assert len(listed_keys(app)) == total
+        assert "7 Catalogue" in str(app.screen.query_one("#views").render())
+        assert f"Catalogue · {total} papers" in str(app.screen.query_one("#status").render())
+        await pilot.press("slash", *"zeolitic", "escape")
+        await settle(pilot, app)
+        assert listed_keys(app) == ["2401.99999"]
+        await pilot.press("w")  # keep it to read: it joins the reading list
+        await settle(pilot, app)
+        assert app.store.get("2401.99999").status == "to-read"
+        await pilot.press("u")
+        await settle(pilot, app)
+        assert app.store.get("2401.99999").status is None  # undo puts it back in the catalogue
+        await pilot.press("w", "1")
+        await settle(pilot, app)
+        assert "2401.99999" in listed_keys(app)
+
+
 async def test_tag_view_via_picker(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:

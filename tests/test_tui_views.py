@@ -82,6 +82,32 @@ def test_search_inside_a_view(store):
     assert keys(store, store.view_ids("all", parse_query("catalogue"))) == []
 
 
+def test_catalogue_view_is_every_paper_most_recently_added_first(store):
+    _library(store)
+    result = store.view_ids("catalogue")
+    # Every paper, catalogue entries and dismissed ones included, by row id (bulk imports leave
+    # added_at empty); never grouped by week.
+    assert keys(store, result) == [f"2101.0000{n}" for n in range(8, 0, -1)]
+    assert not result.headers and not result.ranked
+    first = store.view_ids("catalogue", limit=3)
+    assert keys(store, first) == ["2101.00008", "2101.00007", "2101.00006"] and first.partial
+
+
+def test_search_in_the_catalogue_view_finds_catalogue_entries(store):
+    _library(store)
+    found = store.view_ids("catalogue", parse_query("catalogue"))
+    assert keys(store, found) == ["2101.00004"] and found.ranked
+    # Filters still narrow it: a status: filter, a tag.
+    assert keys(store, store.view_ids("catalogue", parse_query("status:dismissed"))) == ["2101.00005"]
+    assert keys(store, store.view_ids("catalogue", parse_query("tag:physics quantum"))) == ["2101.00001"]
+    assert keys(store, store.view_ids("catalogue", parse_query("status:inbox catalogue"))) == []
+
+
+def test_status_counts_count_the_catalogue_view(store):
+    _library(store)
+    assert store.status_counts()["catalogue"] == 8
+
+
 def test_view_query_does_not_change_the_callers_query():
     query = parse_query("tag:a words")
     restricted = view_query("tag:b", query)

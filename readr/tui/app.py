@@ -41,7 +41,11 @@ from .keybar import KeyBar
 from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap
 from .paper_list import PaperList
 
-VIEWS = [("all", "All"), ("inbox", "Inbox"), ("to-read", "To read"), ("reading", "Reading"), ("read", "Read")]
+# The views bar, in order, with the digit that opens each (keys.py); Dismissed (6) shows only
+# while open. Catalogue is every paper, bulk-imported catalogue entries included.
+VIEWS = [("all", "All"), ("inbox", "Inbox"), ("to-read", "To read"), ("reading", "Reading"), ("read", "Read"),
+         ("catalogue", "Catalogue")]
+VIEW_DIGITS = {"all": 1, "inbox": 2, "to-read": 3, "reading": 4, "read": 5, "dismissed": 6, "catalogue": 7}
 VIEW_LABELS = dict(VIEWS) | {"dismissed": "Dismissed"}
 STATUS_WORDS = {
     "read": "Marked read", "reading": "Reading", "to-read": "Kept to read", "dismissed": "Dismissed",
@@ -355,15 +359,16 @@ class LibraryScreen(Screen):
             "to-read": "Nothing to read. Press a to add papers.",
             "reading": "Nothing in progress. Press s on a paper to start reading it.",
             "read": "Nothing read yet. Press r on a paper to mark it read.",
+            "catalogue": "No papers yet. Import an arXiv catalogue with readr import FILE, or press a to add papers.",
         }.get(self.view, "No papers yet. Press a to add some from arXiv.")
 
     # --- status and views bar ---------------------------------------------------------------
 
     def _render_views(self) -> None:
         parts: list[Content] = [Content.styled(" readr ", "bold reverse"), Content(" ")]
-        for n, (name, label) in enumerate(VIEWS, start=1):
+        for name, label in VIEWS:
             count = self.counts.get(name)
-            text = f" {n} {label}" + (f" {short_count(count)}" if count is not None else "") + " "
+            text = f" {VIEW_DIGITS[name]} {label}" + (f" {short_count(count)}" if count is not None else "") + " "
             style = "bold reverse $accent" if self.view == name else ""
             parts.append(Content.styled(text, style) if style else Content(text))
         if self.view.startswith("tag:") or self.view == "dismissed":

@@ -37,6 +37,7 @@ PALETTE_NAMES = {
     "view-reading": "View: Reading",
     "view-read": "View: Read (by week)",
     "view-dismissed": "View: Dismissed",
+    "view-catalogue": "View: Catalogue (every paper, bulk imports included)",
     "view-tag": "View: papers with a tag…",
     "next-view": "Next view",
     "previous-view": "Previous view",

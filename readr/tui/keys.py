@@ -41,6 +41,7 @@ MAIN_BINDINGS = [
     Binding("4", "view('reading')", "Reading", show=False, id="view-reading"),
     Binding("5", "view('read')", "Read", show=False, id="view-read"),
     Binding("6", "view('dismissed')", "Dismissed", show=False, id="view-dismissed"),
+    Binding("7", "view('catalogue')", "Catalogue", show=False, id="view-catalogue"),
     Binding("v", "pick_tag_view", "Tag view", show=False, id="view-tag"),
     Binding("right_square_bracket", "cycle_view(1)", "Next view", show=False, id="next-view"),
     Binding("left_square_bracket", "cycle_view(-1)", "Previous view", show=False, id="previous-view"),

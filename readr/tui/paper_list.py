@@ -318,7 +318,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> tuple[int, int, int, int]:
         """Widths of title, authors, tags and date for a row `width` cells wide."""
-        date_w = 7
+        date_w = 8  # "Jul 2020"
         if width >= 140:
             authors_w, tags_w = 26, 24
         elif width >= 100:
