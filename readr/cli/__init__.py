@@ -1,10 +1,30 @@
-"""The `readr` command line. Importing this package registers every command on `app`."""
+"""The `readr` command line.
 
-# Simple parameters are coerced without importing pydantic (start-up time; see fastparams).
-from .fastparams import install as _install_fast_params
+`readr.cli.app` is the Typer application with every command registered. It is built on first
+access (PEP 562), so that importing a light module of this package -- readr.cli.fast, .output,
+.actions -- does not import Typer: `readr` (the TUI) and `readr search` start without it
+(readr/__main__.py tries readr.cli.fast first).
+"""
 
-_install_fast_params()
+from __future__ import annotations
 
-# Each module registers its commands on app; keep heavy imports inside the commands.
-from . import arxiv_cmds, export, imports, library, maintenance, pdf_cmds, takeaways  # noqa: F401
-from .app import app  # noqa: F401
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return _load_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _load_app():
+    # Simple parameters are coerced without importing pydantic (start-up time; see fastparams).
+    from .fastparams import install
+
+    install()
+    # Each module registers its commands on app; keep heavy imports inside the commands.
+    from . import arxiv_cmds, export, imports, library, maintenance, pdf_cmds, takeaways  # noqa: F401
+    from .typer_app import app
+
+    globals()["app"] = app
+    return app

@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
-from .app import app, echo_json, say, store
+from .output import echo_json, say
+from .typer_app import app, store
 
 
 def _client():
@@ -96,7 +97,7 @@ def arxiv_cmd(
 
     from ..ingest import add_records
     from ..sanitize import clean_line
-    from .app import console, short_authors
+    from .output import console, short_authors
 
     records = _client().search(" ".join(query), max_results=limit, sort=sort)
     if as_json:

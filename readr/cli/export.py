@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
-from .app import app, say, store
+from .output import say
+from .typer_app import app, store
 
 
 @app.command("export")

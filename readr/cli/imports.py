@@ -15,7 +15,8 @@ from typing import List
 import typer
 
 from ..errors import ReadrError
-from .app import app, say, store
+from .output import say
+from .typer_app import app, store
 
 # suffix -> (module, function)
 IMPORTERS: dict[str, tuple[str, str]] = {

@@ -13,7 +13,9 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
-from .app import app, echo_json, print_paper, print_papers, say, store
+from . import actions
+from .output import echo_json, print_paper, print_papers, say
+from .typer_app import app, store
 
 STATUS_HELP = "inbox, to-read, reading, read or dismissed"
 
@@ -44,7 +46,9 @@ def search_cmd(
     words: Optional[List[str]] = typer.Argument(
         None, help="Free text plus filters tag:, status:, author:, cat:, year:, week:."
     ),
-    limit: int = typer.Option(50, "--limit", "-n", min=1, max=10_000),
+    limit: int = typer.Option(
+        actions.SEARCH_LIMIT, "--limit", "-n", min=actions.SEARCH_LIMIT_MIN, max=actions.SEARCH_LIMIT_MAX
+    ),
     reading_list: bool = typer.Option(False, "--reading-list", "-r", help="Leave out catalogue entries."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
@@ -52,20 +56,9 @@ def search_cmd(
 
     With --json each result has "match": the field that matched, and a snippet around it.
     """
-    from ..config import load_config
-
-    text = " ".join(words or [])
-    hits = store(ctx).search(
-        text, limit=limit, include_catalogue=not reading_list, week_start=load_config().week_start,
-        snippets=as_json,
-    )
-    if as_json:
-        echo_json([
-            dict(hit.paper.to_json(), rank=hit.rank, match=hit.match.to_json() if hit.match else None)
-            for hit in hits
-        ])
-    else:
-        print_papers([hit.paper for hit in hits])
+    # The body is shared with the fast dispatcher (readr.cli.fast), which runs `readr search`
+    # without importing Typer (tests/test_cli_fast.py checks that it parses these same options).
+    actions.search(store(ctx), words, limit=limit, reading_list=reading_list, as_json=as_json)
 
 
 @app.command("show")
@@ -270,6 +263,4 @@ def demo_cmd(
         with Store(target) as lib:
             print_papers(lib.list_papers(), title="readr demo")
         return
-    from .app import open_tui
-
-    open_tui(target, demo=True)
+    actions.open_tui(target, demo=True)

@@ -9,7 +9,8 @@ import typer
 
 from ..errors import ReadrError
 from ..sanitize import clean_text
-from .app import app, console, echo_json, say, store
+from .output import console, echo_json, say
+from .typer_app import app, store
 
 LIMIT_OPTIONS_HELP = "Seconds one PDF may take to read before it is given up on."
 

@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from .app import app, echo_json, say, store
+from .output import echo_json, say
+from .typer_app import app, store
 
 
 @app.command("takeaways")

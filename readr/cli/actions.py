@@ -1,0 +1,53 @@
+"""The bodies of `readr` (the TUI) and `readr search`, without Typer.
+
+The Typer commands (readr.cli.typer_app, readr.cli.library) and the fast dispatcher
+(readr.cli.fast) both call these, so the two paths cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .output import echo_json, print_papers
+
+# `readr search --limit`: the default and Typer's min/max (the fast path checks the same bounds).
+SEARCH_LIMIT, SEARCH_LIMIT_MIN, SEARCH_LIMIT_MAX = 50, 1, 10_000
+
+
+def library_path(db: Path | None) -> Path:
+    """The library file: --db (with ~ expanded), else $READR_DB, else the user data folder's."""
+    if db is not None:
+        return Path(db).expanduser()
+    from ..paths import default_db_path
+
+    return default_db_path()
+
+def open_tui(db_path: Path, demo: bool = False) -> None:
+    """Start the Textual app; until it exists, print the library instead."""
+    try:
+        from ..tui import run_tui
+    except ImportError:
+        from ..store import Store
+
+        with Store(db_path) as lib:
+            print_papers(lib.list_papers(), title=f"{db_path}")
+        return
+    run_tui(db_path, demo=demo)
+
+
+def search(lib, words: list[str] | None, limit: int, reading_list: bool, as_json: bool) -> None:
+    """`readr search`: the hits as a table, or as JSON with the matched field and a snippet."""
+    from ..config import load_config
+
+    text = " ".join(words or [])
+    hits = lib.search(
+        text, limit=limit, include_catalogue=not reading_list, week_start=load_config().week_start,
+        snippets=as_json,
+    )
+    if as_json:
+        echo_json([
+            dict(hit.paper.to_json(), rank=hit.rank, match=hit.match.to_json() if hit.match else None)
+            for hit in hits
+        ])
+    else:
+        print_papers([hit.paper for hit in hits])
