@@ -1,8 +1,12 @@
 """readr benchmarks: one table at N = 10k, 100k and 1M papers, each figure beside a bare baseline.
 
-    python benchmarks/run.py                       # N = 10k, 100k, 1M (about 15 minutes on 2 cores)
+    python benchmarks/run.py                       # N = 10k, 100k, 1M (about 20 minutes on 2 cores)
     python benchmarks/run.py --sizes 10000         # one size
     python benchmarks/run.py --out bench.md        # also write the table (and JSON beside it)
+    python benchmarks/run.py --tui-only --db PATH  # only the TUI rows, on an existing library
+                                                   # (about 2 minutes at 1M; no import)
+
+The TUI rows need pyte (a terminal emulator): pip install -e '.[bench]'.
 
 Per size it generates a synthetic Kaggle-format catalogue (benchmarks/synth.py; cached in
 --workdir), then measures:
@@ -18,9 +22,24 @@ Per size it generates a synthetic Kaggle-format catalogue (benchmarks/synth.py; 
 * wall time of `readr search` and `readr export --week` as subprocesses (after a warm-up run,
   bytecode cached as in an install), against a bare `python -c` that opens the library with
   sqlite3 and prints the same rows, and `python -c pass` (the interpreter's own start-up);
-* TUI time to first frame (readr.tui.make_app, headless) against a bare Textual app, and
-  keystroke-to-list-updated in the TUI search -- "n/a" while readr.tui has no make_app;
-* peak RSS of each child process.
+* the TUI as a user sees it (benchmarks/tui_pty.py): the real `readr --db PATH` in a
+  pseudo-terminal of 120x40, its output read back through a terminal emulator. First frame:
+  spawn to the first screen showing the newest reading-list paper in the list's first row,
+  against a bare Textual app (Header, Static, Footer) spawned the same way and timed to its
+  text, interleaved, medians of 9 after a warm-up. Search as you type: in a fresh process (3
+  sessions), "/" then "neural network" one key at a time; each key is timed from its write()
+  to the first screen whose search bar holds the text so far, whose list starts with that
+  text's result (the first 3 titles from Store.view_ids + list_rows, or the empty-list
+  message) and whose status line names that search (so a key that leaves the first rows as
+  they were still ends at the frame that applied its result); the screen is left to settle
+  (0.3 s without output) before the next key -- a reader looking at the list between keys,
+  not a burst of typing. A key whose result is on screen before it is typed (a space after a
+  word that finds the same rows) cannot be timed and is listed under the table. The same keys
+  are also timed to their echo in the search bar, and, as the floor, to their echo in a bare
+  Textual Input. Measured in the reading list ("All") and in the Catalogue view (every paper;
+  "n/a" while readr has no such view). A screen that never shows the expected state stops the
+  run with that screen on stderr (10 s a step);
+* peak RSS of each child process (the TUI's: after its first frame settled, quit with ctrl+q).
 
 No figure here is asserted anywhere: the tests never time anything.
 """
@@ -186,122 +205,7 @@ for key, title, summary in rows:
     print(f"[**{title}**](https://arxiv.org/abs/{key}) {summary}\\n")
 """
 
-FIRST_FRAME = """
-import sys, time
-mode, db = sys.argv[1], sys.argv[2]
-if mode == "bare":
-    from textual.app import App
-    from textual.widgets import Footer, Header, Static
-
-    class Bare(App):
-        def compose(self):
-            yield Header()
-            yield Static("hello")
-            yield Footer()
-
-    app = Bare()
-else:
-    from readr.tui import make_app
-    app = make_app(db)
-
-async def pilot(p):
-    await p.pause()
-    print("FRAME", flush=True)
-    app.exit()
-
-app.run(headless=True, size=(120, 40), auto_pilot=pilot)
-"""
-
-
-def child_first_frame(mode: str, db: Path, env: dict) -> tuple[float, int]:
-    """Spawn to first painted frame, and the peak RSS of that process."""
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".rss") as rss_file:
-        start = time.perf_counter()
-        proc = subprocess.Popen(_timed([sys.executable, "-c", FIRST_FRAME, mode, str(db)], rss_file.name), env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        frame = None
-        for line in proc.stdout:
-            if line.strip() == b"FRAME":
-                frame = time.perf_counter() - start
-                break
-        proc.stdout.read()
-        err = proc.stderr.read().decode("utf-8", "replace")
-        _, status, usage = os.wait4(proc.pid, 0)
-        peak = _rss(rss_file.name, usage)
-    if frame is None:
-        raise RuntimeError(f"{mode} TUI never painted: {err.strip()[-400:]}")
-    return frame, peak
-
-
-KEYSTROKES = """
-import sys, time, json
-from readr.tui import make_app
-from readr.tui import app as tui_app
-
-# Instrument the library screen: when a reload starts (after the debounce) and when its result
-# has been put in the list.
-marks = {"reload": [], "loaded": []}
-Screen = tui_app.LibraryScreen
-original_reload, original_loaded = Screen.reload, Screen.on_view_loaded
-
-def reload(self, *args, **kwargs):
-    marks["reload"].append(time.perf_counter())
-    return original_reload(self, *args, **kwargs)
-
-def on_view_loaded(self, message):
-    result = original_loaded(self, message)
-    if message.generation == self.generation and not message.error:
-        marks["loaded"].append((time.perf_counter(), message.generation))
-    return result
-
-Screen.reload, Screen.on_view_loaded = reload, on_view_loaded
-app = make_app(sys.argv[1])
-total, after_debounce = [], []
-
-async def pilot(p):
-    await p.pause()
-    await p.press("slash")
-    await p.pause()
-    for ch in sys.argv[2]:
-        screen = app.screen
-        n_reload, n_loaded = len(marks["reload"]), len(marks["loaded"])
-        start = time.perf_counter()
-        await p.press("space" if ch == " " else ch)
-        deadline = start + 30
-        while time.perf_counter() < deadline:
-            if len(marks["loaded"]) > n_loaded and len(marks["reload"]) > n_reload \
-                    and marks["loaded"][-1][1] == screen.generation:
-                break
-            await p.pause(0.002)
-        await p.pause()  # the repaint
-        end = time.perf_counter()
-        total.append(end - start)
-        after_debounce.append(end - marks["reload"][-1])
-    print("TIMES " + json.dumps({"total": total, "after_debounce": after_debounce}), flush=True)
-    app.exit()
-
-app.run(headless=True, size=(120, 40), auto_pilot=pilot)
-"""
-
-
 # --- measurements ------------------------------------------------------------------------------
-
-
-def tui_available() -> tuple[bool, bool]:
-    try:
-        import importlib
-
-        tui = importlib.import_module("readr.tui")
-    except Exception:
-        return False, False
-    try:
-        screen = importlib.import_module("readr.tui.app").LibraryScreen
-        instrumentable = hasattr(screen, "reload") and hasattr(screen, "on_view_loaded")
-    except Exception:
-        instrumentable = False
-    return hasattr(tui, "make_app"), instrumentable
 
 
 def apply_reader_state(db: Path, n: int) -> int:
@@ -392,22 +296,38 @@ def measure_cli(db: Path, workdir: Path, runs: int) -> dict:
     return out
 
 
-def measure_tui(db: Path, workdir: Path, runs: int) -> dict:
-    has_app, has_settled = tui_available()
+def _log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr)
+
+
+def measure_tui(db: Path, workdir: Path, runs: int, sessions: int) -> dict:
+    """The TUI rows (benchmarks/tui_pty.py); {"skipped": why} without pyte, {"error": ...} when a
+    screen never showed what it should (that screen went to stderr)."""
+    from benchmarks import tui_pty
+
+    missing = tui_pty.missing_pyte()
+    if missing:
+        _log(missing)
+        return {"skipped": missing}
     env = child_env(db, workdir)
-    child_first_frame("bare", db, env)  # warm-up
-    bare = [child_first_frame("bare", db, env) for _ in range(runs)]
-    out = {"bare_first_frame": [b[0] for b in bare], "bare_rss_kib": max(b[1] for b in bare)}
-    if has_app:
-        child_first_frame("readr", db, env)  # warm-up
-        frames = [child_first_frame("readr", db, env) for _ in range(runs)]
-        out["first_frame"] = [f[0] for f in frames]
-        out["rss_kib"] = max(f[1] for f in frames)
-    if has_app and has_settled:
-        _, _, stdout, code = run_child([sys.executable, "-c", KEYSTROKES, str(db), TYPED], env)
-        for line in stdout.splitlines():
-            if line.startswith("TIMES "):
-                out["keystroke"] = json.loads(line[6:])
+    out: dict = {}
+    try:
+        ff = tui_pty.first_frames(db, env, runs=runs, log=_log)
+        out |= {"first_frame": ff.readr, "bare_first_frame": ff.bare,
+                "rss_kib": max(ff.readr_rss_kib, default=None), "bare_rss_kib": max(ff.bare_rss_kib, default=None)}
+        bare = tui_pty.bare_echo(env, TYPED, sessions=sessions, log=_log)
+        out["bare_echo"] = {"samples": bare.samples, "untimed": bare.untimed}
+        out["keystroke"] = {}
+        for view in ("all", "catalogue"):
+            if not tui_pty.view_exists(db, view):
+                _log(f"no {view!r} view in this readr: its row is n/a")
+                continue
+            k = tui_pty.keystrokes(db, env, view=view, text=TYPED, sessions=sessions, log=_log)
+            out["keystroke"][view] = {"samples": k.samples, "echo": k.echo, "untimed": k.untimed,
+                                      "sessions": sessions, "same_rows": k.same_rows,
+                                      "rss_kib": max(k.rss_kib, default=None)}
+    except tui_pty.HarnessError as exc:
+        out["error"] = str(exc).split(";")[0]
     return out
 
 
@@ -450,14 +370,14 @@ def prepare(n: int, workdir: Path, import_runs: int) -> tuple[Path, dict]:
     return db, result
 
 
-def bench(n: int, workdir: Path, repeat: int, runs: int) -> dict:
+def bench(n: int, workdir: Path, repeat: int, runs: int, tui_runs: int, tui_sessions: int) -> dict:
     db, result = prepare(n, workdir, import_runs=3 if n <= 100_000 else 1)
     print(f"[bench] N={n:,}: imported, measuring searches", file=sys.stderr)
     result["search"] = measure_searches(db, repeat)
     print(f"[bench] N={n:,}: CLI", file=sys.stderr)
     result["cli"] = measure_cli(db, workdir, runs)
     print(f"[bench] N={n:,}: TUI", file=sys.stderr)
-    result["tui"] = measure_tui(db, workdir, runs)
+    result["tui"] = measure_tui(db, workdir, tui_runs, tui_sessions)
     result["db_bytes"] = db.stat().st_size
     return result
 
@@ -481,7 +401,16 @@ def ratio(a: float | None, b: float | None) -> str:
 
 
 def rows_for(result: dict) -> list[tuple[str, str, str, str]]:
-    """(metric, readr, baseline, ratio) for one size."""
+    """(metric, readr, baseline, ratio) for one size (only the TUI rows after --tui-only)."""
+    rows = []
+    if "import" in result:
+        rows += core_rows(result)
+    if "tui" in result:
+        rows += tui_rows(result["tui"])
+    return rows
+
+
+def core_rows(result: dict) -> list[tuple[str, str, str, str]]:
     rows = []
     imp, raw = result["import"], result["raw_import"]
     rows.append(("import rate (papers/s)", rate(imp["papers"], imp["seconds"]), rate(raw["papers"], raw["seconds"]),
@@ -503,24 +432,68 @@ def rows_for(result: dict) -> list[tuple[str, str, str, str]]:
     floor = statistics.median(result["cli"]["python -c pass"]["readr"])
     rows.append(("`python -c pass` wall (interpreter start-up floor)", ms(floor), "", ""))
     rows.append(("`readr search` peak RSS", f"{result['cli']['readr search']['rss_kib'] / 1024:.0f} MB", "", ""))
-    tui = result["tui"]
-    bare = statistics.median(tui["bare_first_frame"])
+    return rows
+
+
+def mb(kib: int | None) -> str:
+    return f"{kib / 1024:.0f} MB" if kib else "n/a"
+
+
+def p50_p95(values: list[float]) -> str:
+    return f"{ms(pct(values, 0.5))} / {ms(pct(values, 0.95))}"
+
+
+def tui_rows(tui: dict) -> list[tuple[str, str, str, str]]:
+    """The TUI rows: a figure, or FAILED (the harness stopped: see stderr), or n/a (no pyte, or no
+    such view in this readr)."""
+    gone = "FAILED" if "error" in tui else "n/a"
+    rows = []
     if "first_frame" in tui:
-        a = statistics.median(tui["first_frame"])
-        rows.append(("TUI first frame (median)", ms(a), ms(bare), ratio(a, bare)))
-        rows.append(("TUI peak RSS", f"{tui['rss_kib'] / 1024:.0f} MB", f"{tui['bare_rss_kib'] / 1024:.0f} MB",
+        a, b = statistics.median(tui["first_frame"]), statistics.median(tui["bare_first_frame"])
+        rows.append(("TUI first frame (median)", ms(a), ms(b), ratio(a, b)))
+        rows.append(("TUI peak RSS", mb(tui["rss_kib"]), mb(tui["bare_rss_kib"]),
                      ratio(tui["rss_kib"], tui["bare_rss_kib"])))
     else:
-        rows.append(("TUI first frame (median)", "n/a", ms(bare), "n/a"))
-        rows.append(("TUI peak RSS", "n/a", f"{tui['bare_rss_kib'] / 1024:.0f} MB", "n/a"))
-    if "keystroke" in tui:
-        k, q = tui["keystroke"]["total"], tui["keystroke"]["after_debounce"]
-        rows.append(("TUI keystroke to list updated p50", ms(pct(k, 0.5)), "", ""))
-        rows.append(("TUI keystroke to list updated p95", ms(pct(k, 0.95)), "", ""))
-        rows.append(("… of which after the 150 ms debounce, p95", ms(pct(q, 0.95)), "", ""))
-    else:
-        rows.append(("TUI keystroke to list updated p95", "n/a", "", ""))
+        rows.append(("TUI first frame (median)", gone, "", ""))
+        rows.append(("TUI peak RSS", gone, "", ""))
+    floor = tui.get("bare_echo", {}).get("samples")
+    base = p50_p95(floor) if floor else ""
+    keys = tui.get("keystroke", {})
+    labels = {"all": "reading list", "catalogue": "catalogue, every paper searched"}
+    for view, what in (("all", "list updated"), ("all", "echo in the search bar"), ("catalogue", "list updated")):
+        label = f"TUI keystroke to {what} p50 / p95 ({labels[view]})"
+        k = keys.get(view)
+        if k is None:
+            missing = gone if "error" in tui or view == "all" else "n/a"  # a readr without a Catalogue view
+            rows.append((label, missing, base, ""))
+            continue
+        values = k["samples"] if what == "list updated" else k["echo"]
+        rows.append((label, p50_p95(values), base, ratio(pct(values, 0.95), pct(floor, 0.95)) if floor else ""))
     return rows
+
+
+def tui_notes(results: list[dict]) -> str:
+    """What the keystroke rows are made of, per size (the table has no room for it)."""
+    lines = []
+    for r in results:
+        tui = r.get("tui", {})
+        if "skipped" in tui:
+            lines.append(f"N={r['n']:,}: TUI rows not measured: {tui['skipped']}.")
+            continue
+        if "error" in tui:
+            lines.append(f"N={r['n']:,}: the TUI harness stopped: {tui['error']} (the screen is on stderr).")
+        for view, k in tui.get("keystroke", {}).items():
+            untimed = sorted(set(k["untimed"]))
+            lines.append(
+                f"N={r['n']:,}, {view}: {k['sessions']} sessions of {len(TYPED)} keys, {len(k['samples'])} timed"
+                + ("; not timed (the result was on screen before the key): "
+                   + ", ".join(repr(u) for u in untimed) if untimed else "")
+                + f"; {k['same_rows']} keys a session leave the first rows as they were."
+            )
+        if "bare_echo" in tui:
+            lines.append(f"N={r['n']:,}: baseline of the keystroke rows: the same keys echoed by a bare Textual "
+                         f"Input, p50 / p95 ({len(tui['bare_echo']['samples'])} keys).")
+    return "\n".join(lines)
 
 
 def table(results: list[dict]) -> str:
@@ -550,12 +523,31 @@ def machine() -> str:
             f"{platform.machine()}, {cores} cores, load average {load:.1f} at the end")
 
 
+def tui_only(db: Path, workdir: Path, runs: int, sessions: int) -> dict:
+    """The TUI rows on an existing library (no import)."""
+    from benchmarks import tui_pty
+    from readr.store import Store
+
+    missing = tui_pty.missing_pyte()
+    if missing:
+        sys.exit(f"[bench] {missing}")
+    if not db.exists():
+        sys.exit(f"[bench] no library at {db}")
+    with Store(db) as lib:
+        n = lib.paper_count()
+    return {"n": n, "db": str(db), "tui": measure_tui(db, workdir, runs, sessions)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--workdir", default=os.environ.get("READR_BENCH_DIR", "/tmp/readr-bench"))
     parser.add_argument("--repeat", type=int, default=40, help="timed runs per search query")
     parser.add_argument("--runs", type=int, default=5, help="runs per subprocess measurement")
+    parser.add_argument("--tui-runs", type=int, default=9, help="first frames of readr and of a bare app")
+    parser.add_argument("--tui-sessions", type=int, default=3, help="fresh TUI processes typing the search")
+    parser.add_argument("--tui-only", action="store_true", help="only the TUI rows, on the library --db")
+    parser.add_argument("--db", type=Path, help="the library for --tui-only")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here (and .json beside it)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -566,15 +558,28 @@ def main(argv: list[str] | None = None) -> None:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     results = []
-    for n in [int(x) for x in args.sizes.split(",")]:
-        results.append(bench(n, workdir, args.repeat, args.runs))
-        print(table(results), file=sys.stderr)
-    runs = ", ".join(f"{r['n']:,}: best of {r['import_runs']}" for r in results)
-    text = table(results) + f"\n\nImport runs ({runs}). " + machine() + "\n"
+    if args.tui_only:
+        if args.db is None:
+            parser.error("--tui-only needs --db PATH")
+        results.append(tui_only(args.db, workdir, args.tui_runs, args.tui_sessions))
+        text = table(results) + "\n\n" + tui_notes(results) + "\n" + machine() + "\n"
+    else:
+        from benchmarks import tui_pty
+
+        if tui_pty.missing_pyte():
+            _log(tui_pty.missing_pyte() + "; the TUI rows will be n/a")
+        for n in [int(x) for x in args.sizes.split(",")]:
+            results.append(bench(n, workdir, args.repeat, args.runs, args.tui_runs, args.tui_sessions))
+            print(table(results), file=sys.stderr)
+        runs = ", ".join(f"{r['n']:,}: best of {r['import_runs']}" for r in results)
+        text = table(results) + "\n\n" + tui_notes(results) + f"\nImport runs ({runs}). " + machine() + "\n"
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
         args.out.with_suffix(".json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    failed = [r["n"] for r in results if "error" in r.get("tui", {})]
+    if failed:
+        sys.exit(f"[bench] the TUI harness failed at N={', '.join(f'{n:,}' for n in failed)}: see the screen above")
 
 
 if __name__ == "__main__":
