@@ -5,8 +5,9 @@ emulator (pyte), timed to what the emulated screen shows.
   list's first row, against a bare Textual app (Header, Static, Footer) spawned the same way and
   timed to its marker text; runs interleaved after a warm-up. Each process is then left to
   settle and quit with ctrl+q, and its peak RSS is read from GNU time.
-* `keystrokes()`: in a fresh session, wait for the first frame and for the screen to settle,
-  optionally switch view, press "/", then type a text one character at a time. Each sample runs
+* `keystrokes()`: in a fresh session, wait for the first frame, the whole list loaded (the status
+  line stops saying "loading") and the screen to settle, optionally switch view (the same
+  waits), press "/", then type a text one character at a time. Each sample runs
   from the write() of a key to the first moment the screen shows the search bar holding the text
   typed so far AND the list holding that text's result (its first 1-3 titles, or readr's
   empty-list message) AND the status line naming that search -- readr rewrites the status line in
@@ -377,6 +378,17 @@ def status_names(words: str):
     return lambda screen: words in _line(screen, screen.lines - 2)
 
 
+def view_loaded(label: str):
+    """The status line names the view and no longer says its list is still loading (a view's
+    first page comes first, the rest from a worker)."""
+
+    def check(screen) -> bool:
+        line = _line(screen, screen.lines - 2)
+        return f"{label} · " in line and "loading" not in line
+
+    return check
+
+
 def all_of(*checks):
     return lambda screen: all(check(screen) for check in checks)
 
@@ -547,13 +559,13 @@ def keystrokes(db: Path | str, env: dict, view: str = "all", text: str = "neural
     for session in range(sessions):
         screens: list[tuple[str, str]] = []
         with Terminal(readr_argv(db), env, label=f"readr ({view})") as term:
-            term.wait_for(list_shows(newest), f"first row {newest[0]!r}")
+            term.wait_for(all_of(list_shows(newest), view_loaded("All")), f"first row {newest[0]!r}, list loaded")
             term.settle()
             screens.append(("first frame, settled", screen_text(term.screen)))
             if view != "all":
                 term.write(key.encode())
-                term.wait_for(all_of(list_shows(start_rows, empty=""), status_names(f"{label} · ")),
-                              f"view {label} with first rows {start_rows!r}")
+                term.wait_for(all_of(list_shows(start_rows, empty=""), view_loaded(label)),
+                              f"view {label} with first rows {start_rows!r}, loaded")
                 term.settle()
                 screens.append((f"view {label}, settled", screen_text(term.screen)))
             before = term.bytes_read
@@ -598,3 +610,38 @@ def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
     return ordered[index]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """One session, every screen it waited for on stdout: to check the harness by eye."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--view", default="all", choices=sorted(VIEW_KEYS))
+    parser.add_argument("--text", default="neural network")
+    parser.add_argument("--keys", type=int, help="type only the first KEYS characters")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "readr-bench")
+    args = parser.parse_args(argv)
+    missing = missing_pyte()
+    if missing:
+        sys.exit(missing)
+    from benchmarks.run import child_env
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    env = child_env(args.db, args.workdir)
+    frames = first_frames(args.db, env, runs=1)
+    for name, text in frames.screens.items():
+        print(f"===== first frame of {name}: {(frames.readr if name == 'readr' else frames.bare)[0] * 1000:.0f} ms")
+        print(text)
+    keys = keystrokes(args.db, env, view=args.view, text=args.text, sessions=1, keys=args.keys)
+    for step, text in keys.screens:
+        print(f"===== {step}")
+        print(text)
+
+
+if __name__ == "__main__":
+    ROOT = Path(__file__).resolve().parent.parent
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    main()

@@ -86,3 +86,12 @@ def test_a_screen_that_never_comes_fails_with_the_last_screen_instead_of_hanging
         assert term.proc.poll() is not None  # the program was ended, not left behind
     finally:
         term.kill()
+
+
+def test_two_keys_in_the_catalogue_view(library, env):
+    keys = tui_pty.keystrokes(library, env, view="catalogue", text="neural network", keys=2, sessions=1)
+    assert len(keys.samples) == 2 and all(sample > 0 for sample in keys.samples)
+    steps = dict(keys.screens)
+    switched = steps["view Catalogue, settled"].splitlines()
+    assert f"Catalogue · {N:,} papers" in switched[-2]  # every paper, loaded
+    assert "search: ne (esc" in keys.screens[-1][1].splitlines()[-2]
