@@ -1,9 +1,10 @@
 """CLI start-up: the everyday commands import only what they need.
 
 `readr search`, `readr list` and `readr export --week` must never import Textual (nor the other
-heavy optional modules), and simple parameters are coerced without pydantic (readr.cli.fastparams)
-with exactly Typer's results and error messages. Nothing here is timed: benchmarks/run.py
-measures the wall time.
+heavy optional modules); `readr search` and `readr` (the TUI, up to the moment Textual loads) run on
+the fast dispatcher (readr.cli.fast) without Typer; and simple parameters of the other commands
+are coerced without pydantic (readr.cli.fastparams) with exactly Typer's results and error
+messages. Nothing here is timed: benchmarks/run.py measures the wall time.
 """
 
 from __future__ import annotations
@@ -88,6 +89,49 @@ def test_cli_paths_import_no_heavy_modules(tmp_path, library, argv, expect):
     for heavy in HEAVY:
         assert heavy not in loaded, f"`readr {' '.join(argv)}` imported {heavy}"
     assert not any(name.startswith("readr.tui") for name in data["modules"])
+
+
+TUI_PROBE = r"""
+import json, runpy, sys
+out, argv = sys.argv[1], sys.argv[2:]
+sys.argv = ["readr", *argv]
+
+
+class TextualLoads(BaseException):
+    pass
+
+
+def hook(event, args):
+    # The first import of Textual: what is loaded by then is what the TUI's start paid for.
+    if event == "import" and args[0].split(".")[0] == "textual" and "textual" not in sys.modules:
+        with open(out, "w") as handle:
+            json.dump({"modules": sorted(sys.modules)}, handle)
+        raise TextualLoads()
+
+
+sys.addaudithook(hook)
+try:
+    runpy.run_module("readr", run_name="__main__", alter_sys=True)
+except TextualLoads:
+    pass
+"""
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "{library}"], ["--db={library}"]], ids=["READR_DB", "--db", "--db="])
+def test_tui_start_imports_no_typer_before_textual(tmp_path, library, argv):
+    """`readr` goes from the command line to Textual without Typer, pydantic or sqlite_utils."""
+    out = tmp_path / "probe.json"
+    argv = [arg.format(library=library) for arg in argv]
+    result = subprocess.run(
+        [sys.executable, "-c", TUI_PROBE, str(out), *argv], env=dict(os.environ, READR_DB=str(library)),
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert out.exists(), result.stderr  # the TUI did start loading Textual
+    modules = json.loads(out.read_text())["modules"]
+    assert "readr.cli.fast" in modules and "readr.tui" in modules
+    loaded = {name.split(".")[0] for name in modules}
+    for heavy in ("typer", "pydantic", "sqlite_utils", "click"):
+        assert heavy not in loaded, f"`readr {' '.join(argv)}` imported {heavy} before Textual"
 
 
 def test_importtime_of_readr_search_shows_no_textual(tmp_path, library):
