@@ -119,8 +119,6 @@ def _file_okay(db: str) -> bool:
         return not stat.S_ISDIR(os.stat(Path(db)).st_mode)
     except OSError:
         return True  # a new library file, or one Store will report on
-    except ValueError:
-        return False
 
 
 def _limit(value: str) -> int | None:
