@@ -1,10 +1,10 @@
 """readr benchmarks: one table at N = 10k, 100k and 1M papers, each figure beside a bare baseline.
 
-    python benchmarks/run.py                       # N = 10k, 100k, 1M (about 20 minutes on 2 cores)
+    python benchmarks/run.py                       # N = 10k, 100k, 1M (about 25 minutes on 2 cores)
     python benchmarks/run.py --sizes 10000         # one size
     python benchmarks/run.py --out bench.md        # also write the table (and JSON beside it)
     python benchmarks/run.py --tui-only --db PATH  # only the TUI rows, on an existing library
-                                                   # (about 2 minutes at 1M; no import)
+                                                   # (about 4 minutes at 1M; no import)
 
 The TUI rows need pyte (a terminal emulator): pip install -e '.[bench]'.
 
@@ -323,8 +323,8 @@ def measure_tui(db: Path, workdir: Path, runs: int, sessions: int) -> dict:
                 _log(f"no {view!r} view in this readr: its row is n/a")
                 continue
             k = tui_pty.keystrokes(db, env, view=view, text=TYPED, sessions=sessions, log=_log)
-            out["keystroke"][view] = {"samples": k.samples, "echo": k.echo, "untimed": k.untimed,
-                                      "sessions": sessions, "same_rows": k.same_rows,
+            out["keystroke"][view] = {"samples": k.samples, "texts": k.timed, "echo": k.echo,
+                                      "untimed": k.untimed, "sessions": sessions, "same_rows": k.same_rows,
                                       "rss_kib": max(k.rss_kib, default=None)}
     except tui_pty.HarnessError as exc:
         out["error"] = str(exc).split(";")[0]

@@ -247,7 +247,8 @@ class Terminal:
             if stamp is not None:
                 return stamp
             if self.eof or time.perf_counter() >= deadline:
-                self.fail(f"{what}: not on screen after {timeout:.0f} s" + (" (the program exited)" if self.eof else ""))
+                gone = " (the program exited)" if self.eof else ""
+                self.fail(f"{what}: not on screen after {timeout:.0f} s{gone}")
 
     def settle(self, quiet: float = SETTLE, timeout: float = STEP_TIMEOUT) -> None:
         """Wait until the program has written nothing for `quiet` seconds."""
@@ -494,6 +495,7 @@ class Keystrokes:
     view: str
     text: str
     samples: list[float] = field(default_factory=list)  # key to list updated, seconds, all sessions
+    timed: list[str] = field(default_factory=list)  # the text typed so far, for each sample
     echo: list[float] = field(default_factory=list)  # key to the text in the bar, same keys
     untimed: list[str] = field(default_factory=list)  # texts whose result was on screen before the key
     same_rows: int = 0  # keys (of one session) whose first rows are those of the previous key
@@ -519,9 +521,11 @@ def _type(term: Terminal, out: Keystrokes, typed: str, wanted: list, what: list[
         sent = term.write(typed[n].encode())
         shown = term.wait_for(wanted[n], what[n], marks={"bar": bar[n]})
         timed.append(shown - sent)
-        out.echo.append(term.marked["bar"] - sent)
-        screens.append((f"typed {sofar!r}: {(shown - sent) * 1000:.0f} ms (echo {(term.marked['bar'] - sent) * 1000:.0f} ms)",
-                        term.matched_screen))
+        out.timed.append(sofar)
+        echo = term.marked["bar"] - sent
+        out.echo.append(echo)
+        step = f"typed {sofar!r}: {(shown - sent) * 1000:.0f} ms (echo {echo * 1000:.0f} ms)"
+        screens.append((step, term.matched_screen))
         term.settle()
     return timed
 
