@@ -13,6 +13,7 @@ once a second on the UI thread's connection, and the view is reloaded in place.
 from __future__ import annotations
 
 import functools
+import gc
 import sqlite3
 import threading
 import time
@@ -226,6 +227,7 @@ class LibraryScreen(Screen):
             )
 
     async def _mount_detail(self) -> None:
+        self.app.first_frame_shown()
         from .detail import DetailPane
 
         pane = DetailPane(id="detail")
@@ -278,7 +280,12 @@ class LibraryScreen(Screen):
             else:
                 self.on_view_loaded(ViewLoaded(self.generation, shown, None, 0.0, partial=True))
         self._loading = self.generation
-        self._load(self.generation, self.view, query, counts or not self.counts, shown)
+        if first_page_now and shown is not None:
+            # The rest and the counts after the first page is on screen: a worker started now
+            # competes with the first frame for the interpreter.
+            self.call_after_refresh(self._load, self.generation, self.view, query, counts or not self.counts, shown)
+        else:
+            self._load(self.generation, self.view, query, counts or not self.counts, shown)
 
     def _interrupt(self) -> None:
         with self._conn_lock:
@@ -1015,6 +1022,13 @@ class ReadrApp(App):
         self.client_factory = client_factory or _default_client
         self.store = Store(self.db_path)
         self.title = "readr demo" if demo else "readr"
+        self.resume_gc_after_first_frame = False  # run_tui() pauses collections until then
+
+    def first_frame_shown(self) -> None:
+        if self.resume_gc_after_first_frame:
+            self.resume_gc_after_first_frame = False
+            gc.freeze()
+            gc.enable()
 
     def on_mount(self) -> None:
         try:

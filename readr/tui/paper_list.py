@@ -120,6 +120,12 @@ class PaperList(ScrollView, can_focus=True):
         self.date_field = "added_at"
         self.empty_message = "Loading…"
         self._last_reported: int | None = -1
+        # Styles resolved once per style change, not per row: rich_style walks every ancestor.
+        self._styles: dict[str, Style] = {}
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -333,7 +339,9 @@ class PaperList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width or self.size.width
         index = int(self.scroll_offset.y) + y
-        base = self.rich_style
+        base = self._styles.get("")
+        if base is None:
+            base = self._styles[""] = self.rich_style
         if not self.entries:
             if y == 1:
                 style = self.get_component_rich_style("paper-list--empty")
@@ -356,8 +364,11 @@ class PaperList(ScrollView, can_focus=True):
     def _color_of(self, component: str) -> Style:
         """Only the foreground of a component style (resolved against this widget's background),
         so the cursor and selection backgrounds stay visible under it."""
-        full = self.get_component_rich_style(component)
-        return Style(color=full.color, bold=full.bold, italic=full.italic)
+        style = self._styles.get(component)
+        if style is None:
+            full = self.get_component_rich_style(component)
+            style = self._styles[component] = Style(color=full.color, bold=full.bold, italic=full.italic)
+        return style
 
     def _render_row(self, row: ListRow, index: int, width: int, base: Style) -> Strip:
         title_w, authors_w, tags_w, date_w = self._columns(width)
