@@ -12,7 +12,6 @@ Example ~/.config/readr/config.toml:
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +53,8 @@ def _parse(data: dict, source: Path) -> Config:
 
 @lru_cache(maxsize=8)
 def _load(path: Path, mtime: float) -> Config:
+    import tomllib  # only when there is a file: ~5 ms of start-up otherwise
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

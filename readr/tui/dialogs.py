@@ -52,6 +52,8 @@ def looks_like_references(text: str) -> list[str] | None:
 class AddDialog(ModalScreen):
     """Add papers: paste ids or URLs (one or more), or type an arXiv query; pick from the results."""
 
+    CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
+
     BINDINGS = ADD_BINDINGS
 
     class Progress(Message):
@@ -289,6 +291,8 @@ def complete_tag(value: str, tags: list[str]) -> str | None:
 class TagDialog(ModalScreen):
     """Tag the selected papers: comma-separated tags, `-tag` removes one; tab completes."""
 
+    CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
+
     BINDINGS = TAG_BINDINGS
 
     def __init__(self, tags: list[str], targets: int, current: list[str]):
@@ -345,6 +349,8 @@ class TagDialog(ModalScreen):
 class TagViewPicker(ModalScreen):
     """Pick a tag to show its view."""
 
+    CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag-view-cancel")]
 
     def __init__(self, tags: list[tuple[str, int]]):
@@ -398,6 +404,7 @@ def help_content(keymap: dict[str, str]) -> Content:
 
 
 class HelpScreen(ModalScreen):
+    CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
     BINDINGS = HELP_BINDINGS
 
     def __init__(self, keymap: dict[str, str]):

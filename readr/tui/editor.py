@@ -40,6 +40,8 @@ SOFT_WRAP_LIMIT = 100_000
 class SummaryEditor(Screen):
     """Edit one paper's summary. Dismisses with True when the summary was saved."""
 
+    CSS_PATH = "editor.tcss"  # loaded when the screen first opens, not at start-up
+
     BINDINGS = EDITOR_BINDINGS
 
     def __init__(self, store, paper_key: str, drafts: Drafts, autosave_seconds: float = 1.0):
