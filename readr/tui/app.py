@@ -227,6 +227,9 @@ class LibraryScreen(Screen):
             )
 
     async def _mount_detail(self) -> None:
+        if not self.query_one("#body").is_mounted:
+            self.call_after_refresh(self._mount_detail)  # the app's start-up is not done yet
+            return
         self.app.first_frame_shown()
         from .detail import DetailPane
 
@@ -1040,7 +1043,12 @@ class ReadrApp(App):
             if unknown:
                 self.notify("Unknown binding ids in [keymap]: " + ", ".join(unknown), severity="warning")
             self.set_keymap(self.config.keymap)
-        self.push_screen(LibraryScreen(self.store, self.config, self.today, demo=self.demo))
+
+    def get_default_screen(self) -> Screen:
+        # The library is the default screen, composed in the app's own start-up. Pushed from
+        # on_mount instead, its first frame was painted inside Textual's start-up batch, where
+        # nothing reaches the terminal, and showed ~100 ms later with the next repaint.
+        return LibraryScreen(self.store, self.config, self.today, demo=self.demo)
 
     @property
     def library(self) -> LibraryScreen:
