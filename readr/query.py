@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Callable, Sequence
 
 from .errors import QueryError
 from .sanitize import clean_text
@@ -43,12 +44,31 @@ class Query:
     def has_filters(self) -> bool:
         return bool(self.tags or self.statuses or self.authors or self.categories or self.years or self.weeks)
 
-    def fts_expression(self) -> str | None:
-        """The MATCH expression for the free text and author filters, or None if there is none."""
+    def fts_expression(
+        self, last_alternatives: Sequence[str] | None = None, no_words: Callable[[str], bool] | None = None
+    ) -> str | None:
+        """The MATCH expression for the free text and author filters, or None if there is none.
+
+        With `last_alternatives` (only used when the last term is a prefix), the prefix is written
+        as an OR of those words or phrases instead of `"term"*` (readr.store.search finds the
+        words the index holds under it). That needs explicit ANDs, in which a phrase of no words
+        (such as "_") matches nothing, where FTS5's implicit AND of phrases leaves it out:
+        `no_words(text)` says which terms and author names FTS5 reads as no words, and they are
+        left out here too.
+        """
         parts = [_quote(term) for term in self.terms]
+        authors = [f"authors_text : {_quote(name)}" for name in self.authors]
+        if parts and self.prefix_last and last_alternatives is not None:
+            if not last_alternatives:
+                raise ValueError("an empty list of alternatives matches nothing; pass the word itself")
+            empty = no_words or (lambda text: False)
+            group = "(" + " OR ".join(_quote(text) for text in last_alternatives) + ")"
+            head = [part for term, part in zip(self.terms[:-1], parts[:-1]) if not empty(term)]
+            tail = [part for name, part in zip(self.authors, authors) if not empty(name)]
+            return " AND ".join([*head, group, *tail])
         if parts and self.prefix_last:
             parts[-1] += "*"
-        parts += [f"authors_text : {_quote(name)}" for name in self.authors]
+        parts += authors
         return " ".join(parts) if parts else None
 
 

@@ -18,6 +18,22 @@ def test_free_text_tokens_are_quoted_and_the_last_becomes_a_prefix():
     assert q.fts_expression() == '"graph" "C++" "don\'t stop" "quant"*'
 
 
+def test_a_prefix_can_be_written_as_an_or_of_the_words_under_it():
+    q = parse_query('author:curie author:_ "don\'t stop" _ net')
+    assert q.fts_expression(["net", 'ne"t']) == (
+        '"don\'t stop" AND "_" AND ("net" OR "ne""t") AND authors_text : "curie" AND authors_text : "_"'
+    )
+    # Explicit ANDs: terms FTS5 reads as no words are left out, as its implicit AND leaves them out.
+    assert q.fts_expression(["net"], no_words=lambda text: text == "_") == (
+        '"don\'t stop" AND ("net") AND authors_text : "curie"'
+    )
+    assert q.fts_expression() == '"don\'t stop" "_" "net"* authors_text : "curie" authors_text : "_"'
+    with pytest.raises(ValueError):
+        q.fts_expression([])
+    # Without a prefix there is nothing to expand.
+    assert parse_query("net ").fts_expression(["net", "network"]) == '"net"'
+
+
 def test_short_last_token_is_not_a_prefix():
     assert parse_query("graph qu").fts_expression() == '"graph" "qu"'
     assert parse_query("graph qua").fts_expression() == '"graph" "qua"*'
