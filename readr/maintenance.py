@@ -6,8 +6,9 @@ it is done.
 
 `check(store)` runs every check readr knows and returns a `CheckReport`: SQLite's
 `integrity_check` and `foreign_key_check`, the FTS5 index integrity check, the schema version
-and its migration records, and whether the derived data (takeaways, the tag text that search
-sees) agrees with the summaries and tags. Each finding is one sentence in plain words.
+and its migration records, whether the word list of prefix search holds every indexed word, and
+whether the derived data (takeaways, the tag text that search sees) agrees with the summaries and
+tags. Each finding is one sentence in plain words.
 `repair=True` recomputes the derived data only; the reader's own data is never touched.
 """
 
@@ -161,7 +162,8 @@ def _run_checks(store: Any, head: int) -> list[Finding]:
     findings = []
     for name, run in (
         ("integrity", _check_integrity), ("foreign-keys", _check_foreign_keys), ("schema", _check_schema),
-        ("search-index", _check_search_index), ("takeaways", _check_takeaways), ("tags", _check_tags),
+        ("search-index", _check_search_index), ("prefix-search", _check_prefix_words),
+        ("takeaways", _check_takeaways), ("tags", _check_tags),
     ):
         try:
             findings.append(run(store, head))
@@ -172,7 +174,8 @@ def _run_checks(store: Any, head: int) -> list[Finding]:
 
 _LABELS = {
     "integrity": "the library file", "foreign-keys": "the links between papers, tags and takeaways",
-    "schema": "the schema version", "search-index": "the search index", "takeaways": "the takeaways",
+    "schema": "the schema version", "search-index": "the search index",
+    "prefix-search": "the word list of search as you type", "takeaways": "the takeaways",
     "tags": "the tags search sees",
 }
 
@@ -222,6 +225,18 @@ def _check_search_index(store: Any, head: int) -> Finding:
     if fts:
         return Finding("search-index", False, f"the search index does not match the papers: {fts}", repairable=True)
     return Finding("search-index", True, "the search index matches the papers")
+
+
+def _check_prefix_words(store: Any, head: int) -> Finding:
+    count, words = store.prefix_words_missing()
+    if count:
+        return Finding(
+            "prefix-search", False,
+            f"search as you type does not know {_plural(count, 'word')} of the search index{_keys(words, count)}, "
+            f"so a search for the start of {'it' if count == 1 else 'one'} could miss papers",
+            repairable=True,
+        )
+    return Finding("prefix-search", True, "search as you type knows every word of the search index")
 
 
 def _check_takeaways(store: Any, head: int) -> Finding:

@@ -22,7 +22,7 @@ KAGGLE = FIXTURES / "kaggle_snapshot_sample" / "arxiv-metadata-oai-snapshot.head
 OAI = FIXTURES / "oai_pmh_hepcrawl"
 TRIGGERS = [
     "library_fts_delete", "library_fts_insert", "library_fts_update",
-    "papers_fts_delete", "papers_fts_insert", "papers_fts_update",
+    "papers_fts_delete", "papers_fts_insert", "papers_fts_terms_insert", "papers_fts_terms_update", "papers_fts_update",
 ]
 
 

@@ -39,7 +39,7 @@ def test_a_healthy_library(cli, lib):
     assert result.stdout.strip().splitlines()[-1].endswith("the library is healthy")
     data = json.loads(cli("check", "--json").stdout)
     assert data["ok"] is True and {c["check"] for c in data["checks"]} == {
-        "integrity", "foreign-keys", "schema", "search-index", "takeaways", "tags"}
+        "integrity", "foreign-keys", "schema", "search-index", "prefix-search", "takeaways", "tags"}
 
 
 def test_derived_data_out_of_sync_is_found_and_repaired(cli, lib, db_path):
@@ -53,7 +53,7 @@ def test_derived_data_out_of_sync_is_found_and_repaired(cli, lib, db_path):
     conn.close()
     report = check(lib)
     assert findings(report) == {"integrity": True, "foreign-keys": True, "schema": True, "search-index": False,
-                                "takeaways": False, "tags": False}
+                                "prefix-search": True, "takeaways": False, "tags": False}
     lines = report.lines()
     assert "PROBLEM: 3 papers have takeaways that differ from the bold text of their summary" in "\n".join(lines)
     assert any("papers_fts_update missing" in line for line in lines)

@@ -115,6 +115,11 @@ def test_each_shipped_version_opens_with_nothing_lost(tmp_path, version):
         assert {h.paper.key for h in lib.search("Ünicode")} == {"hep-th/9901001"}
         assert {h.paper.key for h in lib.search("quasicrystals")} == {"2401.00003"}
         assert lib.find("hep-th/9901001v1").key == "hep-th/9901001"
+        # Search as you type knows every indexed word (the upgrade to 5 lists them), catalogue included.
+        assert lib.prefix_words_missing() == (0, [])
+        assert {h.paper.key for h in lib.search("Quasicryst")} == {"2401.00003"}
+        assert {h.paper.key for h in lib.search("Searcha")} == {"2001.00004"}
+        assert {h.paper.key for h in lib.search("Ünic")} == {"hep-th/9901001"}
 
         report = check(lib)
         assert report.ok, report.lines()

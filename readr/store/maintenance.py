@@ -2,11 +2,12 @@
 
 * `vacuum_into(target)`: an online, compact copy of the library (`VACUUM INTO`). It reads one
   consistent snapshot, so it is safe while other readr processes write.
-* `integrity_problems()`, `foreign_key_problems()`, `fts_problems()`, `takeaway_mismatches()`,
-  `tags_text_mismatches()`, `migration_records()`: the raw facts `readr.maintenance.check()`
-  turns into plain words.
+* `integrity_problems()`, `foreign_key_problems()`, `fts_problems()`, `prefix_words_missing()`,
+  `takeaway_mismatches()`, `tags_text_mismatches()`, `migration_records()`: the raw facts
+  `readr.maintenance.check()` turns into plain words.
 * `rebuild_derived()`: recomputes what is derived from the reader's own data (the full-text
-  index, takeaways, tags_text); it never changes the data itself.
+  indexes and the word list of prefix search, takeaways, tags_text); it never changes the data
+  itself.
 * `changed_since_last_check()`: `PRAGMA data_version` of this thread's connection, which moves
   whenever another connection (another process, or another thread of this one) commits.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from ..takeaways import extract_takeaways
 from .connection import immediate
+from .search import prefix_words_missing, rebuild_prefix_words
 
 MAX_REPORTED = 20
 
@@ -83,6 +85,11 @@ class MaintenanceMixin:
             return f"the reading list's search index is out of step with {stray} papers"
         return None
 
+    def prefix_words_missing(self, limit: int = MAX_REPORTED) -> tuple[int, list[str]]:
+        """(count, first few) of the indexed words prefix search cannot expand to (see
+        readr.store.search); (0, []) in a sound library. Seconds at a million papers."""
+        return prefix_words_missing(self.conn, limit)
+
     def missing_fts_triggers(self) -> list[str]:
         have = {
             row[0]
@@ -120,7 +127,8 @@ class MaintenanceMixin:
         return len(keys), keys[:limit]
 
     def rebuild_derived(self) -> None:
-        """Recompute takeaways, tags_text and the full-text index from the reader's data."""
+        """Recompute takeaways, tags_text, the full-text indexes and the word list of prefix search
+        from the reader's data."""
         with immediate(self.conn):
             self.conn.execute(
                 "UPDATE papers SET tags_text = coalesce((SELECT group_concat(name, ' ') FROM "
@@ -143,6 +151,7 @@ class MaintenanceMixin:
                 "SELECT id, title, authors_text, abstract, summary, tags_text, fulltext FROM papers "
                 "WHERE status IS NOT NULL"
             )
+            rebuild_prefix_words(self.conn)
 
     # --- noticing outside changes --------------------------------------------------------------
 
@@ -166,7 +175,7 @@ class MaintenanceMixin:
 
 FTS_TRIGGERS = (
     "library_fts_delete", "library_fts_insert", "library_fts_update",
-    "papers_fts_delete", "papers_fts_insert", "papers_fts_update",
+    "papers_fts_delete", "papers_fts_insert", "papers_fts_terms_insert", "papers_fts_terms_update", "papers_fts_update",
 )
 
 
@@ -181,7 +190,7 @@ def _head_fts_triggers(names: list[str]) -> list[str]:
     for statement in split_statements(script):
         body = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
         for name in names:
-            if body.startswith(f"CREATE TRIGGER {name} "):
+            if body.split()[:3] == ["CREATE", "TRIGGER", name]:
                 wanted.append(body)
     return wanted
 

@@ -3,6 +3,15 @@
 Fast at a million papers: bm25 is paid per matching row, so only a capped candidate set
 (the newest CANDIDATES matches) is ranked; prefixes only on tokens of 3+ characters
 (see readr.query).
+
+Prefixes (search as you type): FTS5 answers `"net"*` by merging the whole list of papers of every
+word under "net" before it returns a row, and bm25 merges it again. On papers_fts the store writes
+the prefix as an OR of the words the index holds under it, `("net" OR "network" ...)`, found with
+a range scan of the word list fts_terms plus the word lists of fts_terms_new and library_fts
+(schema.sql says why that union holds every word of papers_fts). Same matches, hence the same
+newest CANDIDATES; bm25 then scores each word with its own document frequency instead of one for
+the whole prefix, so the order can differ from `"net"*` when several words under the prefix occur.
+More than MAX_PREFIX_WORDS words, or a word FTS5 splits into nothing: the native prefix query.
 """
 
 from __future__ import annotations
@@ -20,6 +29,15 @@ from .papers import Paper
 # 1,000 keeps the worst common-word search under 100 ms on a 2-core machine.
 CANDIDATES = 1000
 
+
+# The tokenizer of papers_fts, library_fts and fts_terms_new (schema.sql): prefixes are folded by it.
+TOKENIZER = "unicode61 remove_diacritics 2"
+# Above this many words under a prefix the native prefix query is used. An OR costs ~0.1-0.4 ms
+# per word even when the words are rare (one lookup per index segment, then bm25 per phrase),
+# while "x"* costs about its total number of postings: at a million papers 300 words of ~100
+# papers each took ~100 ms as an OR; a prefix of 700 common words took 150-250 ms as an OR
+# against 350-1400 ms natively.
+MAX_PREFIX_WORDS = 300
 
 # The FTS columns in table order, under the names search results report them by.
 FTS_FIELDS = ("title", "authors", "abstract", "summary", "tags", "fulltext")
@@ -111,6 +129,123 @@ def _parse_snippet(raw: str) -> tuple[str, list[tuple[int, int]]]:
     return text, spans
 
 
+# --- the word lists behind prefix expansion --------------------------------------------------
+
+_TEMP_TABLES = (
+    ("readr_vocab_papers", "CREATE VIRTUAL TABLE temp.readr_vocab_papers USING fts5vocab (main, papers_fts, 'row')"),
+    ("readr_vocab_new", "CREATE VIRTUAL TABLE temp.readr_vocab_new USING fts5vocab (main, fts_terms_new, 'row')"),
+    ("readr_vocab_library", "CREATE VIRTUAL TABLE temp.readr_vocab_library USING fts5vocab (main, library_fts, 'row')"),
+    ("readr_tokens", f"CREATE VIRTUAL TABLE temp.readr_tokens USING fts5 (text, tokenize = '{TOKENIZER}')"),
+    ("readr_tokens_vocab",
+     "CREATE VIRTUAL TABLE temp.readr_tokens_vocab USING fts5vocab (temp, readr_tokens, 'instance')"),
+)
+_TOKENS: dict[str, tuple[str, ...]] = {}  # text -> its FTS tokens (the tokenizer never changes)
+
+
+def _temp_tables(conn: sqlite3.Connection) -> None:
+    """This connection's vocabulary views of the FTS tables (temp objects: nothing is written to
+    the library)."""
+    if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'readr_tokens_vocab'").fetchone():
+        return
+    have = {row[0] for row in conn.execute("SELECT name FROM temp.sqlite_master")}
+    for name, sql in _TEMP_TABLES:
+        if name not in have:
+            conn.execute(sql)
+
+
+def fts_tokens(conn: sqlite3.Connection, text: str) -> tuple[str, ...]:
+    """The words FTS5 makes of `text` (case and diacritics folded), in order: SQLite's own
+    tokenizer, run on a temporary table."""
+    cached = _TOKENS.get(text)
+    if cached is not None:
+        return cached
+    _temp_tables(conn)
+    conn.execute("DELETE FROM temp.readr_tokens")
+    conn.execute("INSERT INTO temp.readr_tokens (rowid, text) VALUES (1, ?)", (text,))
+    tokens = tuple(row[0] for row in conn.execute("SELECT term FROM temp.readr_tokens_vocab ORDER BY offset"))
+    if len(_TOKENS) >= 2048:
+        _TOKENS.clear()
+    _TOKENS[text] = tokens
+    return tokens
+
+
+def _prefix_end(prefix: str) -> str | None:
+    """The smallest string above every string that starts with `prefix` (None: there is none).
+
+    SQLite and FTS5 compare words as UTF-8 bytes, whose order is the order of code points."""
+    chars = list(prefix)
+    while chars:
+        code = ord(chars[-1]) + 1
+        if code == 0xD800:
+            code = 0xE000  # surrogates are not characters
+        if code <= 0x10FFFF:
+            chars[-1] = chr(code)
+            return "".join(chars)
+        chars.pop()
+    return None
+
+
+def words_with_prefix(conn: sqlite3.Connection, prefix: str, cap: int | None = None) -> list[str] | None:
+    """Every word of papers_fts that starts with `prefix` (a folded token), sorted, possibly with a
+    few that no paper holds any more; None when there are more than `cap` (MAX_PREFIX_WORDS)."""
+    cap = MAX_PREFIX_WORDS if cap is None else cap
+    _temp_tables(conn)
+    end = _prefix_end(prefix)
+    where = "term >= ?" if end is None else "term >= ? AND term < ?"
+    params: list[Any] = [prefix] if end is None else [prefix, end]
+    words: set[str] = set()
+    for table in ("main.fts_terms", "temp.readr_vocab_new", "temp.readr_vocab_library"):
+        rows = conn.execute(f"SELECT term FROM {table} WHERE {where} LIMIT ?", [*params, cap + 1])
+        words.update(row[0] for row in rows)
+        if len(words) > cap:
+            return None
+    return sorted(words)
+
+
+def prefix_alternatives(conn: sqlite3.Connection, word: str, cap: int | None = None) -> list[str] | None:
+    """What `"word"*` matches, as words (or phrases, for a word FTS5 splits, such as
+    arXiv:2401.0) to OR together; None where the native prefix query should be used."""
+    tokens = fts_tokens(conn, word)
+    if not tokens:
+        return None
+    *head, last = tokens
+    words = words_with_prefix(conn, last, cap)
+    if words is None:
+        return None
+    # No word under the prefix: the prefix itself is not in the index either, so it matches nothing.
+    return [" ".join([*head, w]) for w in (words or [last])]
+
+
+def rebuild_prefix_words(conn: sqlite3.Connection) -> None:
+    """fts_terms := every word of papers_fts (one scan of its word list: ~6-9 s at a million
+    papers), and fts_terms_new emptied. Inside a write transaction, after papers_fts is built."""
+    _temp_tables(conn)
+    conn.execute("DELETE FROM fts_terms")
+    conn.execute("INSERT INTO fts_terms (term) SELECT term FROM temp.readr_vocab_papers")
+    conn.execute("INSERT INTO fts_terms_new (fts_terms_new) VALUES ('delete-all')")
+
+
+def fold_new_prefix_words(conn: sqlite3.Connection) -> None:
+    """Move fts_terms_new's words into fts_terms (after an import that indexed through the
+    triggers): costs the size of fts_terms_new only. Inside a write transaction."""
+    _temp_tables(conn)
+    conn.execute("INSERT OR IGNORE INTO fts_terms (term) SELECT term FROM temp.readr_vocab_new")
+    conn.execute("INSERT INTO fts_terms_new (fts_terms_new) VALUES ('delete-all')")
+
+
+def prefix_words_missing(conn: sqlite3.Connection, limit: int = 20) -> tuple[int, list[str]]:
+    """(count, first few) of the words of papers_fts that prefix expansion would not find (none
+    in a sound library). Scans papers_fts's whole word list: seconds at a million papers."""
+    _temp_tables(conn)
+    rows = conn.execute(
+        "SELECT v.term FROM temp.readr_vocab_papers v "
+        "WHERE NOT EXISTS (SELECT 1 FROM main.fts_terms t WHERE t.term = v.term) "
+        "AND NOT EXISTS (SELECT 1 FROM temp.readr_vocab_new n WHERE n.term = v.term) "
+        "AND NOT EXISTS (SELECT 1 FROM temp.readr_vocab_library l WHERE l.term = v.term)"
+    ).fetchall()
+    return len(rows), [row[0] for row in rows[:limit]]
+
+
 def _fts_table(query: Query, include_catalogue: bool) -> str:
     """The reading list's own small index when only reading-list papers can match, else the whole one."""
     return "library_fts" if query.statuses or not include_catalogue else "papers_fts"
@@ -187,8 +322,10 @@ class SearchMixin:
         if exact is not None and exact in ids:
             arxiv_id = self.conn.execute("SELECT arxiv_id FROM papers WHERE id = ?", (exact,)).fetchone()[0]
             found[exact] = SearchMatch("arxiv_id", ["arxiv_id"], arxiv_id, [(0, len(arxiv_id))])
-        match = query.fts_expression()
-        if match is None or not ids:
+        if not ids:
+            return found
+        match = self._match_expression(query, "papers_fts")
+        if match is None:
             return found
         columns = ", ".join(
             f"CASE WHEN length(papers_fts.{column}) > {SNIPPET_MAX_CHARS} THEN char(1) "
@@ -232,8 +369,7 @@ class SearchMixin:
         exact = self._exact_id_match(query) if offset == 0 else None
         if exact is not None:
             results.append((exact, None))
-        match = query.fts_expression()
-        if match is None:
+        if query.fts_expression() is None:
             sql = "SELECT p.id FROM papers p"
             if where:
                 sql += " WHERE " + " AND ".join(where)
@@ -243,6 +379,7 @@ class SearchMixin:
             return results[:limit]
         # Rank only the newest CANDIDATES matches; the filters apply inside, so they are not lost.
         fts = _fts_table(query, include_catalogue)
+        match = self._match_expression(query, fts)
         inner_where = " AND ".join([f"{fts} MATCH ?", *where])
         sql = (
             "SELECT id, rank FROM ("
@@ -253,6 +390,16 @@ class SearchMixin:
         rows = self.conn.execute(sql, [match, *params, limit, offset]).fetchall()
         results += [(row[0], row[1]) for row in rows if row[0] != exact]
         return results[:limit]
+
+    def _match_expression(self, query: Query, fts: str) -> str | None:
+        """The MATCH expression for `fts`: on papers_fts a prefix becomes an OR of its words
+        (every query on papers_fts goes through here, so all of them match the same papers)."""
+        if fts != "papers_fts" or not query.prefix_last or not query.terms:
+            return query.fts_expression()
+        conn = self.conn
+        return query.fts_expression(
+            prefix_alternatives(conn, query.terms[-1]), no_words=lambda text: not fts_tokens(conn, text)
+        )
 
     def _exact_id_match(self, query: Query) -> int | None:
         if len(query.terms) != 1:
@@ -268,11 +415,11 @@ class SearchMixin:
     def count_matches(self, query: Query, include_catalogue: bool = True) -> int:
         """How many papers the filters (and free text, capped at CANDIDATES) select."""
         where, params = _filter_sql(query, include_catalogue)
-        match = query.fts_expression()
-        if match is None:
+        if query.fts_expression() is None:
             sql = "SELECT count(*) FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
             return self.conn.execute(sql, params).fetchone()[0]
         fts = _fts_table(query, include_catalogue)
+        match = self._match_expression(query, fts)
         inner_where = " AND ".join([f"{fts} MATCH ?", *where])
         sql = (
             f"SELECT count(*) FROM (SELECT 1 FROM {fts} JOIN papers p ON p.id = {fts}.rowid "
