@@ -180,7 +180,8 @@ END;
 
 -- Every word of papers_fts at the last rebuild (the catalogue import, `readr check --repair`).
 CREATE TABLE fts_terms (
-    term TEXT PRIMARY KEY
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL  -- papers holding it at the last rebuild (ranks prefixes by their common words)
 ) WITHOUT ROWID;
 
 -- The words of catalogue entries (status NULL) added or changed since then: their text goes into

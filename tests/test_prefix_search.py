@@ -96,6 +96,25 @@ def test_the_prefix_becomes_an_or_of_the_words_under_it(store):
         assert_same_as_native(store, text)
 
 
+def test_a_prefix_ranks_by_its_common_words_not_by_a_rare_one(store):
+    # The reader typing "neural net" means network: as an OR, bm25 would put the one paper with
+    # the rare "netete" first (its own document frequency makes it weigh most); `"net"*` pools
+    # the words, and so does ranking by the common words under the prefix.
+    for n in range(40):
+        store.upsert_arxiv(make_record(f"2101.{n:05d}", f"Neural network study {n}", abstract="Neural network."), status=None)
+    store.upsert_arxiv(make_record("2101.00100", "Neural netete", abstract="A neural netete."), status=None)
+    store.rebuild_derived()
+    query = parse_query("neural net")
+    got = [store.keys_for([i])[0] for i, _ in store.search_ids(query, limit=CANDIDATES)]
+    with expanded_to(["netete", "network"]), patch.object(search_module, "common_prefix_alternatives",
+                                                         lambda conn, word: None):
+        as_or = [store.keys_for([i])[0] for i, _ in store.search_ids(query, limit=CANDIDATES)]
+    assert as_or[0] == "2101.00100"  # what a plain OR does
+    assert got[0] != "2101.00100" and got[-1] == "2101.00100"  # still found, ranked after the common word
+    assert sorted(got) == sorted(as_or)
+    assert store.conn.execute("SELECT docs FROM fts_terms WHERE term = 'network'").fetchone()[0] == 40
+
+
 def test_case_and_diacritics_fold_as_fts5_folds_them(store):
     store.upsert_arxiv(make_record("2101.00001", "Modèles linéaires"), status=None)
     store.upsert_arxiv(make_record("2101.00002", "MODELLING"), status=None)

@@ -3,7 +3,8 @@
 
 -- Every word of papers_fts at the last rebuild (the catalogue import, `readr check --repair`).
 CREATE TABLE fts_terms (
-    term TEXT PRIMARY KEY
+    term TEXT PRIMARY KEY,
+    docs INTEGER NOT NULL  -- papers holding it at the last rebuild (ranks prefixes by their common words)
 ) WITHOUT ROWID;
 
 -- The words of catalogue entries (status NULL) added or changed since then: their text goes into
@@ -29,5 +30,5 @@ WHEN new.status IS NULL AND (old.status IS NOT NULL OR new.title IS NOT old.titl
 END;
 
 CREATE VIRTUAL TABLE temp.readr_migrate_vocab USING fts5vocab (main, papers_fts, 'row');
-INSERT INTO fts_terms (term) SELECT term FROM temp.readr_migrate_vocab;
+INSERT INTO fts_terms (term, docs) SELECT term, doc FROM temp.readr_migrate_vocab;
 DROP TABLE temp.readr_migrate_vocab;

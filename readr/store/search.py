@@ -9,9 +9,12 @@ word under "net" before it returns a row, and bm25 merges it again. On papers_ft
 the prefix as an OR of the words the index holds under it, `("net" OR "network" ...)`, found with
 a range scan of the word list fts_terms plus the word lists of fts_terms_new and library_fts
 (schema.sql says why that union holds every word of papers_fts). Same matches, hence the same
-newest CANDIDATES; bm25 then scores each word with its own document frequency instead of one for
-the whole prefix, so the order can differ from `"net"*` when several words under the prefix occur.
-More than MAX_PREFIX_WORDS words, or a word FTS5 splits into nothing: the native prefix query.
+newest CANDIDATES. bm25 would score each OR'ed word by its own rarity (a rare "netete" above the
+"network" the reader is typing), where `"net"*` pools them: the candidates are ranked by the
+prefix's common words only (COMMON_SHARE of its most common word's papers, counted in
+fts_terms), and those holding only rarer words follow, newest first. With one word under the
+prefix that is `"net"*` exactly. More than MAX_PREFIX_WORDS words, or a word FTS5 splits into
+nothing: the native prefix query.
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 # papers each took ~100 ms as an OR; a prefix of 700 common words took 150-250 ms as an OR
 # against 350-1400 ms natively.
 MAX_PREFIX_WORDS = 300
+# A prefix ranks by its words held by at least this share of the papers of its most common word
+# (see common_prefix_alternatives): "net" ranks by network, networks, ..., not by a rare "netete".
+COMMON_SHARE = 0.05
 
 # The FTS columns in table order, under the names search results report them by.
 FTS_FIELDS = ("title", "authors", "abstract", "summary", "tags", "fulltext")
@@ -185,21 +191,29 @@ def _prefix_end(prefix: str) -> str | None:
     return None
 
 
-def words_with_prefix(conn: sqlite3.Connection, prefix: str, cap: int | None = None) -> list[str] | None:
-    """Every word of papers_fts that starts with `prefix` (a folded token), sorted, possibly with a
-    few that no paper holds any more; None when there are more than `cap` (MAX_PREFIX_WORDS)."""
+def word_counts_with_prefix(conn: sqlite3.Connection, prefix: str, cap: int | None = None) -> dict[str, int] | None:
+    """Every word of papers_fts that starts with `prefix` (a folded token) -> about how many papers
+    hold it, possibly with a few that no paper holds any more; None when there are more than
+    `cap` (MAX_PREFIX_WORDS)."""
     cap = MAX_PREFIX_WORDS if cap is None else cap
     _temp_tables(conn)
     end = _prefix_end(prefix)
     where = "term >= ?" if end is None else "term >= ? AND term < ?"
     params: list[Any] = [prefix] if end is None else [prefix, end]
-    words: set[str] = set()
-    for table in ("main.fts_terms", "temp.readr_vocab_new", "temp.readr_vocab_library"):
-        rows = conn.execute(f"SELECT term FROM {table} WHERE {where} LIMIT ?", [*params, cap + 1])
-        words.update(row[0] for row in rows)
+    words: dict[str, int] = {}
+    for table, docs in (("main.fts_terms", "docs"), ("temp.readr_vocab_new", "doc"), ("temp.readr_vocab_library", "doc")):
+        rows = conn.execute(f"SELECT term, {docs} FROM {table} WHERE {where} LIMIT ?", [*params, cap + 1])
+        for term, count in rows:
+            words[term] = words.get(term, 0) + count
         if len(words) > cap:
             return None
-    return sorted(words)
+    return words
+
+
+def words_with_prefix(conn: sqlite3.Connection, prefix: str, cap: int | None = None) -> list[str] | None:
+    """Every word of papers_fts that starts with `prefix`, sorted (see word_counts_with_prefix)."""
+    words = word_counts_with_prefix(conn, prefix, cap)
+    return None if words is None else sorted(words)
 
 
 def prefix_alternatives(conn: sqlite3.Connection, word: str, cap: int | None = None) -> list[str] | None:
@@ -216,12 +230,28 @@ def prefix_alternatives(conn: sqlite3.Connection, word: str, cap: int | None = N
     return [" ".join([*head, w]) for w in (words or [last])]
 
 
+def common_prefix_alternatives(conn: sqlite3.Connection, word: str) -> list[str] | None:
+    """The alternatives of prefix_alternatives() that rank a prefix: its words held by at least
+    COMMON_SHARE as many papers as its most common word. bm25 weighs each OR'ed word by its own
+    rarity, so a rare completion ("netete") would outrank the word the reader is typing
+    ("network"); `"net"*` pools them. None: rank by every alternative."""
+    tokens = fts_tokens(conn, word)
+    if not tokens:
+        return None
+    *head, last = tokens
+    counts = word_counts_with_prefix(conn, last)
+    if not counts:
+        return None
+    floor = max(counts.values()) * COMMON_SHARE
+    return [" ".join([*head, w]) for w in sorted(counts) if counts[w] >= floor]
+
+
 def rebuild_prefix_words(conn: sqlite3.Connection) -> None:
     """fts_terms := every word of papers_fts (one scan of its word list: ~6-9 s at a million
     papers), and fts_terms_new emptied. Inside a write transaction, after papers_fts is built."""
     _temp_tables(conn)
     conn.execute("DELETE FROM fts_terms")
-    conn.execute("INSERT INTO fts_terms (term) SELECT term FROM temp.readr_vocab_papers")
+    conn.execute("INSERT INTO fts_terms (term, docs) SELECT term, doc FROM temp.readr_vocab_papers")
     conn.execute("INSERT INTO fts_terms_new (fts_terms_new) VALUES ('delete-all')")
 
 
@@ -229,7 +259,10 @@ def fold_new_prefix_words(conn: sqlite3.Connection) -> None:
     """Move fts_terms_new's words into fts_terms (after an import that indexed through the
     triggers): costs the size of fts_terms_new only. Inside a write transaction."""
     _temp_tables(conn)
-    conn.execute("INSERT OR IGNORE INTO fts_terms (term) SELECT term FROM temp.readr_vocab_new")
+    conn.execute(
+        "INSERT INTO fts_terms (term, docs) SELECT term, doc FROM temp.readr_vocab_new WHERE true "
+        "ON CONFLICT (term) DO UPDATE SET docs = docs + excluded.docs"
+    )
     conn.execute("INSERT INTO fts_terms_new (fts_terms_new) VALUES ('delete-all')")
 
 
@@ -381,15 +414,48 @@ class SearchMixin:
         fts = _fts_table(query, include_catalogue)
         match = self._match_expression(query, fts)
         inner_where = " AND ".join([f"{fts} MATCH ?", *where])
-        sql = (
-            "SELECT id, rank FROM ("
-            f"  SELECT p.id AS id, {fts}.rank AS rank FROM {fts} JOIN papers p ON p.id = {fts}.rowid"
-            f"  WHERE {inner_where} ORDER BY {fts}.rowid DESC LIMIT {CANDIDATES}"
-            ") ORDER BY rank, id DESC LIMIT ? OFFSET ?"
-        )
-        rows = self.conn.execute(sql, [match, *params, limit, offset]).fetchall()
+        ranking = self._ranking_expression(query, fts, match)
+        if ranking is not None:
+            rows = self._rank_candidates(fts, inner_where, match, ranking, params)[offset : offset + limit]
+        else:
+            sql = (
+                "SELECT id, rank FROM ("
+                f"  SELECT p.id AS id, {fts}.rank AS rank FROM {fts} JOIN papers p ON p.id = {fts}.rowid"
+                f"  WHERE {inner_where} ORDER BY {fts}.rowid DESC LIMIT {CANDIDATES}"
+                ") ORDER BY rank, id DESC LIMIT ? OFFSET ?"
+            )
+            rows = self.conn.execute(sql, [match, *params, limit, offset]).fetchall()
         results += [(row[0], row[1]) for row in rows if row[0] != exact]
         return results[:limit]
+
+    def _ranking_expression(self, query: Query, fts: str, match: str | None) -> str | None:
+        """A MATCH expression that ranks the candidates when it is not `match` itself: the
+        expanded prefix with its common words only (common_prefix_alternatives)."""
+        if fts != "papers_fts" or not query.prefix_last or not query.terms or match is None:
+            return None
+        common = common_prefix_alternatives(self.conn, query.terms[-1])
+        if common is None:
+            return None
+        ranking = query.fts_expression(common, no_words=lambda text: not fts_tokens(self.conn, text))
+        return None if ranking == match else ranking
+
+    def _rank_candidates(self, fts: str, inner_where: str, match: str, ranking: str,
+                         params: list[Any]) -> list[tuple[int, float | None]]:
+        """The newest CANDIDATES matches of `match`, ranked by bm25 of `ranking` (which matches a
+        subset of them); those it does not match follow, newest first."""
+        candidates = [row[0] for row in self.conn.execute(
+            f"SELECT p.id FROM {fts} JOIN papers p ON p.id = {fts}.rowid WHERE {inner_where} "
+            f"ORDER BY {fts}.rowid DESC LIMIT {CANDIDATES}", [match, *params])]
+        if not candidates:
+            return []
+        # Between the oldest and the newest candidate, `ranking` with the same filters matches
+        # only candidates: `match` covers it, and no other paper in that range matches `match`.
+        ranks = dict(self.conn.execute(
+            f"SELECT p.id, {fts}.rank FROM {fts} JOIN papers p ON p.id = {fts}.rowid "
+            f"WHERE {inner_where} AND {fts}.rowid BETWEEN ? AND ?",
+            [ranking, *params, candidates[-1], candidates[0]]))
+        ranked = sorted((i for i in candidates if i in ranks), key=lambda i: (ranks[i], -i))
+        return [(i, ranks[i]) for i in ranked] + [(i, None) for i in candidates if i not in ranks]
 
     def _match_expression(self, query: Query, fts: str) -> str | None:
         """The MATCH expression for `fts`: on papers_fts a prefix becomes an OR of its words
