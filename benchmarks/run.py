@@ -6,7 +6,9 @@
     python benchmarks/run.py --tui-only --db PATH  # only the TUI rows, on an existing library
                                                    # (about 4 minutes at 1M; no import)
 
-The TUI rows need pyte (a terminal emulator): pip install -e '.[bench]'.
+The TUI rows need pyte (a terminal emulator): pip install -e '.[bench]'. --tui-only types only
+searches (the TUI writes nothing then), but readr upgrades an older library's schema when it opens
+it, as it always does: measure a copy if the library must stay as it is.
 
 Per size it generates a synthetic Kaggle-format catalogue (benchmarks/synth.py; cached in
 --workdir), then measures:
