@@ -39,6 +39,25 @@ def store(db_path):
     lib.close()
 
 
+KAGGLE_SAMPLE = (Path(__file__).resolve().parent / "fixtures" / "metadata" / "kaggle_snapshot_sample"
+                 / "arxiv-metadata-oai-snapshot.head.jsonl")
+
+
+def kaggle_library_read_this_week(lib, tags: list[str]) -> None:
+    """Fill `lib`: the Kaggle sample as catalogue, three of its papers read this week with
+    summaries (so `readr export --week` has a page), `tags` on the first."""
+    from datetime import datetime, timedelta
+
+    from readr.catalogue import import_files
+
+    import_files(lib, [KAGGLE_SAMPLE], progress=False)
+    now = datetime.now().replace(microsecond=0)
+    for offset, key in enumerate(("0704.0001", "0704.0002", "0704.0003")):
+        lib.set_status([key], "read", on=now - timedelta(minutes=offset))
+        lib.set_summary(key, f"Summary {offset}. **Takeaway {offset}.**")
+    lib.add_tags(["0704.0001"], tags)
+
+
 def make_record(arxiv_id: str, title: str = "A title", version: int = 1, **fields) -> dict:
     """A paper record as the arXiv client returns it (only the fields a test cares about)."""
     record = {

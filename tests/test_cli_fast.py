@@ -21,15 +21,13 @@ import subprocess
 import sys
 import termios
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from readr.cli import fast
+from tests.conftest import kaggle_library_read_this_week
 
-ROOT = Path(__file__).resolve().parent.parent
-KAGGLE = ROOT / "tests" / "fixtures" / "metadata" / "kaggle_snapshot_sample" / "arxiv-metadata-oai-snapshot.head.jsonl"
 TYPER = "from readr.cli import app; app(prog_name='readr')"
 HOSTILE_TITLE = (
     "[bold red]Markup[/bold red] in [link=https://evil.example]titles[/link] :smile: "
@@ -40,18 +38,12 @@ HOSTILE_TITLE = (
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     """The library and the odd files the corpus points at."""
-    from readr.catalogue import import_files
     from readr.store import Store
 
     base = tmp_path_factory.mktemp("fastcli")
     lib_path = base / "lib.db"
     with Store(lib_path) as lib:
-        import_files(lib, [KAGGLE], progress=False)
-        now = datetime.now().replace(microsecond=0)
-        for offset, key in enumerate(("0704.0001", "0704.0002", "0704.0003")):
-            lib.set_status([key], "read", on=now - timedelta(minutes=offset))
-            lib.set_summary(key, f"Summary {offset}. **Takeaway {offset}.**")
-        lib.add_tags(["0704.0001"], ["qcd", "[i]markup[/i] tag"])
+        kaggle_library_read_this_week(lib, ["qcd", "[i]markup[/i] tag"])
         hostile = dict(
             arxiv_id="2101.00001", version=1, title=HOSTILE_TITLE,
             authors=["Zoë [b]Ångström[/b]", "李 明", "O'Brien"], abstract="Zeolitic frameworks. " * 40,

@@ -13,15 +13,14 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parent.parent
-KAGGLE = ROOT / "tests" / "fixtures" / "metadata" / "kaggle_snapshot_sample" / "arxiv-metadata-oai-snapshot.head.jsonl"
+from tests.conftest import kaggle_library_read_this_week
+
 HEAVY = ("textual", "sqlite_utils", "pypdf", "bibtexparser", "arxiv", "requests", "pydantic")
 
 PROBE = r"""
@@ -41,17 +40,11 @@ with open(out, "w") as handle:
 @pytest.fixture(scope="module")
 def library(tmp_path_factory):
     """A small real library: the Kaggle sample as catalogue, three papers read this week."""
-    from readr.catalogue import import_files
     from readr.store import Store
 
     path = tmp_path_factory.mktemp("startup") / "lib.db"
     with Store(path) as lib:
-        import_files(lib, [KAGGLE], progress=False)
-        now = datetime.now().replace(microsecond=0)
-        for offset, key in enumerate(("0704.0001", "0704.0002", "0704.0003")):
-            lib.set_status([key], "read", on=now - timedelta(minutes=offset))
-            lib.set_summary(key, f"Summary {offset}. **Takeaway {offset}.**")
-        lib.add_tags(["0704.0001"], ["qcd"])
+        kaggle_library_read_this_week(lib, ["qcd"])
     return path
 
 

@@ -238,7 +238,6 @@ def test_a_running_query_stops_when_interrupted(demo_db):
             lib.release_thread_connection()
 
     thread = threading.Thread(target=slow)
-    started = time.monotonic()
     thread.start()
     while "conn" not in holder:
         time.sleep(0.01)
@@ -247,7 +246,6 @@ def test_a_running_query_stops_when_interrupted(demo_db):
     thread.join(5)
     assert not thread.is_alive()
     assert "interrupt" in holder["error"]
-    assert time.monotonic() - started < 3
     lib.close()
 
 
@@ -696,11 +694,13 @@ async def test_add_failure_is_a_notification_and_the_ui_stays_responsive(tmp_pat
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*"1605.08386", "enter")
-        started = time.monotonic()
         await pilot.pause(0.1)
-        # While arXiv hangs, the dialog still takes keys.
+        # While arXiv hangs (the fetch worker is still running), the dialog still takes keys.
+        dialog = app.screen
+        cursor = dialog.query_one("#add-input").cursor_position
         await pilot.press("left")
-        assert time.monotonic() - started < 0.5
+        assert any(worker.is_running for worker in app.workers)
+        assert dialog.query_one("#add-input").cursor_position == cursor - 1
         for _ in range(60):
             await pilot.pause(0.1)
             if any(n.severity == "error" for n in app._notifications):
@@ -754,10 +754,8 @@ async def test_large_library_is_virtual_and_reads_only_visible_rows(tmp_path, mo
 
     monkeypatch.setattr(Store, "list_rows", counting)
     app = make_app(db, config=Config(), today=TODAY)
-    started = time.monotonic()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        elapsed = time.monotonic() - started
         papers = screen(app).papers
         assert papers.paper_count == 60_000
         assert not papers.children
@@ -769,7 +767,6 @@ async def test_large_library_is_virtual_and_reads_only_visible_rows(tmp_path, mo
         await pilot.press("slash", *"graphs")
         await settle(pilot, app)
         assert 0 < papers.paper_count <= 2000  # ranked candidates are capped
-    assert elapsed < 20
 
 
 # No asyncio plugin is needed: each async test runs in its own event loop.

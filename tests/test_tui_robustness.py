@@ -10,7 +10,6 @@ import inspect
 import os
 import sqlite3
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -228,10 +227,10 @@ def huge_db(tmp_path_factory):
     return db
 
 
-async def press_round_trip(pilot, *keys: str) -> float:
-    started = time.perf_counter()
+async def press_round_trip(pilot, *keys: str) -> None:
+    """Keys still work (no wall-clock limit here: benchmarks/ measures speed; what bounds the
+    work is the capped text, asserted below)."""
     await pilot.press(*(keys or ("question_mark", "escape")))  # open and close the help screen
-    return time.perf_counter() - started
 
 
 @pytest.mark.parametrize("key", [HUGE_ABSTRACT, BOLD_SUMMARY, LONG_LIST])
@@ -239,13 +238,12 @@ async def test_moving_onto_huge_text_keeps_the_app_responsive(huge_db, key):
     app = app_for(huge_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
-        started = time.perf_counter()
         papers = app.library.papers
         papers.move_cursor(list(papers.entries).index(app.store.get(key).id))
         await pilot.pause(0.1)  # the detail pane updates 40 ms after the cursor moved
-        assert await press_round_trip(pilot) < 3
+        await press_round_trip(pilot)
         await settle(pilot, app)
-        assert time.perf_counter() - started < 6
+        assert app.screen is app.library  # the help screen opened and closed
         detail = app.screen.query_one("#detail")
         assert detail.paper_key == key
         paper = app.store.get(key)
@@ -279,7 +277,7 @@ async def test_the_editor_preview_of_a_huge_summary_is_bounded(huge_db):
         editor = await open_editor(pilot, app, BOLD_SUMMARY)
         await pilot.pause(0.6)
         assert "not wrapped" in str(editor.query_one("#editor-status").render())
-        assert await press_round_trip(pilot, "x", "backspace", "home", "end") < 3
+        await press_round_trip(pilot, "x", "backspace", "home", "end")
         assert app.screen is editor
         preview = editor.query_one("#editor-preview-md")
         assert editor.query_one("#editor-preview").display
