@@ -287,6 +287,34 @@ async def test_the_editor_preview_of_a_huge_summary_is_bounded(huge_db):
         assert not editor.query_one("#editor-text").soft_wrap  # too long to rewrap at every key
 
 
+async def test_the_digest_preview_of_a_week_with_huge_summaries_is_bounded(huge_db, tmp_path):
+    import shutil
+
+    from readr.tui.digest_preview import MAX_PREVIEW_CHARS, DigestPreview
+
+    db = tmp_path / "week.db"
+    shutil.copy(huge_db, db)
+    with Store(db) as lib:
+        lib.set_status([BOLD_SUMMARY, LONG_LIST], "read", on=NOW)
+    app = app_for(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        await settle(pilot, app)
+        preview = app.screen
+        assert isinstance(preview, DigestPreview)
+        rendered = preview.query_one("#digest-md").source
+        assert "b0" in rendered and "b99999" not in rendered  # the page starts, then is cut
+        assert len(rendered) < MAX_PREVIEW_CHARS + 300
+        assert "more characters of this page are not rendered here" in rendered
+        source = preview.query_one("#digest-source")
+        assert source.text == preview.markdown and "b99999" in source.text  # m shows all of it
+        assert not source.soft_wrap
+        await pilot.press("m")
+        await settle(pilot, app)
+        assert source.display and app.screen is preview
+
+
 def test_excerpt_cuts_between_words_and_counts_what_it_left_out():
     assert excerpt("short") == ("short", 0)
     assert excerpt(None) == ("", 0)

@@ -17,8 +17,14 @@ from textual.widgets import Footer, Markdown, Static, TextArea
 from ..errors import ReadrError
 from ..sanitize import clean_line
 from ..weeks import week_bounds
+from .detail import excerpt
+from .editor import SOFT_WRAP_LIMIT
 from .keys import DIGEST_BINDINGS
 
+# Textual's Markdown costs ~4-11 ms a block: a page longer than this is rendered up to here,
+# with a note (the Markdown source, m, always has all of it; so does the export).
+MAX_PREVIEW_CHARS = 60_000
+MAX_PREVIEW_BLOCKS = 200
 
 
 def render_digest(store, day: date, week_start: int, include_unsummarized: bool) -> tuple[str, int, int]:
@@ -80,8 +86,16 @@ class DigestPreview(Screen):
             f"{shown} entr{'y' if shown == 1 else 'ies'}{note}"
         )
         self.query_one("#digest-title", Static).update(Content.styled(clean_line(title), "bold"))
-        self.query_one("#digest-md", Markdown).update(text)
-        self.query_one("#digest-source", TextArea).load_text(text)
+        shown_text, omitted = excerpt(text, MAX_PREVIEW_CHARS, MAX_PREVIEW_BLOCKS)
+        if omitted:
+            shown_text += (
+                f"\n\n*… {omitted:,} more characters of this page are not rendered here: m shows the whole "
+                f"Markdown, and `readr export --week {first.isoformat()}` writes it.*"
+            )
+        self.query_one("#digest-md", Markdown).update(shown_text)
+        source = self.query_one("#digest-source", TextArea)
+        source.soft_wrap = len(text) <= SOFT_WRAP_LIMIT  # rewrapping a huge page at every resize stalls
+        source.load_text(text)
 
     def action_close(self) -> None:
         self.dismiss(None)
