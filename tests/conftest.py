@@ -3,6 +3,8 @@ temporary home, so no test ever touches a real library."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,14 @@ def cli(db_path):
         return runner.invoke(app, ["--db", str(db_path), *args], input=input)
 
     return run
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """`async def` tests (the Pilot tests of the TUI) run in an event loop of their own; no
+    asyncio plugin is needed."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True

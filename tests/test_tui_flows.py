@@ -3,9 +3,6 @@ digest preview, remapped keys, untrusted text. They drive the real app on a real
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import inspect
 import json
 import sqlite3
 import threading
@@ -767,17 +764,3 @@ async def test_large_library_is_virtual_and_reads_only_visible_rows(tmp_path, mo
         await pilot.press("slash", *"graphs")
         await settle(pilot, app)
         assert 0 < papers.paper_count <= 2000  # ranked candidates are capped
-
-
-# No asyncio plugin is needed: each async test runs in its own event loop.
-def _sync(fn):
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return run
-
-
-for _name, _fn in list(globals().items()):
-    if _name.startswith("test_") and inspect.iscoroutinefunction(_fn):
-        globals()[_name] = _sync(_fn)

@@ -6,9 +6,6 @@ writes come from a second Store connection or a real `readr` subprocess.
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import inspect
 import json
 import os
 import subprocess
@@ -415,17 +412,3 @@ async def test_an_open_editor_is_never_clobbered_by_an_outside_write(tmp_path):
         await wait_until(pilot, lambda: "#meanwhile" in row_text(app, "2302.07390"), timeout=3)
         paper = app.store.get("2302.07390")
         assert "typing away" in paper.summary and paper.tags == ["meanwhile"]
-
-
-# No asyncio plugin is needed: each async test runs in its own event loop (as in test_tui_flows).
-def _sync(fn):
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return run
-
-
-for _name, _fn in list(globals().items()):
-    if _name.startswith("test_") and inspect.iscoroutinefunction(_fn):
-        globals()[_name] = _sync(_fn)

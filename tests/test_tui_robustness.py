@@ -4,9 +4,6 @@ and draft files for keys of any length. Pilot tests on a real library; the CLI r
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import inspect
 import os
 import sqlite3
 import sys
@@ -392,17 +389,3 @@ async def test_a_paper_with_a_long_key_gets_its_draft_autosaved_and_recovered(de
         assert app.store.get(long_key).takeaways[-1] == "before the crash"
         assert app.library.drafts.load(long_key) is None and app.library.drafts.keys() == []
         assert os.listdir(app.store.data_dir / "drafts") == []
-
-
-# No asyncio plugin is needed: each async test runs in its own event loop.
-def _sync(fn):
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return run
-
-
-for _name, _fn in list(globals().items()):
-    if _name.startswith("test_") and inspect.iscoroutinefunction(_fn):
-        globals()[_name] = _sync(_fn)

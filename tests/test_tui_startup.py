@@ -3,9 +3,6 @@ Textual app). Nothing here is timed: the tests check the structure that makes st
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import inspect
 import subprocess
 import sys
 from datetime import datetime
@@ -94,17 +91,3 @@ async def test_the_key_bar_follows_the_focused_widget(demo_db):
                 if line.index(binding.description) > 80:
                     break
                 assert f" {app.get_key_display(binding)} {binding.description} " in line
-
-
-# No asyncio plugin is needed: each async test runs in its own event loop.
-def _sync(fn):
-    @functools.wraps(fn)
-    def run(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-
-    return run
-
-
-for _name, _fn in list(globals().items()):
-    if _name.startswith("test_") and inspect.iscoroutinefunction(_fn):
-        globals()[_name] = _sync(_fn)
