@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
+from .clock import clock
 from .errors import ReadrError
 from .ids import ArxivId, InvalidArxivId, parse_arxiv_id
 from .store import Paper, Store
@@ -148,9 +149,9 @@ def fetch_follows(
         raise ReadrError("you follow nothing yet: try `readr follow category cs.LG`")
     report = FetchReport()
     for row in follows:
-        started = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+        started = (now or clock.now_utc()).isoformat(timespec="seconds")
         start = since or row["last_fetched_at"] or (
-            (now or datetime.now(timezone.utc)) - timedelta(days=FIRST_FETCH_DAYS)
+            (now or clock.now_utc()) - timedelta(days=FIRST_FETCH_DAYS)
         ).isoformat(timespec="seconds")
         try:
             records = client.newest(follow_query(row["kind"], row["value"]), since=start, max_results=max_per_follow)

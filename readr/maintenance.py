@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .clock import clock
 from .errors import ReadrError
 from .store.maintenance import verify_library_file as verify_copy  # noqa: F401 (part of this module's API)
 
@@ -84,7 +85,7 @@ def default_backup_path(db_path: Path, now: datetime | None = None) -> Path:
     """`<library>.files/backups/<library>-YYYYMMDD-HHMMSS.db` beside the library."""
     from .paths import data_dir_for
 
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = (now or clock.now()).strftime("%Y%m%d-%H%M%S")
     return data_dir_for(db_path) / "backups" / f"{Path(db_path).stem}-{stamp}{BACKUP_SUFFIX}"
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Sequence
 
+from .clock import clock
 from .errors import QueryError
 from .sanitize import clean_text
 from .weeks import as_date, week_bounds
@@ -87,7 +88,7 @@ def _parse_year(value: str) -> tuple[int, int]:
 
 def _parse_week(value: str, week_start: int, today: date | None) -> tuple[date, date]:
     key = value.strip().lower()
-    base = today or date.today()
+    base = today or clock.today()
     if key in ("", "this", "now", "current"):
         day = base
     elif key in ("last", "previous", "prev"):

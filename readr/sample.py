@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 
+from .clock import clock
 from .store import Store
 
 
@@ -21,7 +22,7 @@ def build_sample_library(target: Path, now: datetime | None = None) -> Path:
     target = Path(target)
     if target.exists():
         raise FileExistsError(target)
-    now = (now or datetime.now()).replace(microsecond=0)
+    now = (now or clock.now()).replace(microsecond=0)
     records = sample_records()
     with Store(target) as lib:
         # Read papers are marked in reading order so the digest order is the intended one.

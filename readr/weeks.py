@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from .clock import clock
 from .errors import QueryError
 
 DAY_NAMES = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -14,9 +15,9 @@ def parse_date(text: str) -> date:
     """Parse YYYY-MM-DD (also YYYY-M-D), 'today' or 'yesterday'."""
     value = text.strip().lower()
     if value == "today":
-        return date.today()
+        return clock.today()
     if value == "yesterday":
-        return date.today() - timedelta(days=1)
+        return clock.today() - timedelta(days=1)
     parts = value.split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,28 @@ def isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     return home
+
+
+def _test_now() -> datetime:
+    """The time every test starts at: READR_TEST_NOW (an ISO date or date-time) moves the whole
+    suite to another day, e.g. a Sunday just before midnight or another year."""
+    from readr.clock import parse_fixed
+
+    text = os.environ.get("READR_TEST_NOW")
+    return parse_fixed(text) if text else datetime.now().replace(microsecond=0)
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    """The program's one clock, fixed for the test (readr run as a subprocess gets the same
+    time through READR_NOW). A test moves it with `clock.fix(...)` or `clock.advance(...)`."""
+    from readr.clock import clock as program_clock
+
+    start = _test_now()
+    program_clock.fix(start)
+    monkeypatch.setenv("READR_NOW", start.isoformat())
+    yield program_clock
+    program_clock.fix(None)
 
 
 @pytest.fixture
@@ -48,12 +72,13 @@ KAGGLE_SAMPLE = (Path(__file__).resolve().parent / "fixtures" / "metadata" / "ka
 def kaggle_library_read_this_week(lib, tags: list[str]) -> None:
     """Fill `lib`: the Kaggle sample as catalogue, three of its papers read this week with
     summaries (so `readr export --week` has a page), `tags` on the first."""
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
     from readr.catalogue import import_files
+    from readr.clock import clock
 
     import_files(lib, [KAGGLE_SAMPLE], progress=False)
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now()
     for offset, key in enumerate(("0704.0001", "0704.0002", "0704.0003")):
         lib.set_status([key], "read", on=now - timedelta(minutes=offset))
         lib.set_summary(key, f"Summary {offset}. **Takeaway {offset}.**")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from readr.clock import clock
 from readr.weeks import week_label
 from tests.conftest import make_record
 from tests.test_digest_import import sections
@@ -57,7 +58,7 @@ def test_front_matter_text_comes_from_the_config(imported, isolated_home):
 
 
 def test_export_this_week_by_default_and_unsummarized_papers(cli, store):
-    today = date.today()
+    today = clock.today()
     store.upsert_arxiv(make_record("2101.00001", "Summarized paper"), status="reading")
     store.upsert_arxiv(make_record("2101.00002", "Unsummarized paper"), status="reading")
     store.set_summary("2101.00001", "Good. **Use it.**")

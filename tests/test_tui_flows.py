@@ -7,10 +7,10 @@ import json
 import sqlite3
 import threading
 import time
-from datetime import datetime
 
 import pytest
 
+from readr.clock import clock
 from readr.config import Config
 from readr.store import Store
 
@@ -21,8 +21,6 @@ from readr.tui.app import LibraryScreen, ViewLoaded  # noqa: E402
 from readr.tui.paper_list import PaperList  # noqa: E402
 from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
-NOW = datetime(2026, 11, 25, 10, 0, 0)  # a Wednesday
-TODAY = NOW.date()
 HOSTILE = "0704.0051"
 
 
@@ -449,7 +447,7 @@ async def test_status_keys_and_undo_of_mark_read(demo_db):
         await pilot.press("r")
         await settle(pilot, app)
         paper = app.store.get("0704.0002")
-        assert paper.status == "read" and paper.read_at.startswith(TODAY.isoformat()[:4])
+        assert paper.status == "read" and paper.read_at.startswith(clock.today().isoformat())
         assert paper.read_at != original.read_at  # re-read today
         await pilot.press("u", "u")
         await settle(pilot, app)
@@ -632,8 +630,7 @@ def empty_library_app(tmp_path, arxiv_server):
 
     db = tmp_path / "lib.db"
     Store(db).close()
-    return make_app(db, config=Config(), today=TODAY,
-                    client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
+    return make_app(db, config=Config(),                     client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
 
 
 async def test_add_by_ids_fetches_in_a_worker_and_adds_the_picked(tmp_path, arxiv_server):
@@ -683,8 +680,7 @@ async def test_add_failure_is_a_notification_and_the_ui_stays_responsive(tmp_pat
     arxiv_server.default = ("hang", None)
     db = tmp_path / "lib.db"
     Store(db).close()
-    app = make_app(db, config=Config(), today=TODAY,
-                   client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0, timeout=0.5,
+    app = make_app(db, config=Config(),                    client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0, timeout=0.5,
                                                       retries=0, deadline=1.0))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
@@ -750,7 +746,7 @@ async def test_large_library_is_virtual_and_reads_only_visible_rows(tmp_path, mo
         return original(self, ids)
 
     monkeypatch.setattr(Store, "list_rows", counting)
-    app = make_app(db, config=Config(), today=TODAY)
+    app = make_app(db, config=Config(), )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         papers = screen(app).papers

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import webbrowser
-from datetime import date
 
 import pytest
 
@@ -28,7 +27,6 @@ from readr.tui import make_app  # noqa: E402
 from readr.tui.app import PdfFinished, PdfProgress  # noqa: E402
 from tests.tui_support import settle
 
-TODAY = date(2026, 11, 25)
 BODY_WORD = "axolotl"
 
 
@@ -53,7 +51,7 @@ def app_for(db, server=None, **config):
     if server is not None:
         factory = lambda: ArxivClient(base_url=server.url, delay=0, timeout=3, retries=0, backoff=0,  # noqa: E731
                                       deadline=10)
-    return make_app(db, config=Config(**config), today=TODAY, client_factory=factory)
+    return make_app(db, config=Config(**config), client_factory=factory)
 
 
 async def wait_until(pilot, condition, timeout: float = 15.0) -> float:
@@ -122,7 +120,7 @@ async def test_status_line_shows_progress_while_a_download_runs(tmp_path, arxiv_
     library(db, "2302.07310")
     (served / "2302.07310v1.pdf").write_bytes(make_pdf(["slow one"]))
     arxiv_server.script([("hang", None)])
-    app = make_app(db, config=Config(), today=TODAY, client_factory=lambda: ArxivClient(
+    app = make_app(db, config=Config(), client_factory=lambda: ArxivClient(
         base_url=arxiv_server.url, delay=0, timeout=1.5, retries=0, backoff=0, deadline=3))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
@@ -154,7 +152,7 @@ async def test_quitting_never_waits_for_a_stalled_download(tmp_path, arxiv_serve
     live = pdfs / f".2302.07398v1.pdf.{os.getppid()}.part"
     stale.write_bytes(b"%PDF-half")
     live.write_bytes(b"%PDF-half")
-    app = make_app(db, config=Config(), today=TODAY, client_factory=lambda: ArxivClient(
+    app = make_app(db, config=Config(), client_factory=lambda: ArxivClient(
         base_url=arxiv_server.url, delay=0, timeout=30, retries=3, backoff=0, deadline=120))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
@@ -215,7 +213,7 @@ async def test_stopping_drops_the_queue_after_the_current_paper(tmp_path, arxiv_
     db = tmp_path / "lib.db"
     library(db, "2302.07325", "2302.07326", "2302.07327")
     arxiv_server.default = ("hang", None)
-    app = make_app(db, config=Config(), today=TODAY, client_factory=lambda: ArxivClient(
+    app = make_app(db, config=Config(), client_factory=lambda: ArxivClient(
         base_url=arxiv_server.url, delay=0, timeout=1.0, retries=0, backoff=0, deadline=2))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)

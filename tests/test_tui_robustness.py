@@ -7,11 +7,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from readr.clock import clock
 from readr.sample import build_sample_library
 from readr.store import Store
 
@@ -24,8 +24,6 @@ from readr.tui.drafts import MAX_NAME_BYTES, Drafts  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
 from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
-NOW = datetime(2026, 11, 25, 10, 0, 0)
-TODAY = NOW.date()
 KEY = "0704.0002"
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -151,7 +149,7 @@ def test_external_editor_keeps_the_draft_when_the_summary_changed_meanwhile(demo
 
 
 def test_cli_note_edit_refuses_and_says_where_the_text_is(cli, db_path, tmp_path, monkeypatch):
-    build_sample_library(db_path, now=NOW)
+    build_sample_library(db_path, now=clock.now())
     monkeypatch.setenv("EDITOR", _editor_script(tmp_path, db_path, "from another terminal", "\n**my edit**"))
     result = cli("note", KEY, "--edit")
     assert result.exit_code == 1
@@ -171,7 +169,7 @@ def test_cli_note_edit_refuses_and_says_where_the_text_is(cli, db_path, tmp_path
 
 
 def test_cli_note_edit_never_overwrites_an_existing_different_draft(cli, db_path, tmp_path, monkeypatch):
-    build_sample_library(db_path, now=NOW)
+    build_sample_library(db_path, now=clock.now())
     with Store(db_path) as lib:
         drafts = Drafts(lib.data_dir / "drafts")
         drafts.save(KEY, "a TUI draft, not saved yet")
@@ -186,7 +184,7 @@ def test_cli_note_edit_never_overwrites_an_existing_different_draft(cli, db_path
 
 
 def test_cli_note_edit_unchanged_writes_nothing(cli, db_path, tmp_path, monkeypatch):
-    build_sample_library(db_path, now=NOW)
+    build_sample_library(db_path, now=clock.now())
     monkeypatch.setenv("EDITOR", "true")
     with Store(db_path) as lib:
         before = lib.get(KEY)
@@ -205,7 +203,7 @@ LONG_LIST = "2101.00003"
 
 @pytest.fixture(scope="module")
 def huge_db(tmp_path_factory):
-    db = build_sample_library(tmp_path_factory.mktemp("huge") / "huge.db", now=NOW)
+    db = build_sample_library(tmp_path_factory.mktemp("huge") / "huge.db", now=clock.now())
     with Store(db) as lib:
         def add(arxiv_id, **fields):
             record = {"arxiv_id": arxiv_id, "version": 1, "title": fields.pop("title", arxiv_id),
@@ -292,7 +290,7 @@ async def test_the_digest_preview_of_a_week_with_huge_summaries_is_bounded(huge_
     db = tmp_path / "week.db"
     shutil.copy(huge_db, db)
     with Store(db) as lib:
-        lib.set_status([BOLD_SUMMARY, LONG_LIST], "read", on=NOW)
+        lib.set_status([BOLD_SUMMARY, LONG_LIST], "read", on=clock.now())
     app = app_for(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)

@@ -1,6 +1,6 @@
 """Snapshot tests of the main screens at fixed sizes (pytest-textual-snapshot).
 
-The sample library is built with a fixed clock and the app gets a fixed "today", so the
+The program clock is fixed at one Wednesday and the sample library is built then, so the
 screens are the same on every day. Update after an intended change with
 `python -m pytest tests/test_tui_snapshots.py --snapshot-update` and review the SVGs.
 """
@@ -22,9 +22,10 @@ NOW = datetime(2026, 11, 25, 10, 0, 0)
 
 
 @pytest.fixture
-def demo_app(tmp_path):
+def demo_app(tmp_path, clock):
+    clock.fix(NOW)  # the screens show dates relative to today
     db = build_sample_library(tmp_path / "demo.db", now=NOW)
-    return make_app(db, demo=True, config=Config(), today=NOW.date())
+    return make_app(db, demo=True, config=Config())
 
 
 async def _settle(pilot) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
 
 import pytest
 
@@ -15,7 +14,6 @@ pytest.importorskip("textual")
 from readr.tui.keybar import KeyBar  # noqa: E402
 from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
-NOW = datetime(2026, 11, 25, 10, 0, 0)
 
 
 def test_the_first_frame_needs_no_markdown_import():

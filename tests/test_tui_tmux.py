@@ -10,11 +10,11 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from readr.clock import clock
 from readr.paths import data_dir_for
 from readr.sample import build_sample_library
 from readr.store import Store
@@ -170,7 +170,7 @@ def test_demo_search_write_tag_read_and_preview(term_env, terminals):
 
 
 def test_kill_9_while_editing_loses_at_most_the_last_second(tmp_path, term_env, terminals):
-    db = build_sample_library(tmp_path / "lib.db", now=datetime.now())
+    db = build_sample_library(tmp_path / "lib.db", now=clock.now())
     with Store(db) as lib:
         first = lib.list_papers(statuses=["inbox", "to-read", "reading", "read"])[0]
     command = [sys.executable, "-m", "readr", "--db", str(db)]

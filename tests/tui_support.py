@@ -1,27 +1,23 @@
-"""Shared pieces of the TUI tests: a fixed clock, the demo library, the app factory, settling."""
+"""Shared pieces of the TUI tests: the demo library, the app factory, settling. The time is the
+program clock that tests/conftest.py fixes for every test."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 
+from readr.clock import clock
 from readr.config import Config
 from readr.sample import build_sample_library
 from readr.tui import make_app
 
-NOW = datetime(2026, 11, 25, 10, 0, 0)  # a Wednesday: snapshots and week views never drift
-TODAY = NOW.date()
-
-
 @pytest.fixture
 def demo_db(tmp_path):
-    return build_sample_library(tmp_path / "demo.db", now=NOW)
+    return build_sample_library(tmp_path / "demo.db", now=clock.now())
 
 
 def app_for(db, **config):
     config.setdefault("autosave_seconds", 0.2)
-    return make_app(db, config=Config(**config), today=TODAY)
+    return make_app(db, config=Config(**config))
 
 
 async def settle(pilot, app) -> None:

@@ -14,11 +14,11 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
+from ..clock import clock
 from ..errors import SchemaError
 
 BUSY_TIMEOUT_MS = 15_000
@@ -26,7 +26,7 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 
 def now_iso() -> str:
-    return datetime.now().isoformat(timespec="seconds")
+    return clock.now_iso()
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -159,7 +159,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
         if current > 0 and path is not None:
             # Read through a second connection: it sees the file as committed, and our write lock
             # keeps every other writer out until the migration is done.
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            stamp = clock.now().strftime("%Y%m%d-%H%M%S")
             source = sqlite3.connect(str(path))
             try:
                 backup_to(source, Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak"))

@@ -5,20 +5,18 @@ Only the CLI's TUI commands import this package: Textual stays off `readr search
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
 __all__ = ["make_app", "run_tui"]
 
 
-def make_app(db_path: Path | str, demo: bool = False, config=None, today: date | None = None,
-             client_factory: Callable | None = None):
+def make_app(db_path: Path | str, demo: bool = False, config=None, client_factory: Callable | None = None):
     """The app on the library at `db_path`. `config` defaults to the user's config file,
-    `today` to the real date, `client_factory` to a real arXiv client."""
+    `client_factory` to a real arXiv client. The date comes from `readr.clock`."""
     from .app import ReadrApp
 
-    return ReadrApp(Path(db_path), demo=demo, config=config, today=today, client_factory=client_factory)
+    return ReadrApp(Path(db_path), demo=demo, config=config, client_factory=client_factory)
 
 
 def run_tui(db_path: Path | str, demo: bool = False) -> None:

@@ -31,6 +31,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from ..clock import clock
 from ..config import Config, load_config
 from ..errors import QueryError, ReadrError
 from ..query import parse_query
@@ -163,11 +164,11 @@ class LibraryScreen(Screen):
     BINDINGS = MAIN_BINDINGS
     AUTO_FOCUS = "#papers"  # not the search bar first, then the list: one focus change fewer
 
-    def __init__(self, store: Store, config: Config, today: date, demo: bool = False):
+    def __init__(self, store: Store, config: Config, demo: bool = False):
         super().__init__()
         self.store = store
         self.config = config
-        self.today = today
+        self._shown_day = clock.today()  # the day the views were last drawn for
         self.demo = demo
         self.view = "all"
         self.generation = 0
@@ -207,7 +208,7 @@ class LibraryScreen(Screen):
             id="search",
         )
         with Container(id="body", classes="wide" if self.app.size.width >= 120 else ""):
-            yield PaperList(self.store, today=self.today, id="papers")
+            yield PaperList(self.store, id="papers")
             yield DetailSlot(Content(""), id="detail-slot")
         yield Static(Content(""), id="status")
         yield KeyBar()  # Textual's Footer, as one widget: it rebuilt ten widgets per focus change
@@ -249,6 +250,10 @@ class LibraryScreen(Screen):
         self.query_one("#body").set_class(width >= 120, "wide")
 
     # --- loading views ----------------------------------------------------------------------
+
+    @property
+    def today(self) -> date:
+        return clock.today()
 
     @property
     def papers(self) -> PaperList:
@@ -539,6 +544,10 @@ class LibraryScreen(Screen):
                 self._outside_dirty = True
         except sqlite3.Error:
             return
+        if clock.today() != self._shown_day:
+            # Past midnight: "today", "this week" and the week headings move with the date.
+            self._shown_day = clock.today()
+            self._outside_dirty = True
         if baseline or not self._outside_dirty or not self.is_current:
             return
         if any(w.group == "view" and not w.is_finished for w in self.app.workers):
@@ -760,7 +769,7 @@ class LibraryScreen(Screen):
     def action_digest_preview(self) -> None:
         from .digest_preview import DigestPreview
 
-        self.app.push_screen(DigestPreview(self.store, self.config, self.today))
+        self.app.push_screen(DigestPreview(self.store, self.config))
 
     @guarded
     def action_open_link(self) -> None:
@@ -1013,7 +1022,7 @@ class ReadrApp(App):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, db_path: Path, *, demo: bool = False, config: Config | None = None,
-                 today: date | None = None, client_factory: Callable | None = None):
+                 client_factory: Callable | None = None):
         from .commands import ReadrCommands
 
         self.COMMANDS = App.COMMANDS | {ReadrCommands}
@@ -1021,7 +1030,6 @@ class ReadrApp(App):
         self.db_path = Path(db_path)
         self.demo = demo
         self.config = config if config is not None else load_config()
-        self.today = today or date.today()
         self.client_factory = client_factory or _default_client
         self.store = Store(self.db_path)
         self.title = "readr demo" if demo else "readr"
@@ -1048,7 +1056,7 @@ class ReadrApp(App):
         # The library is the default screen, composed in the app's own start-up. Pushed from
         # on_mount instead, its first frame was painted inside Textual's start-up batch, where
         # nothing reaches the terminal, and showed ~100 ms later with the next repaint.
-        return LibraryScreen(self.store, self.config, self.today, demo=self.demo)
+        return LibraryScreen(self.store, self.config, demo=self.demo)
 
     @property
     def library(self) -> LibraryScreen:

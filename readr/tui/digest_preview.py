@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
+from ..clock import clock
 from ..errors import ReadrError
 from ..sanitize import clean_line
 from ..weeks import week_bounds
@@ -41,12 +42,11 @@ class DigestPreview(Screen):
     CSS_PATH = "digest.tcss"  # loaded when the screen first opens, not at start-up
     BINDINGS = DIGEST_BINDINGS
 
-    def __init__(self, store, config, today: date):
+    def __init__(self, store, config):
         super().__init__()
         self.store = store
         self.config = config
-        self.today = today
-        self.day = today
+        self.day = clock.today()
         self.raw = False
         self.include_unsummarized = False
         self.markdown = ""
@@ -74,7 +74,7 @@ class DigestPreview(Screen):
             )
             return
         self.markdown = text
-        this = " (this week)" if first <= self.today <= last else ""
+        this = " (this week)" if first <= clock.today() <= last else ""
         left_out = read - shown
         note = ""
         if left_out > 0:
@@ -105,7 +105,7 @@ class DigestPreview(Screen):
         self.refresh_page()
 
     def action_this_week(self) -> None:
-        self.day = self.today
+        self.day = clock.today()
         self.refresh_page()
 
     def action_toggle_raw(self) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -24,6 +23,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
+from ..clock import clock
 from ..errors import ReadrError, SummaryConflict
 from ..sanitize import clean_line, clean_text
 from ..takeaways import extract_takeaways
@@ -141,7 +141,7 @@ class SummaryEditor(Screen):
         self._last_draft = text
         count = len(extract_takeaways(text))
         self._status(
-            f"Draft saved at {datetime.now():%H:%M:%S} · {count} takeaway{'s' if count != 1 else ''}"
+            f"Draft saved at {clock.now():%H:%M:%S} · {count} takeaway{'s' if count != 1 else ''}"
             " · Esc saves the summary & closes, ctrl+o preview"
         )
         return True

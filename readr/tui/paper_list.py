@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..clock import clock
 from ..sanitize import clean_line
 from ..store.views import ListRow, ViewResult
 from .keys import LIST_BINDINGS
@@ -109,10 +110,9 @@ class PaperList(ScrollView, can_focus=True):
             super().__init__()
             self.count = count
 
-    def __init__(self, store, *, today: date | None = None, name: str | None = None, id: str | None = None):
+    def __init__(self, store, *, name: str | None = None, id: str | None = None):
         super().__init__(name=name, id=id)
         self.store = store
-        self.today = today or date.today()
         self.entries = array("q")
         self.header_titles: dict[int, str] = {}
         self.rows: dict[int, ListRow] = {}
@@ -142,7 +142,7 @@ class PaperList(ScrollView, can_focus=True):
             for n, pos in enumerate(positions):
                 end = positions[n + 1] if n + 1 < len(positions) else len(ids)
                 titles[len(entries)] = week_title(
-                    result.headers[pos], self.today, end - pos, read=(date_field == "read_at"))
+                    result.headers[pos], clock.today(), end - pos, read=(date_field == "read_at"))
                 entries.append(-1)
                 entries.extend(ids[pos:end])
         else:
@@ -404,7 +404,7 @@ class PaperList(ScrollView, can_focus=True):
         if tags_w:
             tags = " ".join("#" + clean_line(t) for t in row.tags)
             segments.append(Segment(" " + fit(tags, tags_w), line_style + tags_style))
-        segments.append(Segment(" " + fit(short_date(stamp, self.today), date_w).rjust(date_w), line_style + dim))
+        segments.append(Segment(" " + fit(short_date(stamp, clock.today()), date_w).rjust(date_w), line_style + dim))
         used = sum(cell_len(s.text) for s in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), line_style))
