@@ -150,7 +150,7 @@ def child_import(src: str, db: str) -> None:
 
     with Store(db) as lib:
         start = time.perf_counter()
-        lines = import_files(lib, [Path(src)], progress=False)
+        lines = import_files(lib, [Path(src)])
         seconds = time.perf_counter() - start
         print(json.dumps({"seconds": seconds, "papers": lib.paper_count(), "lines": lines}))
 

@@ -367,7 +367,7 @@ def _journal_ref(decoder, fields: dict[str, str]) -> str | None:
     return " ".join(parts)
 
 
-def import_files(store, paths: Sequence[Path], progress: bool = False) -> list[str]:
+def import_files(store, paths: Sequence[Path]) -> list[str]:
     """Add the entries of .bib files to the inbox: all files, or none on an error."""
     records: list[BibRecord] = []
     report: list[str] = []

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from .errors import ReadrError
 from .ids import try_parse_arxiv_id
@@ -509,29 +509,18 @@ def _is_gzip(raw: IO[bytes]) -> bool:
     return magic == b"\x1f\x8b"
 
 
-def _progress_bar(enabled: bool):
-    """A rich progress bar on stderr (file names are shown as plain text, never as markup)."""
-    if not enabled:
-        return None
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
-    )
+@dataclass
+class ImportProgress:
+    """Where the import of one catalogue file is, for a progress display."""
 
-    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
-    return Progress(
-        TextColumn("{task.description}", markup=False),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[papers]:>12,} papers", markup=False),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
+    name: str
+    done_bytes: int
+    total_bytes: int
+    papers: int
+    stage: str  # "reading", "indexing" or "done"
 
 
-def _short(name: str, width: int = 28) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+ProgressCallback = Callable[[ImportProgress], None]
 
 
 def parse_workers(expected_records: int) -> int:
@@ -543,7 +532,8 @@ def parse_workers(expected_records: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4))
 
 
-def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "auto") -> FileReport:
+def import_file(store: Any, path: Path, on_progress: ProgressCallback | None = None,
+                fts_mode: str = "auto") -> FileReport:
     """Import one catalogue file in one transaction; returns what happened."""
     path = Path(path)
     try:
@@ -552,22 +542,22 @@ def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "a
         raise ReadrError(f"cannot open {path}: {exc.strerror or exc}") from None
     report = FileReport(name=clean_line(path.name), kind=source.kind)
     started = time.perf_counter()
-    task = None
-    if progress is not None:
-        task = progress.add_task(_short(report.name), total=source.size, papers=0)
+
+    def tell(done: int, papers: int, stage: str) -> None:
+        if on_progress is not None:
+            on_progress(ImportProgress(report.name, done, source.size, papers, stage))
+
     loader = store.catalogue_loader(source.expected_records(), mode=fts_mode)
     report.mode = loader.mode
     loader.begin()
+    seen = 0
     try:
-        seen = 0
+        tell(0, 0, "reading")
         for batch in source.batches(report, BATCH_ROWS):
             loader.add(batch)
             seen += len(batch)
-            if task is not None:
-                progress.update(task, completed=source.position, papers=seen)
-        if task is not None:
-            progress.update(task, completed=source.size, papers=seen,
-                            description=_short(report.name) + (" (indexing)" if loader.mode == "rebuild" else ""))
+            tell(source.position, seen, "reading")
+        tell(source.size, seen, "indexing" if loader.mode == "rebuild" else "reading")
         stats = loader.finish()
     except (OSError, EOFError, zlib.error) as exc:
         loader.abort()
@@ -577,8 +567,7 @@ def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "a
         raise
     finally:
         source.close()
-    if task is not None:
-        progress.update(task, description=_short(report.name))
+    tell(source.size, seen, "done")
     report.inserted, report.updated, report.unchanged = stats.inserted, stats.updated, stats.unchanged
     report.seconds = time.perf_counter() - started
     if stats.inserted + stats.updated >= 10_000:
@@ -586,16 +575,10 @@ def import_file(store: Any, path: Path, progress: Any = None, fts_mode: str = "a
     return report
 
 
-def import_files(store: Any, paths: list[Path], progress: bool = True, fts_mode: str = "auto") -> list[str]:
+def import_files(store: Any, paths: list[Path], on_progress: ProgressCallback | None = None,
+                 fts_mode: str = "auto") -> list[str]:
     """The `readr import` entry point for catalogue files: lines to report."""
-    bar = _progress_bar(progress)
     lines: list[str] = []
-    if bar is not None:
-        bar.start()
-    try:
-        for path in paths:
-            lines += import_file(store, Path(path), progress=bar, fts_mode=fts_mode).lines()
-    finally:
-        if bar is not None:
-            bar.stop()
+    for path in paths:
+        lines += import_file(store, Path(path), on_progress=on_progress, fts_mode=fts_mode).lines()
     return lines

@@ -77,7 +77,7 @@ def kaggle_library_read_this_week(lib, tags: list[str]) -> None:
     from readr.catalogue import import_files
     from readr.clock import clock
 
-    import_files(lib, [KAGGLE_SAMPLE], progress=False)
+    import_files(lib, [KAGGLE_SAMPLE])
     now = clock.now()
     for offset, key in enumerate(("0704.0001", "0704.0002", "0704.0003")):
         lib.set_status([key], "read", on=now - timedelta(minutes=offset))

@@ -25,7 +25,7 @@ def library(tmp_path_factory):
     source = synth.write_kaggle(folder / "synthetic.jsonl", N)
     db = folder / "readr.db"
     with Store(db) as lib:
-        import_files(lib, [source], progress=False)
+        import_files(lib, [source])
     apply_reader_state(db, N)
     return db
 

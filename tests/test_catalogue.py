@@ -41,7 +41,7 @@ def fts_ids(store, text: str) -> list[str]:
 
 @pytest.mark.parametrize("mode", ["rebuild", "triggers"])
 def test_kaggle_sample_becomes_searchable_catalogue(store, mode):
-    lines = import_files(store, [KAGGLE], progress=False, fts_mode=mode)
+    lines = import_files(store, [KAGGLE], fts_mode=mode)
     assert lines[0].startswith("arxiv-metadata-oai-snapshot.head.jsonl: 200 catalogue papers (200 new, 0 updated")
     assert store.counts()["catalogue"] == 200
     assert store.counts()["all"] == 0
@@ -79,7 +79,7 @@ def test_both_index_modes_give_the_same_library(tmp_path):
     results = []
     for mode in ("rebuild", "triggers"):
         with Store(tmp_path / f"{mode}.db") as lib:
-            import_files(lib, [KAGGLE, *sorted(OAI.glob("*.xml"))], progress=False, fts_mode=mode)
+            import_files(lib, [KAGGLE, *sorted(OAI.glob("*.xml"))], fts_mode=mode)
             lib.fts_integrity_check()
             results.append((fts_ids(lib, "quantum"), fts_ids(lib, "graph"), fts_ids(lib, "neutrino"), lib.counts()))
     assert results[0] == results[1]
@@ -87,7 +87,7 @@ def test_both_index_modes_give_the_same_library(tmp_path):
 
 
 def test_oai_pmh_list_records(store):
-    lines = import_files(store, [OAI / "arxiv-physics-hep-ex.xml"], progress=False)
+    lines = import_files(store, [OAI / "arxiv-physics-hep-ex.xml"])
     assert lines == [lines[0]] and "3 catalogue papers (3 new" in lines[0]
     paper = store.get("1706.09418")
     assert paper.title == "R-Parity Violation at the LHC"
@@ -105,7 +105,7 @@ def test_oai_pmh_list_records(store):
 
 
 def test_oai_pmh_record_without_namespace_and_many_dois(store):
-    import_files(store, [OAI / "sample_arxiv_record0.xml"], progress=False)
+    import_files(store, [OAI / "sample_arxiv_record0.xml"])
     paper = store.get("1601.03238")
     assert paper.title == "Irreversible degradation of quantum coherence under relativistic motion"
     assert paper.authors[0] == "Planck Collaboration"
@@ -114,8 +114,7 @@ def test_oai_pmh_record_without_namespace_and_many_dois(store):
 
 
 def test_oai_pmh_packed_records_all_imported(store):
-    import_files(store, [OAI / "sample_arxiv_record.xml", OAI / "arxiv-single.xml", OAI / "arxiv-physics-hep-th.xml"],
-                 progress=False)
+    import_files(store, [OAI / "sample_arxiv_record.xml", OAI / "arxiv-single.xml", OAI / "arxiv-physics-hep-th.xml"])
     assert store.counts()["catalogue"] == 12 + 1 + 3
     store.fts_integrity_check()
 
@@ -140,7 +139,7 @@ def test_oai_deleted_and_bad_records_are_reported(store, tmp_path):
         DELETED.format(id="2001.00002"),
         RECORD.format(id="not-an-id", title="Bad", abstract="x"),
     ])
-    lines = import_files(store, [path], progress=False)
+    lines = import_files(store, [path])
     assert "1 catalogue papers (1 new" in lines[0]
     assert any("1 records marked deleted" in line for line in lines)
     assert any("skipped 1 unusable records" in line and "not-an-id" in line for line in lines)
@@ -153,7 +152,7 @@ def test_untrusted_text_is_cleaned(store, tmp_path):
     records[0]["title"] = "Evil \x1b]52;c;aGk=\x07 title\x9b31m [/] [@click=app.quit]x[/]"
     records[0]["abstract"] = "line one\x1b[2J\n  new paragraph\x00"
     path = write_jsonl(tmp_path / "evil.jsonl", records)
-    import_files(store, [path], progress=False)
+    import_files(store, [path])
     paper = store.get(records[0]["id"])
     assert paper.title == "Evil ]52;c;aGk= title31m [/] [@click=app.quit]x[/]"
     assert paper.abstract == "line one[2J\n\nnew paragraph"
@@ -163,7 +162,7 @@ def test_untrusted_text_is_cleaned(store, tmp_path):
 
 
 def test_reimport_updates_metadata_and_never_the_readers_state(store, tmp_path):
-    import_files(store, [KAGGLE], progress=False)
+    import_files(store, [KAGGLE])
     # The reader picks two catalogue papers up, reads one, writes a summary and tags.
     store.set_status(["0704.0001"], "read")
     store.set_summary("0704.0001", "Diphotons. **Resummation matters.**")
@@ -180,7 +179,7 @@ def test_reimport_updates_metadata_and_never_the_readers_state(store, tmp_path):
     newer[1]["abstract"] = "A rewritten abstract about pebble games."
     path = write_jsonl(tmp_path / "newer.jsonl", newer)
     for mode in ("rebuild", "triggers"):
-        lines = import_files(store, [path], progress=False, fts_mode=mode)
+        lines = import_files(store, [path], fts_mode=mode)
         if mode == "rebuild":
             assert "(0 new, 2 updated, 198 unchanged)" in lines[0]
         else:
@@ -204,7 +203,7 @@ def test_reimport_updates_metadata_and_never_the_readers_state(store, tmp_path):
     assert store.list_papers()[0].key in ("0704.0001", "0704.0002")
 
     # An older snapshot (fewer versions) never overwrites newer metadata.
-    lines = import_files(store, [KAGGLE], progress=False)
+    lines = import_files(store, [KAGGLE])
     assert "(0 new, 1 updated, 199 unchanged)" in lines[0]  # 0704.0002 has the same versions: refreshed
     assert store.get("0704.0001").title == "Calculation of prompt diphoton production (zeugmatic revision)"
     assert store.get("0704.0001").latest_version == 3
@@ -218,12 +217,12 @@ def all_triggers(store) -> list[tuple]:
 def test_every_trigger_is_back_exactly_after_an_import(store, mode):
     before = all_triggers(store)
     assert {"papers_fts_insert", "papers_fts_update", "papers_fts_delete"} <= {name for name, _ in before}
-    import_files(store, [KAGGLE], progress=False, fts_mode=mode)
+    import_files(store, [KAGGLE], fts_mode=mode)
     assert all_triggers(store) == before
 
 
 def test_failure_leaves_library_and_triggers_untouched(store, tmp_path):
-    import_files(store, [OAI / "arxiv-single.xml"], progress=False)
+    import_files(store, [OAI / "arxiv-single.xml"])
     triggers = all_triggers(store)
     broken = tmp_path / "broken.xml"
     text = OAI_TEMPLATE.format(records="\n".join(
@@ -248,10 +247,21 @@ def test_gzip_files_and_progress_bar(store, tmp_path, capsys):
     xml_gz = tmp_path / "harvest.xml.gz"
     with gzip.open(xml_gz, "wb") as handle:
         handle.write((OAI / "arxiv-physics-hep-th.xml").read_bytes())
-    lines = import_files(store, [gz, xml_gz], progress=True)
+    events = []
+    lines = import_files(store, [gz, xml_gz], on_progress=events.append)
     assert "200 catalogue papers" in lines[0] and "3 catalogue papers" in lines[1]
     assert store.counts()["catalogue"] == 203
-    assert "snapshot.json.gz" in capsys.readouterr().err  # the bar goes to stderr
+    finished = [e for e in events if e.stage == "done"]
+    assert [(e.name, e.papers) for e in finished] == [("snapshot.json.gz", 200), ("harvest.xml.gz", 3)]
+    assert all(e.done_bytes == e.total_bytes == gz.stat().st_size for e in finished[:1])
+    bytes_seen = [e.done_bytes for e in events if e.name == "snapshot.json.gz"]
+    assert bytes_seen == sorted(bytes_seen)  # the bar only moves forward
+
+    from readr.cli.progress import catalogue_progress
+
+    with catalogue_progress(True) as draw:
+        import_files(store, [gz], on_progress=draw)
+    assert "snapshot.json.gz" in capsys.readouterr().err  # the CLI's bar goes to stderr
 
 
 def test_truncated_gzip_is_one_line_error_and_nothing_imported(store, tmp_path):
@@ -259,7 +269,7 @@ def test_truncated_gzip_is_one_line_error_and_nothing_imported(store, tmp_path):
     data = gzip.compress(KAGGLE.read_bytes())
     gz.write_bytes(data[: len(data) // 2])
     with pytest.raises(ReadrError, match="nothing was imported"):
-        import_files(store, [gz], progress=False)
+        import_files(store, [gz])
     assert store.counts()["catalogue"] == 0
 
 
@@ -270,22 +280,22 @@ def test_bad_lines_skipped_and_wrong_formats_rejected(store, tmp_path):
         json.dumps(records[0]) + "\n{not json\n\n" + json.dumps({"id": "junk"}) + "\n" + json.dumps(records[1]) + "\n",
         encoding="utf-8",
     )
-    lines = import_files(store, [path], progress=False)
+    lines = import_files(store, [path])
     assert "2 catalogue papers" in lines[0]
     assert "skipped 2 unusable records" in lines[1] and "line 2: not JSON" in lines[1] and "'junk'" in lines[1]
 
     array = tmp_path / "array.json"
     array.write_text(json.dumps(records), encoding="utf-8")
     with pytest.raises(ReadrError, match="JSON array"):
-        import_files(store, [array], progress=False)
+        import_files(store, [array])
     empty = tmp_path / "empty.json"
     empty.write_text("", encoding="utf-8")
     with pytest.raises(ReadrError, match="empty file"):
-        import_files(store, [empty], progress=False)
+        import_files(store, [empty])
     text = tmp_path / "notes.xml.gz"
     text.write_bytes(gzip.compress(b"hello"))
     with pytest.raises(ReadrError, match="neither"):
-        import_files(store, [text], progress=False)
+        import_files(store, [text])
 
 
 def test_cli_import_routes_catalogue_files(cli, db_path, tmp_path):

@@ -228,7 +228,7 @@ def test_a_catalogue_import_leaves_every_word_in_the_word_list(store, mode):
     from tests.test_catalogue import KAGGLE
 
     store.upsert_arxiv(make_record("2101.00001", "Before the import"), status=None)
-    import_files(store, [KAGGLE], progress=False, fts_mode=mode)
+    import_files(store, [KAGGLE], fts_mode=mode)
     assert delta_words(store) == []
     assert store.prefix_words_missing() == (0, [])
     assert {"diphoton", "before"} <= set(cached_words(store))

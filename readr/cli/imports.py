@@ -2,8 +2,9 @@
 
 Each importer lives in its own core module and is imported only when a file of its kind
 is given (start-up time matters), with the signature
-    import_files(store, paths: list[Path], progress: bool) -> list[str]   # lines to report
-and raises ReadrError (one line) on failure, leaving the library unchanged for that file.
+    import_files(store, paths: list[Path]) -> list[str]   # lines to report
+(the catalogue's also takes `on_progress`, a callback the CLI draws as a progress bar) and
+raises ReadrError (one line) on failure, leaving the library unchanged for that file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import typer
 
 from ..errors import ReadrError
 from .output import say
+from .progress import catalogue_progress
 from .typer_app import app, store
 
 # suffix -> (module, function)
@@ -52,5 +54,10 @@ def import_cmd(
     lib = store(ctx)
     for (module_name, function_name), paths in groups.items():
         function = getattr(importlib.import_module(module_name), function_name)
-        for line in function(lib, paths, progress=progress):
+        if module_name == "readr.catalogue":
+            with catalogue_progress(progress) as on_progress:
+                lines = function(lib, paths, on_progress=on_progress)
+        else:
+            lines = function(lib, paths)
+        for line in lines:
             say(line)

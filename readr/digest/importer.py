@@ -248,7 +248,7 @@ def items_for(page: Page, base_dir: str | None) -> list[tuple[date, list]]:
     ]
 
 
-def import_files(store, paths: Sequence[Path], progress: bool = False) -> list[str]:
+def import_files(store, paths: Sequence[Path]) -> list[str]:
     """Import digest pages into `store`: all of them or, on any error, none."""
     from ..config import load_config
     from ..weeks import week_label

@@ -191,7 +191,7 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
     return line, not outcome.failed
 
 
-def import_files(store, paths: list[Path], progress: bool = False, client=None,
+def import_files(store, paths: list[Path], client=None,
                  limits: Limits = DEFAULT_LIMITS) -> Iterator[str]:
     """Import PDFs, yielding one line per file as it is done (the `readr import` contract).
 
