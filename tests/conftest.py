@@ -30,25 +30,35 @@ def isolated_home(tmp_path_factory, monkeypatch):
 
 
 def _test_now() -> datetime:
-    """The time every test starts at: READR_TEST_NOW (an ISO date or date-time) moves the whole
-    suite to another day, e.g. a Sunday just before midnight or another year."""
+    """The time the whole suite runs at: READR_TEST_NOW (an ISO date or date-time) moves it to
+    another day, e.g. a Sunday just before midnight or another year; else the real time at start."""
     from readr.clock import parse_fixed
 
     text = os.environ.get("READR_TEST_NOW")
     return parse_fixed(text) if text else datetime.now().replace(microsecond=0)
 
 
-@pytest.fixture(autouse=True)
-def clock(monkeypatch):
-    """The program's one clock, fixed for the test (readr run as a subprocess gets the same
-    time through READR_NOW). A test moves it with `clock.fix(...)` or `clock.advance(...)`."""
+SUITE_NOW = _test_now()
+
+
+def pytest_configure(config):
+    # Fixed before any fixture of any scope runs (module-scoped libraries are built then too);
+    # readr started as a subprocess gets the same time through READR_NOW.
     from readr.clock import clock as program_clock
 
-    start = _test_now()
-    program_clock.fix(start)
-    monkeypatch.setenv("READR_NOW", start.isoformat())
+    program_clock.fix(SUITE_NOW)
+    os.environ["READR_NOW"] = SUITE_NOW.isoformat()
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The program's one clock, back at the suite's time for each test. A test moves it with
+    `clock.fix(...)` or `clock.advance(...)`."""
+    from readr.clock import clock as program_clock
+
+    program_clock.fix(SUITE_NOW)
     yield program_clock
-    program_clock.fix(None)
+    program_clock.fix(SUITE_NOW)
 
 
 @pytest.fixture
