@@ -86,10 +86,10 @@ def _parse_selection(text: str, count: int) -> list[int]:
 @app.command("arxiv")
 def arxiv_cmd(
     ctx: typer.Context,
-    query: List[str] = typer.Argument(..., help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'),
+    query: List[str] = typer.Argument(..., metavar="QUERY...", help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=2000),
-    sort: str = typer.Option("relevance", "--sort", help="relevance, submittedDate or lastUpdatedDate."),
-    add: Optional[str] = typer.Option(None, "--add", help="Add these results without asking: '1 3-5' or 'all'."),
+    sort: str = typer.Option("relevance", "--sort", metavar="ORDER", help="relevance, submittedDate or lastUpdatedDate."),
+    add: Optional[str] = typer.Option(None, "--add", metavar="NUMBERS", help="Add these results without asking: '1 3-5' or 'all'."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON and add nothing."),
 ) -> None:
     """Search arXiv and pick results to add to the to-read list."""
@@ -164,7 +164,7 @@ def follow_cmd(
 def fetch_cmd(
     ctx: typer.Context,
     limit: int = typer.Option(200, "--limit", "-n", min=1, max=2000, help="At most this many papers per feed."),
-    since: Optional[str] = typer.Option(None, "--since", help="Pull papers submitted since this day (YYYY-MM-DD) instead."),
+    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Pull papers submitted since this day (YYYY-MM-DD) instead."),
 ) -> None:
     """Pull the newest papers of followed feeds (since the last pull) into the inbox."""
     from ..ingest import fetch_follows

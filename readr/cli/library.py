@@ -23,7 +23,7 @@ STATUS_HELP = "inbox, to-read, reading, read or dismissed"
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    status: Optional[List[str]] = typer.Option(None, "--status", "-s", help=f"Only these statuses ({STATUS_HELP})."),
+    status: Optional[List[str]] = typer.Option(None, "--status", "-s", metavar="STATUS", help=f"Only these statuses ({STATUS_HELP})."),
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
     catalogue: bool = typer.Option(False, "--catalogue", help="Include catalogue entries from bulk imports."),
     limit: int = typer.Option(200, "--limit", "-n", min=1, help="At most this many papers."),
@@ -183,7 +183,7 @@ def _drop_draft_if_saved(lib, paper) -> None:
 def tag_cmd(
     ctx: typer.Context,
     paper_id: str = typer.Argument(..., metavar="ID"),
-    tags: List[str] = typer.Argument(..., help="One or more tags."),
+    tags: List[str] = typer.Argument(..., metavar="TAG...", help="One or more tags."),
 ) -> None:
     """Add tags to a paper (tags are unique regardless of case)."""
     paper = store(ctx).add_tags([paper_id], tags)[0]
@@ -194,7 +194,7 @@ def tag_cmd(
 def untag_cmd(
     ctx: typer.Context,
     paper_id: str = typer.Argument(..., metavar="ID"),
-    tags: List[str] = typer.Argument(...),
+    tags: List[str] = typer.Argument(..., metavar="TAG..."),
 ) -> None:
     """Remove tags from a paper."""
     paper = store(ctx).remove_tags([paper_id], tags)[0]
@@ -218,7 +218,7 @@ def status_cmd(
 def read_cmd(
     ctx: typer.Context,
     paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
-    on: Optional[str] = typer.Option(None, "--on", help="The day you read it (YYYY-MM-DD); default now."),
+    on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="The day you read it (YYYY-MM-DD); default now."),
 ) -> None:
     """Mark papers read (they go into that week's digest)."""
     from ..weeks import parse_date

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click; pinned in pyproject
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from .actions import library_path, open_tui
 from .output import print_error, user_error
@@ -24,8 +24,61 @@ class UserError(typer.TyperException):
     exit_code = 1
 
 
+class _ReadrArgument(TyperArgument):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None  # the name column already says what it is (ID..., FILE...), not <list[str]>
+
+    @property
+    def display_name_raw(self) -> str:
+        return self.metavar if self.metavar is not None else (self.name or "value").upper()
+
+
+class _ReadrOption(TyperOption):
+    def display_type_rich(self, ctx: Any) -> str | None:
+        if self.is_flag or self.count:
+            return None
+        if self.metavar is not None:
+            return self.metavar
+        if getattr(self.type_descriptor, "annotation", None) is int:
+            return "N"
+        return (self.name or "value").upper().replace("_", "-")  # --tag TAG, not --tag <str>
+
+
+def _readable_params(params: list) -> list:
+    """Typer's help shows each parameter's Python type (<bool>, <list[str]>, <str>); readr's shows
+    a name for a value (ID, TAG, PATH) and nothing for a flag. Typer has no hook for this, so the
+    parameters are given a subclass that only changes how their type is displayed."""
+    for param in params:
+        if type(param) is TyperArgument:
+            param.__class__ = _ReadrArgument
+        elif type(param) is TyperOption:
+            param.__class__ = _ReadrOption
+    return params
+
+
+class ReadrCommand(TyperCommand):
+    def get_params(self, ctx: Any) -> list:
+        return _readable_params(super().get_params(ctx))
+
+
+class ReadrTyper(typer.Typer):
+    def command(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("cls", ReadrCommand)
+        return super().command(*args, **kwargs)
+
+
+def _usage_hint(exc: Any) -> str:
+    """Point at the help of the command that was being parsed: `readr add --help`."""
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None) or "readr"
+    return f" (see {path} --help)"
+
+
 class ReadrGroup(TyperGroup):
     """Turns readr's own errors and click's usage errors into one line on stderr."""
+
+    def get_params(self, ctx: Any) -> list:
+        return _readable_params(super().get_params(ctx))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -44,7 +97,7 @@ class ReadrGroup(TyperGroup):
         try:
             code = super().main(args, prog_name or "readr", complete_var, standalone_mode=False, **extra)
         except typer.TyperException as exc:
-            print_error(exc.format_message(), " (see readr --help)" if isinstance(exc, UsageError) else "")
+            print_error(exc.format_message(), _usage_hint(exc) if isinstance(exc, UsageError) else "")
             sys.exit(exc.exit_code)
         except typer.Abort:
             typer.echo("readr: aborted", err=True)
@@ -55,7 +108,7 @@ class ReadrGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
-app = typer.Typer(
+app = ReadrTyper(
     cls=ReadrGroup,
     name="readr",
     help="readr: a keyboard-driven reading list for arXiv papers, with a weekly Markdown digest.",
@@ -93,7 +146,7 @@ def store(ctx: typer.Context):
 def main_options(
     ctx: typer.Context,
     db: Optional[Path] = typer.Option(
-        None, "--db", help="Library file (default: $READR_DB, else library.db in your user data folder).",
+        None, "--db", metavar="PATH", help="Library file (default: $READR_DB, else library.db in your user data folder).",
         envvar=None, dir_okay=False,
     ),
 ) -> None:
