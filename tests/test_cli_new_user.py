@@ -47,3 +47,50 @@ def test_usage_errors_point_at_the_subcommands_help(cli):
     assert "see readr add --help" in result.stderr
     assert "see readr list --help" in cli("list", "--bogus").stderr
     assert "see readr --help" in cli("nosuch").stderr
+
+
+# --- readr demo ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_tmp(tmp_path, monkeypatch):
+    """Temporary folders of this test go to a folder of its own, to see what is left behind."""
+    import tempfile
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_demo_deletes_its_sample_library_when_it_ends(cli, demo_tmp, monkeypatch):
+    from readr.cli import actions
+
+    opened = []
+
+    def fake_tui(path, demo=False):
+        opened.append(path)
+        assert path.is_file() and demo  # the TUI gets a real sample library
+
+    monkeypatch.setattr(actions, "open_tui", fake_tui)
+    result = cli("demo")
+    assert result.exit_code == 0, result.output
+    assert opened and opened[0].parent.parent == demo_tmp
+    assert "deleted when readr exits" in result.stderr
+    assert list(demo_tmp.iterdir()) == []
+    assert cli("demo", "--print").exit_code == 0
+    assert list(demo_tmp.iterdir()) == []
+
+
+def test_demo_deletes_its_sample_library_when_the_app_fails(cli, demo_tmp, monkeypatch):
+    from readr.cli import actions
+    from readr.errors import ReadrError
+
+    def broken_tui(path, demo=False):
+        (path.parent / "demo.files").mkdir()  # the app has written beside the library
+        raise ReadrError("the terminal went away")
+
+    monkeypatch.setattr(actions, "open_tui", broken_tui)
+    result = cli("demo")
+    assert result.exit_code == 1 and "the terminal went away" in result.stderr
+    assert list(demo_tmp.iterdir()) == []

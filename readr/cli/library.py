@@ -251,16 +251,18 @@ def demo_cmd(
     ctx: typer.Context,
     print_only: bool = typer.Option(False, "--print", help="Print the sample library instead of opening the TUI."),
 ) -> None:
-    """Open readr on a fresh copy of the built-in sample library (no network needed)."""
+    """Open readr on a fresh copy of the built-in sample library (no network needed); it is
+    deleted when readr exits."""
     from ..sample import build_sample_library
 
-    target = Path(tempfile.mkdtemp(prefix="readr-demo-")) / "demo.db"
-    build_sample_library(target)
-    say(f"sample library: {target}")
-    if print_only:
-        from ..store import Store
+    with tempfile.TemporaryDirectory(prefix="readr-demo-") as folder:
+        target = Path(folder) / "demo.db"
+        build_sample_library(target)
+        if print_only:
+            from ..store import Store
 
-        with Store(target) as lib:
-            print_papers(lib.list_papers(), title="readr demo")
-        return
-    actions.open_tui(target, demo=True)
+            with Store(target) as lib:
+                print_papers(lib.list_papers(), title="readr demo")
+            return
+        say(f"sample library: {target} (deleted when readr exits)")
+        actions.open_tui(target, demo=True)
