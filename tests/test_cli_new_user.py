@@ -94,3 +94,46 @@ def test_demo_deletes_its_sample_library_when_the_app_fails(cli, demo_tmp, monke
     result = cli("demo")
     assert result.exit_code == 1 and "the terminal went away" in result.stderr
     assert list(demo_tmp.iterdir()) == []
+
+
+# --- the file handed to $EDITOR ------------------------------------------------------------------
+
+
+@pytest.fixture
+def appending_editor(tmp_path, monkeypatch):
+    """An "editor" that keeps a copy of the file it was given and appends a line, as
+    `echo ... >> FILE` does."""
+    seen = tmp_path / "seen.md"
+    script = tmp_path / "append-line"
+    script.write_text(f'#!/bin/sh\ncp "$1" "{seen}"\necho "**Appended line.**" >> "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    return seen
+
+
+def test_note_edit_hands_a_file_with_a_final_newline(cli, db_path, appending_editor):
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", "A paper"))
+        lib.set_summary("2101.00001", "First line.\n\nLast line.")
+    assert cli("note", "2101.00001", "--edit").exit_code == 0
+    assert appending_editor.read_text() == "First line.\n\nLast line.\n"
+    summary = as_json(cli("show", "2101.00001", "--json"))["summary"]
+    assert summary == "First line.\n\nLast line.\n**Appended line.**"
+    assert cli("note", "2101.00001", "--edit").exit_code == 0  # again: one line more, no blank lines
+    summary = as_json(cli("show", "2101.00001", "--json"))["summary"]
+    assert summary == "First line.\n\nLast line.\n**Appended line.**\n**Appended line.**"
+
+
+def test_tui_external_editor_hands_a_file_with_a_final_newline(db_path, appending_editor):
+    from readr.tui.drafts import Drafts
+    from readr.tui.editor import edit_with_external_editor
+
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", "A paper"))
+        lib.set_summary("2101.00001", "Only line.")
+        drafts = Drafts(lib.data_dir / "drafts")
+        text = edit_with_external_editor(lib, "2101.00001", drafts)
+        assert appending_editor.read_text() == "Only line.\n"
+        assert text == "Only line.\n**Appended line.**"
+        assert lib.get("2101.00001").summary == "Only line.\n**Appended line.**"
+        assert lib.get("2101.00001").takeaways == ["Appended line."]

@@ -12,6 +12,7 @@ from typing import List, Optional
 
 import typer
 
+from ..editor_files import for_editor, from_editor
 from ..errors import ReadrError
 from . import actions
 from .output import echo_json, print_paper, print_papers, say
@@ -81,14 +82,14 @@ def _edit_in_editor(initial: str) -> str:
     fd, name = tempfile.mkstemp(prefix="readr-summary-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(initial)
+            handle.write(for_editor(initial))
         try:
             result = subprocess.run([*shlex.split(editor), name])
         except FileNotFoundError:
             raise ReadrError(f"editor {editor!r} not found; set $EDITOR") from None
         if result.returncode != 0:
             raise ReadrError(f"editor exited with status {result.returncode}; summary not changed")
-        return Path(name).read_text(encoding="utf-8")
+        return from_editor(Path(name).read_text(encoding="utf-8"))
     finally:
         os.unlink(name)
 

@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..clock import clock
+from ..editor_files import for_editor, from_editor
 from ..errors import ReadrError, SummaryConflict
 from ..sanitize import clean_line, clean_text
 from ..takeaways import extract_takeaways
@@ -244,7 +245,7 @@ def edit_with_external_editor(store, paper_key: str, drafts: Drafts) -> str | No
     """
     paper = store.get(paper_key)
     existing = drafts.load(paper.key)
-    path = drafts.save(paper.key, existing if existing is not None else paper.summary)
+    path = drafts.save(paper.key, for_editor(existing if existing is not None else paper.summary))
     base = paper.summary  # the editor may run for hours: refuse to overwrite a newer summary
     command = external_editor_command()
     try:
@@ -256,6 +257,7 @@ def edit_with_external_editor(store, paper_key: str, drafts: Drafts) -> str | No
     text = drafts.load(paper.key)
     if text is None:
         return None
+    text = from_editor(text)
     if clean_text(text).strip() == clean_text(base).strip():
         drafts.discard(paper.key)  # unchanged: nothing to store, never an old copy over a newer one
         return None
