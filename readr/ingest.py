@@ -128,10 +128,22 @@ def follow_query(kind: str, value: str) -> str:
 
 
 @dataclass
+class FeedWindow:
+    """What one followed feed was asked for: its papers submitted since `since` (ISO)."""
+
+    kind: str
+    value: str
+    since: str
+    first: bool  # never fetched before: the last FIRST_FETCH_DAYS days
+    new: int = 0
+
+
+@dataclass
 class FetchReport:
     new: list[Paper] = field(default_factory=list)
     seen: int = 0
     errors: list[str] = field(default_factory=list)
+    windows: list[FeedWindow] = field(default_factory=list)
 
 
 def fetch_follows(
@@ -153,6 +165,8 @@ def fetch_follows(
         start = since or row["last_fetched_at"] or (
             (now or clock.now_utc()) - timedelta(days=FIRST_FETCH_DAYS)
         ).isoformat(timespec="seconds")
+        window = FeedWindow(row["kind"], row["value"], start, first=not since and not row["last_fetched_at"])
+        report.windows.append(window)
         try:
             records = client.newest(follow_query(row["kind"], row["value"]), since=start, max_results=max_per_follow)
         except ArxivError as exc:
@@ -161,6 +175,7 @@ def fetch_follows(
         for record in records:
             paper, created = store.upsert_arxiv(record, status="inbox")
             if created:
+                window.new += 1
                 report.new.append(paper)
             else:
                 report.seen += 1

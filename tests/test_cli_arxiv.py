@@ -147,3 +147,23 @@ def test_refresh_flags_a_newer_version_than_the_one_read(cli, arxiv_env):
     assert newer[0]["read_version"] == 1 and newer[0]["latest_version"] == 2
     shown = cli("show", "0704.0001").stdout
     assert "v2 is out" in shown
+
+
+def test_fetch_says_from_which_day_it_looked(cli, arxiv_env, clock):
+    from datetime import timedelta
+
+    assert cli("follow", "cat", "math.CO").exit_code == 0
+    first = cli("fetch")
+    assert first.exit_code == 0, first.output
+    week_ago = (clock.now_utc() - timedelta(days=7)).date().isoformat()
+    assert f"0 new in the inbox since {week_ago} (first fetch: the last 7 days), 0 already known" in first.stderr
+    clock.advance(timedelta(days=2))
+    assert cli("follow", "author", "Louis", "Theran").exit_code == 0
+    second = cli("fetch")
+    assert second.exit_code == 0, second.output
+    fetched_before = (clock.now_utc() - timedelta(days=2)).date().isoformat()
+    assert f"category math.CO: 0 new since {fetched_before}\n" in second.stderr
+    new_follow_from = (clock.now_utc() - timedelta(days=7)).date().isoformat()
+    assert f"author Louis Theran: 0 new since {new_follow_from} (first fetch" in second.stderr
+    explicit = cli("fetch", "--since", "2007-01-01")
+    assert "new in the inbox since 2007-01-01," in explicit.stderr

@@ -174,8 +174,25 @@ def fetch_cmd(
     report = fetch_follows(store(ctx), _client(), max_per_follow=limit, since=start)
     for paper in report.new:
         say(f"inbox: {paper.key}: {paper.title}")
-    say(f"{len(report.new)} new in the inbox, {report.seen} already known")
+    say(_fetch_summary(report))
     _finish(report)
+
+
+def _fetch_summary(report) -> str:
+    """`3 new in the inbox since 2026-11-25, 1 already known`: the day each feed was read from
+    (one line per feed when they differ)."""
+    from ..ingest import FIRST_FETCH_DAYS
+
+    def since(window) -> str:
+        first = f" (first fetch: the last {FIRST_FETCH_DAYS} days)" if window.first else ""
+        return f"since {window.since[:10]}{first}"
+
+    totals = f"{len(report.new)} new in the inbox"
+    windows = report.windows
+    if len({since(w) for w in windows}) == 1:
+        return f"{totals} {since(windows[0])}, {report.seen} already known"
+    lines = [f"{w.kind} {w.value}: {w.new} new {since(w)}" for w in windows]
+    return "\n".join([*lines, f"{totals}, {report.seen} already known"])
 
 
 @app.command("refresh")
