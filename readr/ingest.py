@@ -23,12 +23,24 @@ _CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
 FIRST_FETCH_DAYS = 7
 
 
+# An explicit add of a paper that is in the inbox or was dismissed puts it on the to-read list;
+# a paper being read or already read keeps its status.
+PROMOTED_ON_ADD = ("inbox", "dismissed")
+
+
 @dataclass
 class AddReport:
     added: list[Paper] = field(default_factory=list)
-    updated: list[Paper] = field(default_factory=list)
+    updated: list[Paper] = field(default_factory=list)  # arXiv papers already there, metadata refreshed
+    moved: list[tuple[Paper, str]] = field(default_factory=list)  # of those, put on the to-read list: (paper, old status)
+    existing: list[Paper] = field(default_factory=list)  # web pages already there, unchanged
     missing: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        """Papers written to the library so far."""
+        return len(self.added) + len(self.updated) + len(self.existing)
 
     @property
     def failed(self) -> bool:
@@ -44,8 +56,13 @@ class Reference:
     url: str | None = None
 
 
-def parse_references(texts: Sequence[str]) -> list[Reference]:
-    """Every pasted id or URL, or a ReadrError naming the first one that is neither."""
+def parse_references(texts: Sequence[str], web_pages: bool = True) -> list[Reference]:
+    """Every pasted id or URL, or a ReadrError naming the first one that is neither.
+
+    A URL that is not an arXiv paper is a web page only with `web_pages` (`readr add --web`;
+    the TUI's add dialog lists it as a candidate the reader picks): otherwise a typo such as
+    arxiv.og would quietly become a web entry titled with its URL.
+    """
     refs = []
     for text in texts:
         try:
@@ -53,10 +70,25 @@ def parse_references(texts: Sequence[str]) -> list[Reference]:
         except InvalidArxivId as exc:
             stripped = text.strip()
             if re.match(r"^https?://[^\s/]+\.[^\s/]+", stripped) and "arxiv.org" not in stripped.lower():
+                if not web_pages:
+                    raise ReadrError(_not_an_arxiv_url(stripped)) from None
                 refs.append(Reference(text, url=stripped))
             else:
                 raise ReadrError(f"{text!r} is not an arXiv id or URL: {exc.reason}") from None
     return refs
+
+
+def _not_an_arxiv_url(url: str) -> str:
+    """Why a web URL was refused, with the arXiv URL it probably meant (arxiv.og/abs/0704.0010)."""
+    path = re.sub(r"^https?://[^/]+", "", url)
+    guess = None
+    if path.startswith(("/abs/", "/pdf/")):
+        try:
+            guess = f"https://arxiv.org/abs/{parse_arxiv_id('https://arxiv.org' + path)}"
+        except InvalidArxivId:
+            guess = None
+    meant = f" (did you mean {guess}?)" if guess else ""
+    return f"{url!r} is not an arXiv paper{meant}; to add it as a web page, use --web"
 
 
 def add_references(
@@ -66,11 +98,15 @@ def add_references(
     status: str = "to-read",
     title: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    web_pages: bool = False,
+    report: AddReport | None = None,
 ) -> AddReport:
-    """Add papers by id or URL. Bad input fails before any request; what arXiv returns is stored
-    even when part of the batch failed, and the rest is reported."""
-    refs = parse_references(texts)
-    report = AddReport()
+    """Add papers by id or URL (web pages only with `web_pages`). Bad input fails before any
+    request; what arXiv returns is stored even when part of the batch failed, and the rest is
+    reported. Papers are written one by one into `report` (pass one to know, after Ctrl-C,
+    what was written)."""
+    refs = parse_references(texts, web_pages=web_pages)
+    report = report if report is not None else AddReport()
     arxiv_refs = [r.arxiv for r in refs if r.arxiv is not None]
     if arxiv_refs:
         from .arxiv_api import ArxivError
@@ -82,15 +118,18 @@ def add_references(
                 raise
             result = exc.partial
         requested = {ref.base: ref.version for ref in arxiv_refs}
-        for record in result.records:
-            paper, created = store.upsert_arxiv(record, status=status, have_version=requested.get(record.arxiv_id))
-            (report.added if created else report.updated).append(paper)
         report.missing += result.missing
         report.errors += result.errors
+        for record in result.records:
+            paper, created = store.upsert_arxiv(record, status=status, have_version=requested.get(record.arxiv_id))
+            _note_added(store, report, paper, created, status)
     for ref in refs:
         if ref.url is not None:
             paper, created = store.add_web(ref.url, title or ref.url, status=status)
-            (report.added if created else report.updated).append(paper)
+            if created:
+                report.added.append(paper)
+            else:
+                report.existing.append(_onto_list(store, report, paper, status))
     return report
 
 
@@ -99,8 +138,26 @@ def add_records(store: Store, records, status: str = "to-read") -> AddReport:
     report = AddReport()
     for record in records:
         paper, created = store.upsert_arxiv(record, status=status)
-        (report.added if created else report.updated).append(paper)
+        _note_added(store, report, paper, created, status)
     return report
+
+
+def _note_added(store: Store, report: AddReport, paper: Paper, created: bool, status: str) -> None:
+    if created:
+        report.added.append(paper)
+    else:
+        report.updated.append(_onto_list(store, report, paper, status))
+
+
+def _onto_list(store: Store, report: AddReport, paper: Paper, status: str) -> Paper:
+    """A paper the reader added again on purpose goes from the inbox (or dismissed) to the
+    to-read list, as `add` promises; reading and read papers are not demoted."""
+    if status != "to-read" or paper.status not in PROMOTED_ON_ADD:
+        return paper
+    old = paper.status
+    paper = store.set_status([paper.key], "to-read")[0]
+    report.moved.append((paper, old))
+    return paper
 
 
 # --- follows -------------------------------------------------------------------------------------

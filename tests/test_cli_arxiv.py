@@ -167,3 +167,92 @@ def test_fetch_says_from_which_day_it_looked(cli, arxiv_env, clock):
     assert f"author Louis Theran: 0 new since {new_follow_from} (first fetch" in second.stderr
     explicit = cli("fetch", "--since", "2007-01-01")
     assert "new in the inbox since 2007-01-01," in explicit.stderr
+
+
+def test_a_url_that_is_not_an_arxiv_paper_is_refused_unless_added_as_a_web_page(cli, db_path, arxiv_env):
+    typo = cli("add", "https://arxiv.og/abs/0704.0010")
+    assert typo.exit_code == 1
+    assert typo.stderr.strip().splitlines() == [
+        "readr: error: 'https://arxiv.og/abs/0704.0010' is not an arXiv paper "
+        "(did you mean https://arxiv.org/abs/0704.0010?); to add it as a web page, use --web"
+    ]
+    assert cli("add", "https://example.org/post").exit_code == 1
+    assert json.loads(cli("list", "--json").stdout) == []
+    assert arxiv_env.api_requests == []
+
+    added = cli("add", "--web", "https://example.org/post", "--title", "A blog post")
+    assert added.exit_code == 0, added.output
+    again = cli("add", "--web", "https://example.org/post")
+    assert again.exit_code == 0, again.output
+    assert "already in library (to-read)" in again.stderr and "refreshed" not in again.stderr
+    [entry] = json.loads(cli("list", "--json").stdout)
+    assert entry["title"] == "A blog post"
+    assert cli("add", "0704.0002", "--title", "x").exit_code == 1  # --title is for web pages
+
+
+def test_add_puts_a_paper_from_the_inbox_or_dismissed_on_the_to_read_list(cli, arxiv_env):
+    def status(key):
+        return json.loads(cli("show", "--json", key).stdout)["status"]
+
+    assert cli("add", "--inbox", "0704.0002", "0704.0001").exit_code == 0
+    assert cli("status", "dismissed", "0704.0001").exit_code == 0
+    result = cli("add", "0704.0002", "0704.0001")
+    assert result.exit_code == 0, result.output
+    assert "already in library (moved from the inbox to to-read): 0704.0002" in result.stderr
+    assert "already in library (moved from dismissed to to-read): 0704.0001" in result.stderr
+    assert status("0704.0002") == status("0704.0001") == "to-read"
+
+    cli("status", "reading", "0704.0002")
+    cli("read", "0704.0001")
+    result = cli("add", "0704.0002", "0704.0001")
+    assert "already in library (reading, metadata refreshed): 0704.0002" in result.stderr
+    assert "already in library (read, metadata refreshed): 0704.0001" in result.stderr
+    assert (status("0704.0002"), status("0704.0001")) == ("reading", "read")
+    cli("status", "to-read", "0704.0002")
+    assert cli("add", "--inbox", "0704.0002").exit_code == 0
+    assert status("0704.0002") == "to-read"  # --inbox is for new papers: never a demotion
+
+
+def test_ctrl_c_while_arxiv_answers_says_nothing_was_changed(db_path, arxiv_env, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    Store(db_path).close()
+    before = library_bytes(db_path)
+    arxiv_env.script([("hang", None)])
+    env = dict(os.environ, READR_ARXIV_URL=arxiv_env.url)
+    process = subprocess.Popen([sys.executable, "-m", "readr", "--db", str(db_path), "add", "0704.0002"],
+                               env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not arxiv_env.api_requests and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the request is on the wire (an event in another process)
+        assert arxiv_env.api_requests, process.stderr.read() if process.poll() is not None else "no request"
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert stderr.decode().strip().splitlines() == ["interrupted; nothing was changed"]
+    assert library_bytes(db_path) == before
+
+
+def test_ctrl_c_while_writing_says_how_many_papers_were_added(cli, arxiv_env, monkeypatch):
+    real_upsert = Store.upsert_arxiv
+    calls = []
+
+    def upsert_then_ctrl_c(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_upsert(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "upsert_arxiv", upsert_then_ctrl_c)
+    result = cli("add", "0704.0001", "0704.0002", "0704.0003", "0704.0004")
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines() == ["interrupted after adding 2 of 4 papers"]
+    monkeypatch.setattr(Store, "upsert_arxiv", real_upsert)
+    assert len(json.loads(cli("list", "--json").stdout)) == 2

@@ -189,7 +189,7 @@ def test_backup_while_another_process_writes_is_consistent(tmp_path):
 
 
 def test_backup_refuses_to_overwrite_or_to_target_the_library(tmp_path, cli, db_path):
-    assert cli("add", "https://example.org/x", "--title", "x").exit_code == 0
+    assert cli("add", "--web", "https://example.org/x", "--title", "x").exit_code == 0
     target = tmp_path / "b.db"
     first = cli("backup", str(target))
     assert first.exit_code == 0, first.output
@@ -240,7 +240,7 @@ def test_a_write_during_a_long_import_fails_in_one_line_then_works(tmp_path, mon
 
     import readr.store.connection as connection
 
-    assert cli("add", "https://example.org/mine", "--title", "mine").exit_code == 0
+    assert cli("add", "--web", "https://example.org/mine", "--title", "mine").exit_code == 0
     source = tmp_path / "catalogue.jsonl"
     with open(source, "w", encoding="utf-8") as out:
         for i in range(1, 2501):
@@ -261,7 +261,7 @@ def test_a_write_during_a_long_import_fails_in_one_line_then_works(tmp_path, mon
         monkeypatch.setattr(connection, "BUSY_TIMEOUT_MS", 300)  # instead of waiting the real 15 s
         before = Store(db_path).get("https://example.org/mine")
         for args in (("tag", "https://example.org/mine", "t"), ("note", "https://example.org/mine", "**n**"),
-                     ("read", "https://example.org/mine"), ("add", "https://example.org/new", "--title", "n")):
+                     ("read", "https://example.org/mine"), ("add", "--web", "https://example.org/new", "--title", "n")):
             result = cli(*args)
             assert result.exit_code == 1, (args, result.output)
             lines = result.stderr.strip().splitlines()
@@ -342,7 +342,7 @@ def test_real_cli_commands_in_parallel_while_a_reader_stays_open(tmp_path, monke
     for i in range(4):
         url = f"https://example.org/{i}"
         commands += [("tag", url, f"cli{i}"), ("note", url, f"from the CLI **{i}**"), ("read", url, "--on", "2024-05-01")]
-    commands += [("add", "https://example.org/new", "--title", "new one"), ("import", str(page)),
+    commands += [("add", "--web", "https://example.org/new", "--title", "new one"), ("import", str(page)),
                  ("export", "2024-05-01"), ("backup", str(tmp_path / "b.db")), ("check",)]
     procs = [
         subprocess.Popen([sys.executable, "-m", "readr", "--db", str(db), *args], stdout=subprocess.PIPE,
@@ -379,7 +379,7 @@ def test_a_summary_edited_elsewhere_meanwhile_is_not_overwritten_silently(tmp_pa
     until the reader merges, instead of being lost."""
     from readr.errors import SummaryConflict
 
-    assert cli("add", "https://example.org/a", "--title", "a").exit_code == 0
+    assert cli("add", "--web", "https://example.org/a", "--title", "a").exit_code == 0
     editor = Store(db_path)
     started_from = editor.set_summary("https://example.org/a", "original").summary
     assert cli("note", "https://example.org/a", "written by the CLI **meanwhile**").exit_code == 0

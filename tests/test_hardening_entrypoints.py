@@ -109,7 +109,7 @@ def test_export_never_publishes_a_secret_through_an_image_symlink(cli, db_path, 
 
 
 def test_a_truncated_or_binary_digest_page_changes_nothing(cli, db_path, tmp_path):
-    assert cli("add", "https://example.org/mine", "--title", "mine").exit_code == 0
+    assert cli("add", "--web", "https://example.org/mine", "--title", "mine").exit_code == 0
     before = dump(db_path)
     for name, data in (
         ("front.md", b"---\ndescription: never closed\n### 2024-5-5:\n"),
@@ -198,7 +198,7 @@ def test_a_bib_file_with_a_10mb_abstract_is_handled_in_seconds(db_path, tmp_path
     "@comment{" + "{" * 5000 + "\n",
 ])
 def test_a_broken_bib_file_is_a_clean_error_or_nothing(cli, db_path, tmp_path, text):
-    assert cli("add", "https://example.org/mine", "--title", "mine").exit_code == 0
+    assert cli("add", "--web", "https://example.org/mine", "--title", "mine").exit_code == 0
     before = dump(db_path)
     bib = tmp_path / "broken.bib"
     bib.write_text(text, encoding="utf-8")
@@ -278,7 +278,7 @@ def test_files_that_only_claim_to_be_pdfs(cli, db_path, tmp_path, kind):
         "text": b"%PDF-1.7\nthis is not really a pdf\n" * 10,
         "zip": b"PK\x03\x04" + b"\x00" * 100,
     }[kind]
-    assert cli("add", "https://example.org/mine", "--title", "mine").exit_code == 0
+    assert cli("add", "--web", "https://example.org/mine", "--title", "mine").exit_code == 0
     before = dump(db_path)
     path = tmp_path / f"{kind}.pdf"
     path.write_bytes(data)

@@ -70,7 +70,7 @@ def one_line_error(result) -> str:
 
 @pytest.fixture
 def paper(cli, db_path):
-    result = cli("add", "https://example.org/hostile", "--title", "a plain title")
+    result = cli("add", "--web", "https://example.org/hostile", "--title", "a plain title")
     assert result.exit_code == 0, result.output
     return "https://example.org/hostile"
 
@@ -82,7 +82,7 @@ def test_hostile_text_in_every_cli_field_is_stored_clean_and_shown_literally(cli
     expected_line = clean_line(text)
     # Title of a web entry.
     url = "https://example.org/t/" + str(abs(hash(text)))
-    added = cli("add", url, "--title", text)
+    added = cli("add", "--web", url, "--title", text)
     assert added.exit_code == 0, added.output
     assert_terminal_safe(added.stderr)
     # Tag (one line, at most 64 characters: longer ones are a clean error).
@@ -443,7 +443,7 @@ def test_fts_syntax_through_the_cli(cli, paper, text):
 def test_db_option_pointing_at_something_else_is_one_line_and_never_written(cli, tmp_path, content):
     target = tmp_path / "not-a-library.txt"
     target.write_bytes(content)
-    for args in (("list",), ("search", "x"), ("add", "https://example.org/x"), ("check",), ("backup",)):
+    for args in (("list",), ("search", "x"), ("add", "--web", "https://example.org/x"), ("check",), ("backup",)):
         result = cli_db(cli, target, *args)
         one_line_error(result)
         assert "not a readr library" in result.stderr or "damaged" in result.stderr

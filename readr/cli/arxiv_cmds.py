@@ -44,23 +44,56 @@ def _finish(report) -> None:
 @app.command("add")
 def add_cmd(
     ctx: typer.Context,
-    refs: List[str] = typer.Argument(..., metavar="ID_OR_URL...", help="arXiv ids, arXiv URLs, DOIs, or web URLs."),
-    title: Optional[str] = typer.Option(None, "--title", help="Title for a non-arXiv URL."),
-    inbox: bool = typer.Option(False, "--inbox", help="Put them in the inbox instead of the to-read list."),
+    refs: List[str] = typer.Argument(
+        ..., metavar="ID_OR_URL...", help="arXiv ids or URLs (abs, pdf, DOI); web page URLs with --web."
+    ),
+    web: bool = typer.Option(False, "--web", help="Add URLs that are not arXiv papers as web pages."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title for a web page added with --web."),
+    inbox: bool = typer.Option(False, "--inbox", help="Put new papers in the inbox instead of the to-read list."),
 ) -> None:
-    """Fetch papers from arXiv (batched, politely) and add them to the to-read list."""
-    from ..ingest import add_references, parse_references
+    """Fetch papers from arXiv (batched, politely) and add them to the to-read list.
 
-    parse_references(refs)  # reject bad input before opening the library or the network
-    report = add_references(
-        store(ctx), _client(), refs, status="inbox" if inbox else "to-read", title=title,
-        on_progress=_progress("fetching"),
-    )
+    A paper already in the inbox (or dismissed) goes to the to-read list; one you are reading or
+    have read keeps its status.
+    """
+    from ..ingest import AddReport, add_references, parse_references
+
+    if title is not None and not web:
+        raise ReadrError("--title names a web page: use it with --web")
+    parse_references(refs, web_pages=web)  # reject bad input before opening the library or the network
+    report = AddReport()
+    try:
+        add_references(
+            store(ctx), _client(), refs, status="inbox" if inbox else "to-read", title=title,
+            on_progress=_progress("fetching"), web_pages=web, report=report,
+        )
+    except KeyboardInterrupt:
+        done = report.changed
+        _interrupted(f"after adding {done} of {len(refs)} papers" if done else "")
+    moved = {paper.key: old for paper, old in report.moved}
     for paper in report.added:
         say(f"added {paper.key}: {paper.title}")
     for paper in report.updated:
-        say(f"already in library, metadata refreshed: {paper.key}: {paper.title}")
+        where = f"moved from {_status_name(moved[paper.key])} to to-read" if paper.key in moved else (
+            f"{_status_name(paper.status)}, metadata refreshed"
+        )
+        say(f"already in library ({where}): {paper.key}: {paper.title}")
+    for paper in report.existing:
+        where = f"moved from {_status_name(moved[paper.key])} to to-read" if paper.key in moved else (
+            _status_name(paper.status)
+        )
+        say(f"already in library ({where}): {paper.key}: {paper.title}")
     _finish(report)
+
+
+def _status_name(status: Optional[str]) -> str:
+    return {"inbox": "the inbox", None: "the catalogue"}.get(status, status or "")
+
+
+def _interrupted(what: str) -> None:
+    """Ctrl-C: say what was written (each paper is written whole, or not at all), exit 130."""
+    say(f"interrupted {what}" if what else "interrupted; nothing was changed")
+    raise typer.Exit(130)
 
 
 def _parse_selection(text: str, count: int) -> list[int]:
