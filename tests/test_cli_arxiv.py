@@ -253,6 +253,6 @@ def test_ctrl_c_while_writing_says_how_many_papers_were_added(cli, arxiv_env, mo
     monkeypatch.setattr(Store, "upsert_arxiv", upsert_then_ctrl_c)
     result = cli("add", "0704.0001", "0704.0002", "0704.0003", "0704.0004")
     assert result.exit_code == 130
-    assert result.stderr.strip().splitlines() == ["interrupted after adding 2 of 4 papers"]
+    assert result.stderr.strip().splitlines() == ["interrupted after 2 of 4 papers were added; the others were not"]
     monkeypatch.setattr(Store, "upsert_arxiv", real_upsert)
     assert len(json.loads(cli("list", "--json").stdout)) == 2

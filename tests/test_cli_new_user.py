@@ -137,3 +137,45 @@ def test_tui_external_editor_hands_a_file_with_a_final_newline(db_path, appendin
         assert text == "Only line.\n**Appended line.**"
         assert lib.get("2101.00001").summary == "Only line.\n**Appended line.**"
         assert lib.get("2101.00001").takeaways == ["Appended line."]
+
+
+# --- Ctrl-C in readr import ----------------------------------------------------------------------
+
+
+def test_ctrl_c_in_import_says_which_files_were_imported(cli, db_path, tmp_path, monkeypatch):
+    import readr.catalogue
+    from tests.conftest import KAGGLE_SAMPLE
+
+    lines = KAGGLE_SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(lines[:5]), encoding="utf-8")
+    second.write_text("".join(lines[5:10]), encoding="utf-8")
+    real_import_file = readr.catalogue.import_file
+    calls = []
+
+    def import_then_ctrl_c(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_import_file(*args, **kwargs)
+
+    monkeypatch.setattr(readr.catalogue, "import_file", import_then_ctrl_c)
+    result = cli("import", "--no-progress", str(first), str(second))
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines()[-1] == "interrupted after 1 of 2 files were imported; the others were not"
+    with Store(db_path) as lib:
+        assert lib.find(json.loads(lines[0])["id"]) is not None
+        assert lib.find(json.loads(lines[5])["id"]) is None
+
+
+def test_ctrl_c_in_import_before_anything_was_written_says_nothing_changed(cli, tmp_path, monkeypatch):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title={A title}, author={Ada Lovelace}, year={1843}}\n", encoding="utf-8")
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "import_bib_records", ctrl_c)
+    result = cli("import", str(bib))
+    assert result.exit_code == 130
+    assert result.stderr.strip().splitlines() == ["interrupted; nothing was changed"]

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
-from .output import echo_json, say
+from .output import echo_json, say, say_interrupted
 from .typer_app import app, store
 
 
@@ -68,8 +68,8 @@ def add_cmd(
             on_progress=_progress("fetching"), web_pages=web, report=report,
         )
     except KeyboardInterrupt:
-        done = report.changed
-        _interrupted(f"after adding {done} of {len(refs)} papers" if done else "")
+        say_interrupted(report.changed, len(refs), "papers", "added")
+        raise typer.Exit(130) from None
     moved = {paper.key: old for paper, old in report.moved}
     for paper in report.added:
         say(f"added {paper.key}: {paper.title}")
@@ -88,12 +88,6 @@ def add_cmd(
 
 def _status_name(status: Optional[str]) -> str:
     return {"inbox": "the inbox", None: "the catalogue"}.get(status, status or "")
-
-
-def _interrupted(what: str) -> None:
-    """Ctrl-C: say what was written (each paper is written whole, or not at all), exit 130."""
-    say(f"interrupted {what}" if what else "interrupted; nothing was changed")
-    raise typer.Exit(130)
 
 
 def _parse_selection(text: str, count: int) -> list[int]:

@@ -16,7 +16,7 @@ from typing import List
 import typer
 
 from ..errors import ReadrError
-from .output import say
+from .output import say, say_interrupted
 from .progress import catalogue_progress
 from .typer_app import app, store
 
@@ -31,6 +31,13 @@ IMPORTERS: dict[str, tuple[str, str]] = {
     ".xml": ("readr.catalogue", "import_files"),
     ".gz": ("readr.catalogue", "import_files"),
 }
+
+
+# Importers that take each file on its own (all or nothing per file) are called file by file, so
+# that after Ctrl-C the command can say which files are in. The PDF importer yields a line per
+# file as it goes; digest pages and BibTeX files go in together or not at all.
+ONE_CALL_PER_FILE = frozenset({"readr.catalogue"})
+LINE_PER_FILE = frozenset({"readr.pdfs.local"})
 
 
 def importer_for(path: Path) -> tuple[str, str]:
@@ -52,12 +59,24 @@ def import_cmd(
     for path in files:
         groups.setdefault(importer_for(path), []).append(path)
     lib = store(ctx)
-    for (module_name, function_name), paths in groups.items():
-        function = getattr(importlib.import_module(module_name), function_name)
-        if module_name == "readr.catalogue":
-            with catalogue_progress(progress) as on_progress:
-                lines = function(lib, paths, on_progress=on_progress)
-        else:
-            lines = function(lib, paths)
-        for line in lines:
-            say(line)
+    done = 0
+    try:
+        for (module_name, function_name), paths in groups.items():
+            function = getattr(importlib.import_module(module_name), function_name)
+            calls = [[path] for path in paths] if module_name in ONE_CALL_PER_FILE else [paths]
+            for batch in calls:
+                finished = 0
+                if module_name == "readr.catalogue":
+                    with catalogue_progress(progress) as on_progress:
+                        lines = function(lib, batch, on_progress=on_progress)
+                else:
+                    lines = function(lib, batch)
+                for line in lines:
+                    say(line)
+                    if module_name in LINE_PER_FILE:
+                        finished += 1
+                        done += 1
+                done += len(batch) - finished
+    except KeyboardInterrupt:
+        say_interrupted(done, len(files), "files", "imported")
+        raise typer.Exit(130) from None

@@ -44,6 +44,15 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
+def say_interrupted(done: int, total: int, noun: str, participle: str) -> None:
+    """Ctrl-C in a command that writes item by item, each whole or not at all: say what was
+    written ("interrupted after adding 3 of 10 papers; the others were not added")."""
+    if not done:
+        say("interrupted; nothing was changed")
+    else:
+        say(f"interrupted after {done} of {total} {noun} were {participle}; the others were not")
+
+
 # --- one-line errors -----------------------------------------------------------------------------
 
 
