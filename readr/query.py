@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Sequence
 
-from .clock import clock
 from .errors import QueryError
 from .sanitize import clean_text
-from .weeks import as_date, week_bounds
+from .weeks import week_of
 
 STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
 FILTER_KEYS = ("tag", "status", "author", "cat", "year", "week")
@@ -87,15 +86,7 @@ def _parse_year(value: str) -> tuple[int, int]:
 
 
 def _parse_week(value: str, week_start: int, today: date | None) -> tuple[date, date]:
-    key = value.strip().lower()
-    base = today or clock.today()
-    if key in ("", "this", "now", "current"):
-        day = base
-    elif key in ("last", "previous", "prev"):
-        day = date.fromordinal(base.toordinal() - 7)
-    else:
-        day = as_date(value)
-    return week_bounds(day, week_start)
+    return week_of(value, week_start, today)
 
 
 def _parse_status(value: str) -> str:

@@ -189,8 +189,8 @@ def test_export_bibtex_all_and_by_query(imported, tmp_path):
     [
         (("export", "--week", "--month", "2007-04"), "choose one of"),
         (("export", "--month", "2007-13"), "not a month"),
-        (("export", "--week", "someday"), "not a date"),
-        (("export", "--week", "2007-04-01", "2007-04-08"), "one date"),
+        (("export", "--week", "someday"), "'someday' is not a week: use this, last, today, yesterday or a date"),
+        (("export", "--week", "2007-04-01", "2007-04-08"), "--week takes one week"),
         (("export", "--bibtex", "--front-matter"), "not --bibtex"),
     ],
 )

@@ -37,7 +37,7 @@ def test_help_of_every_command_names_values_not_python_types(cli):
         assert not types, (name, types)
     add_help = cli("add", "--help").output
     assert re.search(r"--title\s+TITLE", add_help)
-    assert re.search(r"--inbox\s+Put them in the inbox", add_help)  # a flag: no value column
+    assert re.search(r"--inbox\s+Put new papers in the inbox", add_help)  # a flag: no value column
     assert re.search(r"--limit\s+-n\s+N\b", cli("list", "--help").output)
 
 
@@ -179,3 +179,89 @@ def test_ctrl_c_in_import_before_anything_was_written_says_nothing_changed(cli, 
     result = cli("import", str(bib))
     assert result.exit_code == 130
     assert result.stderr.strip().splitlines() == ["interrupted; nothing was changed"]
+
+
+# --- dates the same everywhere -------------------------------------------------------------------
+
+
+@pytest.fixture
+def read_over_weeks(db_path, clock):
+    """Today is Wednesday 2026-03-11 (its week: Monday 9 to Sunday 15). One paper read in each of
+    this week (Monday), last week, and last month."""
+    from datetime import date, datetime
+
+    clock.fix(datetime(2026, 3, 11, 12, 0))
+    with Store(db_path) as lib:
+        for key, day in (("2101.00001", date(2026, 3, 9)), ("2101.00002", date(2026, 3, 3)),
+                         ("2101.00003", date(2026, 2, 20))):
+            lib.upsert_arxiv(make_record(key, f"Paper {key}"))
+            lib.set_summary(key, f"About {key}. **Takeaway of {key}.**")
+            lib.set_status([key], "read", on=day)
+    return db_path
+
+
+def _takeaway_keys(result) -> list[str]:
+    return sorted(row["paper"] for row in as_json(result))
+
+
+def _digest_keys(result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return sorted(re.findall(r"abs/(2101\.\d+)", result.stdout))
+
+
+def test_takeaways_and_export_take_the_same_weeks(cli, read_over_weeks):
+    this, last, older = "2101.00001", "2101.00002", "2101.00003"
+    assert _takeaway_keys(cli("takeaways", "--json")) == [this, last, older]  # no --week: all of them
+    for args, expected in (
+        ((), [this]), (("this",), [this]), (("today",), [this]), (("2026-03-15",), [this]),
+        (("last",), [last]), (("2026-03-02",), [last]), (("2026-3-8",), [last]),
+    ):
+        assert _takeaway_keys(cli("takeaways", "--week", *args, "--json")) == expected, args
+        assert _digest_keys(cli("export", "--week", *args)) == expected, args
+        search = cli("search", "--json", f"week:{args[0] if args else 'this'}")
+        assert sorted(p["id"] for p in as_json(search)) == expected, args
+    assert _takeaway_keys(cli("takeaways", "last", "--json")) == [last]  # a WHEN alone is a week
+    assert _takeaway_keys(cli("takeaways", "-w", "--tag", "none", "--json")) == []
+
+
+def test_yesterday_on_a_monday_is_last_week(cli, read_over_weeks, clock):
+    from datetime import datetime
+
+    clock.fix(datetime(2026, 3, 16, 9, 0))  # Monday: yesterday ended the week of the 9th
+    assert _takeaway_keys(cli("takeaways", "--week", "yesterday", "--json")) == ["2101.00001"]
+    assert _digest_keys(cli("export", "--week", "yesterday")) == ["2101.00001"]
+    assert _digest_keys(cli("export", "--week", "last")) == ["2101.00001"]
+
+
+def test_takeaways_and_export_take_the_same_months(cli, read_over_weeks):
+    march, february = ["2101.00001", "2101.00002"], ["2101.00003"]
+    for args, expected in (((), march), (("this",), march), (("2026-03",), march), (("today",), march),
+                           (("last",), february), (("2026-2",), february), (("2026-02-14",), february)):
+        assert _takeaway_keys(cli("takeaways", "--month", *args, "--json")) == expected, args
+        assert _digest_keys(cli("export", "--month", *args)) == expected, args
+
+
+@pytest.mark.parametrize("command", ["takeaways", "export"])
+def test_a_week_that_is_not_one_is_a_one_line_error(cli, read_over_weeks, command):
+    result = cli(command, "--week", "someday")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "readr: error: 'someday' is not a week: use this, last, today, yesterday or a date (YYYY-MM-DD)"
+    ]
+    month = cli(command, "--month", "2026-13")
+    assert month.exit_code == 1 and "is not a month" in month.stderr
+
+
+def test_a_month_of_takeaways_is_the_months_digest(cli, db_path, clock):
+    """A paper read on Tuesday 2026-03-31 belongs to the week that ends on Sunday 2026-04-05:
+    the April digest, and so April's takeaways."""
+    from datetime import date, datetime
+
+    clock.fix(datetime(2026, 4, 8, 12, 0))
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", "Read at the end of March"))
+        lib.set_summary("2101.00001", "**Counted in April.**")
+        lib.set_status(["2101.00001"], "read", on=date(2026, 3, 31))
+    assert _digest_keys(cli("export", "--month", "2026-04")) == ["2101.00001"]
+    assert _takeaway_keys(cli("takeaways", "--month", "--json")) == ["2101.00001"]
+    assert _takeaway_keys(cli("takeaways", "--month", "last", "--json")) == []

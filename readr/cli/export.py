@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
+from ..weeks import WHEN_HELP
 from .output import say
 from .typer_app import app, store
 
@@ -17,15 +18,16 @@ from .typer_app import app, store
 def export_cmd(
     ctx: typer.Context,
     args: Optional[List[str]] = typer.Argument(
-        None, metavar="[DATE|QUERY]",
-        help="With --week (the default): a day of the week to export (YYYY-MM-DD, today, yesterday). "
-        "With --bibtex: a search selecting the papers (tag:, status:, week: ... as in readr search).",
+        None, metavar="[WHEN|QUERY]",
+        help=f"With --week (the default) or --month: the week or month to export ({WHEN_HELP}; "
+        "a month also as YYYY-MM). With --bibtex: a search selecting the papers (tag:, status:, week: ... "
+        "as in readr search).",
     ),
     week: bool = typer.Option(
-        False, "--week", "-w", help="The digest of the week that contains DATE (default: this week)."
+        False, "--week", "-w", help="The digest of the week WHEN (default: this week)."
     ),
-    month: Optional[str] = typer.Option(
-        None, "--month", "-m", metavar="YYYY-MM", help="A page titled '# YYYY-M' with every week of that month."
+    month: bool = typer.Option(
+        False, "--month", "-m", help="A page titled '# YYYY-M' with every week of the month WHEN (default: this month)."
     ),
     bibtex: bool = typer.Option(
         False, "--bibtex", help="BibTeX for the papers QUERY selects (default: the whole reading list)."
@@ -47,7 +49,7 @@ def export_cmd(
     from ..sanitize import clean_text
 
     words = list(args or [])
-    if sum([week, month is not None, bibtex]) > 1:
+    if sum([week, month, bibtex]) > 1:
         raise ReadrError("choose one of --week, --month and --bibtex")
     lib = store(ctx)
     if bibtex:
@@ -61,15 +63,18 @@ def export_cmd(
         return
 
     from ..digest.assets import AssetCopier
-    from ..digest.export import day_label, parse_month, render_month, render_week
+    from ..digest.export import day_label, render_month, render_week
+    from ..weeks import month_of, week_of
 
     config = load_config()
     matter = config.front_matter if front_matter else None
     assets = AssetCopier(Path(out), search_dirs=[lib.data_dir]) if out is not None else None
-    if month is not None:
-        if words:
-            raise ReadrError(f"unexpected {' '.join(words)!r}: --month takes YYYY-MM")
-        year, number = parse_month(month)
+    if len(words) > 1:
+        what = "month" if month else "week"
+        raise ReadrError(f"--{what} takes one {what} ({WHEN_HELP}), got {' '.join(words)!r}")
+    when = words[0] if words else None
+    if month:
+        year, number = month_of(when)
         text, weeks = render_month(
             lib, year, number, week_start=config.week_start, include_unsummarized=include_unsummarized,
             front_matter=matter, assets=assets,
@@ -77,13 +82,9 @@ def export_cmd(
         count = sum(len(w.entries) for w in weeks)
         what = f"{count} papers in {len(weeks)} weeks of {year}-{number}"
     else:
-        from ..weeks import parse_date
-
-        if len(words) > 1:
-            raise ReadrError(f"--week takes one date, got {' '.join(words)!r}")
-        day = parse_date(words[0]) if words else parse_date("today")
+        first, _ = week_of(when, config.week_start)
         text, digest = render_week(
-            lib, day, week_start=config.week_start, include_unsummarized=include_unsummarized,
+            lib, first, week_start=config.week_start, include_unsummarized=include_unsummarized,
             front_matter=matter, assets=assets,
         )
         what = f"{len(digest.entries)} papers in the week of {day_label(digest.label)}"

@@ -6,6 +6,8 @@ from typing import Optional
 
 import typer
 
+from ..errors import ReadrError
+from ..weeks import WHEN_HELP
 from .output import echo_json, say
 from .typer_app import app, store
 
@@ -13,8 +15,14 @@ from .typer_app import app, store
 @app.command("takeaways")
 def takeaways_cmd(
     ctx: typer.Context,
-    week: Optional[str] = typer.Option(
-        None, "--week", "-w", metavar="DATE", help="Only papers read in the week that contains DATE."
+    when: Optional[str] = typer.Argument(
+        None, metavar="[WHEN]", help=f"With --week (the default when WHEN is given) or --month: {WHEN_HELP}."
+    ),
+    week: bool = typer.Option(False, "--week", "-w", help="Only papers read in the week WHEN (default: this week)."),
+    month: bool = typer.Option(
+        False, "--month", "-m",
+        help="Only papers read in the month WHEN (YYYY-MM too; default: this month): as in the digest, "
+        "the weeks that end in it.",
     ),
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
     markdown: bool = typer.Option(False, "--markdown", help="A Markdown list: takeaway, then a link to the paper."),
@@ -24,11 +32,22 @@ def takeaways_cmd(
     from ..sanitize import clean_line
 
     first = last = None
-    if week is not None:
+    period = ""
+    if week and month:
+        raise ReadrError("choose one of --week and --month")
+    if month:
         from ..config import load_config
-        from ..weeks import parse_date, week_bounds
+        from ..weeks import month_bounds, month_of
 
-        first, last = week_bounds(parse_date(week), load_config().week_start)
+        year, number = month_of(when)
+        first, last = month_bounds(year, number, load_config().week_start)  # the digest's month: its weeks
+        period = f" in {year}-{number:02d}"
+    elif week or when is not None:
+        from ..config import load_config
+        from ..weeks import week_of
+
+        first, last = week_of(when, load_config().week_start)
+        period = f" in the week of {first.isoformat()} to {last.isoformat()}"
     rows = store(ctx).takeaways_list(first, last, tag=tag)
     if as_json:
         echo_json(
@@ -40,7 +59,7 @@ def takeaways_cmd(
         )
         return
     if not rows:
-        say("no takeaways" + (f" in the week of {week}" if week else "") + (f" tagged {tag}" if tag else ""))
+        say("no takeaways" + period + (f" tagged {tag}" if tag else ""))
         return
     lines = []
     if markdown:

@@ -203,13 +203,6 @@ def render_month(
     return _page(blocks, front_matter), weeks
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ReadrError(f"{text!r} is not a month; use YYYY-MM")
-    return int(match.group(1)), int(match.group(2))
-
-
 def write_atomic(path: Path, text: str) -> Path:
     """Write text to path through a temporary file in the same folder and a rename."""
     path = Path(path)
