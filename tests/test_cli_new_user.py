@@ -265,3 +265,56 @@ def test_a_month_of_takeaways_is_the_months_digest(cli, db_path, clock):
     assert _digest_keys(cli("export", "--month", "2026-04")) == ["2101.00001"]
     assert _takeaway_keys(cli("takeaways", "--month", "--json")) == ["2101.00001"]
     assert _takeaway_keys(cli("takeaways", "--month", "last", "--json")) == []
+
+
+# --- where a library may be created --------------------------------------------------------------
+
+
+def _run_with_db(db: str, *args: str):
+    from typer.testing import CliRunner
+
+    from readr.cli import app
+
+    return CliRunner().invoke(app, ["--db", db, *args])
+
+
+def test_a_library_in_a_folder_that_does_not_exist_is_refused_and_nothing_is_created(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for args in (("list",), ("search", "x"), ("add", "0704.0001"), ("check",)):
+        result = _run_with_db("some/missing/folder/x.db", *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.stderr.strip().splitlines() == [
+            "readr: error: no library at some/missing/folder/x.db (--db): the folder some/missing/folder "
+            "does not exist; create it first to start a new library there"
+        ]
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "some" / "missing" / "folder").mkdir(parents=True)
+    assert _run_with_db("some/missing/folder/x.db", "list").exit_code == 0
+    assert (tmp_path / "some" / "missing" / "folder" / "x.db").is_file()
+
+
+def test_an_empty_or_folder_db_option_says_what_is_wrong(tmp_path):
+    empty = _run_with_db("", "list")
+    assert empty.exit_code == 1
+    assert empty.stderr.strip().splitlines() == [
+        "readr: error: --db is empty: name the library file, such as --db ~/papers/library.db"
+    ]
+    folder = _run_with_db(str(tmp_path), "list")
+    assert folder.exit_code == 1
+    assert f"is a folder: name the library file in it, such as {tmp_path / 'library.db'}" in folder.stderr
+
+
+def test_readr_db_in_a_missing_folder_is_refused_but_the_default_folder_is_created(isolated_home, monkeypatch):
+    from typer.testing import CliRunner
+
+    from readr.cli import app
+
+    monkeypatch.setenv("READR_DB", str(isolated_home / "nowhere" / "library.db"))
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 1 and "($READR_DB)" in result.stderr
+    assert not (isolated_home / "nowhere").exists()
+    monkeypatch.delenv("READR_DB")
+    assert not (isolated_home / "data").exists()
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 0, result.output
+    assert (isolated_home / "data" / "readr" / "library.db").is_file()

@@ -14,13 +14,12 @@ from .output import echo_json, print_papers
 SEARCH_LIMIT, SEARCH_LIMIT_MIN, SEARCH_LIMIT_MAX = 50, 1, 10_000
 
 
-def library_path(db: Path | None) -> Path:
-    """The library file: --db (with ~ expanded), else $READR_DB, else the user data folder's."""
-    if db is not None:
-        return Path(db).expanduser()
-    from ..paths import default_db_path
+def library_path(db: str | Path | None) -> Path:
+    """The library file: --db (with ~ expanded), else $READR_DB, else the user data folder's
+    (readr.paths.library_file: a ReadrError if a named one cannot be a library)."""
+    from ..paths import library_file
 
-    return default_db_path()
+    return library_file(None if db is None else str(db))
 
 def open_tui(db_path: Path, demo: bool = False) -> None:
     """Start the Textual app; until it exists, print the library instead."""

@@ -112,7 +112,7 @@ def _plain_value(value: str) -> bool:
 
 
 def _file_okay(db: str) -> bool:
-    """Typer's check of --db (dir_okay=False): an existing directory is an error."""
+    """An existing directory is an error, which the Typer app reports (readr.paths.library_file)."""
     import stat
 
     try:
@@ -134,9 +134,10 @@ def run(plan: Plan) -> int:
     from .actions import library_path
     from .output import print_error, user_error
 
-    db_path = library_path(plan.db)
+    db_path = plan.db
     try:
         try:
+            db_path = library_path(plan.db)
             _execute(plan, db_path)
         except Exception as exc:  # readr.cli.typer_app.ReadrGroup.invoke
             message = user_error(exc, db_path)

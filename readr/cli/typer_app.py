@@ -145,9 +145,11 @@ def store(ctx: typer.Context):
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Optional[Path] = typer.Option(
-        None, "--db", metavar="PATH", help="Library file (default: $READR_DB, else library.db in your user data folder).",
-        envvar=None, dir_okay=False,
+    db: Optional[str] = typer.Option(
+        None, "--db", metavar="PATH",
+        help="Library file (default: $READR_DB, else library.db in your user data folder). "
+        "A new library is created only in a folder that exists.",
+        envvar=None,
     ),
 ) -> None:
     """readr with no command opens the TUI on your library."""
