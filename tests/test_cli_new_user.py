@@ -318,3 +318,29 @@ def test_readr_db_in_a_missing_folder_is_refused_but_the_default_folder_is_creat
     result = CliRunner().invoke(app, ["list"])
     assert result.exit_code == 0, result.output
     assert (isolated_home / "data" / "readr" / "library.db").is_file()
+
+
+# --- papers without a link in the digest ---------------------------------------------------------
+
+
+def test_a_paper_without_a_link_is_a_bold_title_in_the_digest_and_the_takeaways(cli, db_path, tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{knuth, title={Literate Programming}, author={Donald Knuth}, year={1984},"
+                   " doi={10.1093/comjnl/27.2.97}}\n", encoding="utf-8")
+    assert cli("import", str(bib)).exit_code == 0
+    with Store(db_path) as lib:
+        lib.add_local("pdf-0123456789ab", "A *local* PDF [draft]", authors=["Ada Lovelace"])
+        knuth = next(p for p in lib.list_papers() if p.doi)
+        for key in ("pdf-0123456789ab", knuth.key):
+            lib.set_status([key], "read")
+            lib.set_summary(key, f"Notes on {key}. **A takeaway.**")
+    digest = cli("export", "--week")
+    assert digest.exit_code == 0, digest.output
+    assert "](<>)" not in digest.stdout
+    assert "\n\n**A \\*local\\* PDF \\[draft\\]** Notes on pdf-0123456789ab. **A takeaway.**" in digest.stdout
+    assert "[**Literate Programming**](https://doi.org/10.1093/comjnl/27.2.97) Notes on" in digest.stdout
+    takeaways = cli("takeaways", "--week", "--markdown")
+    assert takeaways.exit_code == 0, takeaways.output
+    assert "<>" not in takeaways.stdout
+    assert "- **A takeaway.** (A \\*local\\* PDF \\[draft\\])" in takeaways.stdout.splitlines()
+    assert "- **A takeaway.** ([Literate Programming](https://doi.org/10.1093/comjnl/27.2.97))" in takeaways.stdout.splitlines()

@@ -64,10 +64,13 @@ def takeaways_cmd(
     lines = []
     if markdown:
         from ..digest import escape_title, format_destination
+        from ..digest.export import paper_link
 
         for paper, text in rows:
-            link = format_destination(clean_line(paper.link or ""))
-            lines.append(f"- **{clean_line(text)}** ([{escape_title(clean_line(paper.title))}]({link}))")
+            title = escape_title(clean_line(paper.title) or paper.key)
+            link = paper_link(paper)
+            source = f"[{title}]({format_destination(link)})" if link else title  # a local PDF: no link
+            lines.append(f"- **{clean_line(text)}** ({source})")
     else:
         current = None
         for paper, text in rows:

@@ -63,8 +63,19 @@ def protect_summary(lines: Sequence[str]) -> list[str]:
     return out
 
 
+def paper_link(paper: "Paper") -> str:
+    """Where a paper's digest entry links: its arXiv or web page, else its DOI; "" when it has
+    neither (a paper imported from a local PDF: a link to a file on the reader's disk would be
+    broken for everyone the digest is published to)."""
+    if paper.link:
+        return clean_line(paper.link)
+    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", clean_line(paper.doi or "").strip(), flags=re.I)
+    return f"https://doi.org/{doi}" if doi else ""
+
+
 def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
-    """One entry: `[**Title**](link) summary...`, continuation paragraphs verbatim."""
+    """One entry: `[**Title**](link) summary...`, continuation paragraphs verbatim; a paper
+    without a link gets its title in bold, without a link (`**Title** summary...`)."""
     style = digest.style if digest else {}
     marker = str(style.get("marker") or "")
     if marker and not LIST_MARKER.match(marker):
@@ -74,15 +85,18 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
         target = clean_line(digest.link)
     else:
         title = escape_title(clean_line(paper.title) or paper.key)
-        target = clean_line(paper.link or "")
+        target = paper_link(paper)
     bold = style.get("bold", True)
     text = f"**{title}**" if bold is True and title else title
-    dest = format_destination(target)
-    link_title = style.get("link_title")
-    if isinstance(link_title, str):
-        dest += ' "' + clean_line(link_title).replace("\\", "\\\\").replace('"', '\\"') + '"'
-    head = f"[{text}]({dest})"
-    head = f"{marker}**{head}**" if bold == "outer" else marker + head
+    if target:
+        dest = format_destination(target)
+        link_title = style.get("link_title")
+        if isinstance(link_title, str):
+            dest += ' "' + clean_line(link_title).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        head = f"[{text}]({dest})"
+        head = f"{marker}**{head}**" if bold == "outer" else marker + head
+    else:
+        head = f"{marker}**{title}**"
     summary = clean_text(paper.summary).strip()
     if not summary:
         return head
