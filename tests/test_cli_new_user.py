@@ -344,3 +344,36 @@ def test_a_paper_without_a_link_is_a_bold_title_in_the_digest_and_the_takeaways(
     assert "<>" not in takeaways.stdout
     assert "- **A takeaway.** (A \\*local\\* PDF \\[draft\\])" in takeaways.stdout.splitlines()
     assert "- **A takeaway.** ([Literate Programming](https://doi.org/10.1093/comjnl/27.2.97))" in takeaways.stdout.splitlines()
+
+
+# --- images of a digest written to stdout --------------------------------------------------------
+
+
+def test_export_to_stdout_links_library_images_by_their_path_and_says_how_to_publish(cli, db_path, tmp_path, monkeypatch):
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", "A paper with a figure"))
+        figure = lib.data_dir / "figures" / "2101.00001" / "fig 1.png"
+        figure.parent.mkdir(parents=True)
+        figure.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+        elsewhere = tmp_path / "elsewhere.png"
+        elsewhere.write_bytes(figure.read_bytes())
+        lib.set_summary("2101.00001", "Nice. **Read it.**\n\n![Figure from page 2](figures/2101.00001/fig%201.png)\n\n"
+                        "![remote](https://example.org/x.png) ![](missing.png)")
+        lib.set_status(["2101.00001"], "read")
+    site = tmp_path / "site"
+    site.mkdir()
+    monkeypatch.chdir(site)  # where the user redirects the page to
+    result = cli("export", "--week")
+    assert result.exit_code == 0, result.output
+    [link] = re.findall(r"!\[Figure from page 2\]\(([^)]+)\)", result.stdout)
+    assert Path(unquote(link)).is_absolute() and Path(unquote(link)).read_bytes() == figure.read_bytes()
+    assert "![remote](https://example.org/x.png) ![](missing.png)" in result.stdout  # kept as written
+    assert ("1 image linked by its path on this computer; to publish the page, export with -o FILE, "
+            "which copies images to an assets folder beside it") in result.stderr
+    published = cli("export", "--week", "-o", str(site / "digest.md"))
+    assert published.exit_code == 0, published.output
+    assert "![Figure from page 2](assets/fig%201.png)" in (site / "digest.md").read_text(encoding="utf-8")
+    assert (site / "assets" / "fig 1.png").is_file()

@@ -34,7 +34,9 @@ def export_cmd(
     ),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", dir_okay=False, metavar="FILE",
-        help="Write to FILE (atomically) instead of stdout; local images go to an assets folder beside it.",
+        help="Write to FILE (atomically) instead of stdout; local images are copied to an assets folder "
+        "beside it and linked there (publish both). On stdout they are linked by their absolute path "
+        "on this computer.",
     ),
     front_matter: bool = typer.Option(
         False, "--front-matter", help="Start with the front-matter block (its text: front_matter in the config)."
@@ -62,13 +64,16 @@ def export_cmd(
         say(f"{count} BibTeX entries" + (f" written to {out}" if out else ""))
         return
 
-    from ..digest.assets import AssetCopier
+    from ..digest.assets import AssetCopier, AssetLinker
     from ..digest.export import day_label, render_month, render_week
     from ..weeks import month_of, week_of
 
     config = load_config()
     matter = config.front_matter if front_matter else None
-    assets = AssetCopier(Path(out), search_dirs=[lib.data_dir]) if out is not None else None
+    if out is not None:
+        assets = AssetCopier(Path(out), search_dirs=[lib.data_dir])
+    else:
+        assets = AssetLinker(search_dirs=[lib.data_dir])
     if len(words) > 1:
         what = "month" if month else "week"
         raise ReadrError(f"--{what} takes one {what} ({WHEN_HELP}), got {' '.join(words)!r}")
@@ -94,11 +99,14 @@ def export_cmd(
                 f" ({hidden} read without a summary: --include-unsummarized lists them)" if hidden else ""
             )
     _emit(text, out)
-    if assets is not None:
-        for missing in assets.missing:
-            say(f"image not found, link kept as it was: {missing}")
-        if assets.copied:
-            say(f"{len(assets.copied)} images copied to {assets.folder}")
+    for missing in assets.missing:
+        say(f"image not found, link kept as it was: {missing}")
+    images = f"{len(assets.copied)} image" + ("s" if len(assets.copied) != 1 else "")
+    if assets.copied and out is not None:
+        say(f"{images} copied to {assets.folder}")
+    elif assets.copied:
+        say(f"{images} linked by {'their paths' if len(assets.copied) != 1 else 'its path'} on this computer; "
+            "to publish the page, export with -o FILE, which copies images to an assets folder beside it")
     say(what + (f", written to {out}" if out else ""))
 
 

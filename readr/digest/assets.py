@@ -90,3 +90,33 @@ class AssetCopier:
         link = quote(f"{self.folder_name}/{target.name}", safe="/-_.~")
         self.copied[source] = link
         return link
+
+
+@dataclass
+class AssetLinker(AssetCopier):
+    """For a page written to stdout, whose folder is unknown: summaries are kept as written,
+    except images that exist only in the library's folder (`readr figures --insert` puts them
+    there), which no relative link can reach from elsewhere: those are linked by their absolute
+    path on this computer, and listed in `copied`. Publishing needs copies (`export -o FILE`)."""
+
+    page: Path = Path("-")
+
+    def _localize(self, raw: str, base_dir: str | None) -> str | None:
+        if not raw or _REMOTE.match(raw) or Path(unquote(raw)).expanduser().is_absolute():
+            return None
+        if base_dir and (Path(base_dir) / unquote(raw)).exists():
+            return None  # relative to the page it was imported from: valid where that page lives
+        source = AssetCopier(self.page, search_dirs=self.search_dirs)._find(raw, None)
+        if source is None or not any(_inside(source, folder) for folder in self.search_dirs):
+            return None
+        link = quote(source.as_posix(), safe="/-_.~")
+        self.copied[source] = link
+        return link
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(Path(folder).resolve())
+    except ValueError:
+        return False
+    return True
