@@ -187,6 +187,7 @@ class LibraryScreen(Screen):
         self._pending_keep: tuple[int | None, int | None] = (None, None)
         self.capped = False
         self._partial_generation: int | None = None
+        self._partial_landing: int | None = None  # where a first page put the cursor when its paper to keep was not in it
         # PDF downloads: a queue of keys drained by one worker thread.
         self._pdf_lock = threading.Lock()
         self._pdf_queue: list[str] = []
@@ -350,14 +351,17 @@ class LibraryScreen(Screen):
         papers = self.papers
         keep, keep_index = self._pending_keep
         if not message.partial and self._partial_generation == message.generation:
-            # The rest of a list whose first page is on screen: stay where the reader is now.
-            keep, keep_index = papers.current_id, papers.cursor
+            # The rest of a list whose first page is on screen: stay where the reader is now,
+            # unless the paper to keep was past the first page and the cursor has not moved since.
+            if keep is None or papers.current_id != self._partial_landing:
+                keep, keep_index = papers.current_id, papers.cursor
         elif keep is None and keep_index is None and self._loaded_once and not message.partial:
             keep, keep_index = papers.current_id, None
         self._partial_generation = message.generation if message.partial else None
         date_field = "read_at" if self.view == "read" else "added_at"
         empty = "No papers match this search." if self.search_text.strip() else self._empty_hint()
         papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty)
+        self._partial_landing = papers.current_id if message.partial and papers.current_id != keep else None
         if not message.partial:
             self._pending_keep = (None, None)
             self._loaded_once = True
@@ -432,11 +436,14 @@ class LibraryScreen(Screen):
         if burst:
             self._debounce = self.set_timer(DEBOUNCE, self._search_after_pause)
         else:
-            self.reload(keep_index=0, counts=False)
+            self._search_after_pause()
 
     def _search_after_pause(self) -> None:
         self._debounce = None
-        self.reload(keep_index=0, counts=False)
+        # A new search starts at its best match; a cleared one returns to the paper the reader
+        # was on (an edit right after Esc must reach the paper the cursor showed).
+        keep = self.papers.current_id if not self.search_text.strip() else None
+        self.reload(keep=keep, keep_index=0, counts=False)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
