@@ -61,3 +61,69 @@ async def test_clearing_a_search_finds_the_paper_past_the_first_page(tmp_path):
         assert papers.paper_count == 1500
         assert key_under_cursor(app) == chosen
         assert papers.cursor > 300, "the paper lies past the first page the list shows at once"
+
+
+# --- select all, and a selection that outlives tagging ------------------------------------------
+
+
+async def test_ctrl_a_selects_the_whole_view_not_only_the_rows_on_screen(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        papers = library(app).papers
+        assert papers.paper_count > papers.size.height, "more papers than rows on screen"
+        await pilot.press("ctrl+a")
+        await settle(pilot, app)
+        assert papers.selected == {i for i in papers.entries if i >= 0}
+        assert f"{papers.paper_count} selected" in str(app.screen.query_one("#status").render())
+
+
+async def test_ctrl_a_while_only_the_first_page_is_loaded_selects_the_rest_when_it_arrives(tmp_path):
+    from readr.query import Query
+    from readr.tui.app import FIRST_PAGE, ViewLoaded
+
+    db = tmp_path / "big.db"
+    _bulk_library(db, 1000)
+    app = app_for(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        screen = library(app)
+        papers = screen.papers
+        first = app.store.view_ids("all", Query(), limit=FIRST_PAGE)
+        whole = app.store.view_ids("all", Query())
+        assert first.partial and len(whole.ids) == 1000
+        screen.generation += 1
+        screen.on_view_loaded(ViewLoaded(screen.generation, first, None, 0.0, partial=True))
+        await pilot.press("ctrl+a")
+        assert len(papers.selected) == FIRST_PAGE
+        screen.on_view_loaded(ViewLoaded(screen.generation, whole, None, 0.0))
+        assert papers.selected == set(whole.ids)
+
+
+async def test_tagging_keeps_the_selection_until_the_user_clears_it(demo_db):
+    app = app_for(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        papers = library(app).papers
+        await pilot.press("space", "space")
+        chosen = set(papers.selected)
+        assert len(chosen) == 2
+        keys = app.store.keys_for(sorted(chosen))
+        await pilot.press("plus", *"first", "enter")
+        await settle(pilot, app)
+        assert papers.selected == chosen
+        await pilot.press("plus", *"second", "enter")
+        await settle(pilot, app)
+        assert all({"first", "second"} <= set(app.store.get(k).tags) for k in keys)
+        await pilot.press("escape")
+        assert not papers.selected
+
+
+def test_space_says_it_moves_down_and_ctrl_a_says_it_selects_all():
+    from readr.tui.commands import PALETTE_NAMES
+    from readr.tui.keys import LIST_BINDINGS
+
+    by_id = {b.id: b for b in LIST_BINDINGS}
+    assert "move down" in by_id["select"].description
+    assert "move down" in PALETTE_NAMES["select"]
+    assert by_id["select-all"].key == "ctrl+a" and "all" in by_id["select-all"].description.lower()

@@ -360,7 +360,8 @@ class LibraryScreen(Screen):
         self._partial_generation = message.generation if message.partial else None
         date_field = "read_at" if self.view == "read" else "added_at"
         empty = "No papers match this search." if self.search_text.strip() else self._empty_hint()
-        papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty)
+        papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty,
+                          partial=message.partial)
         self._partial_landing = papers.current_id if message.partial and papers.current_id != keep else None
         if not message.partial:
             self._pending_keep = (None, None)
@@ -577,10 +578,11 @@ class LibraryScreen(Screen):
         found = self.store.papers_by_ids([paper_id])
         return found[0] if found else None
 
-    def _after_change(self, keys_changed: list[int], stay: bool = True) -> None:
+    def _after_change(self, keys_changed: list[int], stay: bool = True, keep_selection: bool = False) -> None:
         papers = self.papers
         papers.invalidate(keys_changed)
-        papers.clear_selection()
+        if not keep_selection:
+            papers.clear_selection()
         keep = papers.current_id if stay else None
         self.reload(keep=keep, keep_index=papers.cursor)
         self.show_detail()
@@ -708,7 +710,7 @@ class LibraryScreen(Screen):
         change = " ".join([*("#" + t for t in add), *("-#" + t for t in remove)])
         noun = "paper" if len(keys) == 1 else "papers"
         self.notify(f"Tagged {len(keys)} {noun}: {clean_line(change)}", timeout=3)
-        self._after_change(ids)
+        self._after_change(ids, keep_selection=True)  # tagging one selection several times is common
 
     @guarded
     def action_edit(self) -> None:

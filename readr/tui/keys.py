@@ -56,8 +56,8 @@ LIST_BINDINGS = [
     Binding("end,G", "cursor_last", "Last", show=False, id="cursor-last"),
     Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page-down"),
     Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page-up"),
-    Binding("space", "toggle_select", "Select", show=False, id="select"),
-    Binding("ctrl+a", "select_page", "Select visible", show=False, id="select-visible"),
+    Binding("space", "toggle_select", "Select, move down", show=False, id="select"),
+    Binding("ctrl+a", "select_all", "Select all", show=False, id="select-all"),
 ]
 
 # The search box.

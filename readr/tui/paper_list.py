@@ -119,6 +119,8 @@ class PaperList(ScrollView, can_focus=True):
         self.selected: set[int] = set()
         self.date_field = "added_at"
         self.empty_message = "Loading…"
+        self.complete = True  # False while only the first page of the view is here
+        self._select_all_when_complete = False
         self._last_reported: int | None = -1
         # Styles resolved once per style change, not per row: rich_style walks every ancestor.
         self._styles: dict[str, Style] = {}
@@ -130,9 +132,10 @@ class PaperList(ScrollView, can_focus=True):
     # --- data -------------------------------------------------------------------------------
 
     def set_result(self, result: ViewResult, *, date_field: str = "added_at", keep: int | None = None,
-                   keep_index: int | None = None, empty_message: str = "No papers here.") -> None:
+                   keep_index: int | None = None, empty_message: str = "No papers here.",
+                   partial: bool = False) -> None:
         """Show a new id list. Keeps the cursor on paper `keep` if it is still there, else near
-        `keep_index`."""
+        `keep_index`. `partial`: only the first page of the view; the rest follows."""
         entries = array("q")
         titles: dict[int, str] = {}
         if result.headers:
@@ -152,7 +155,9 @@ class PaperList(ScrollView, can_focus=True):
         self.date_field = date_field
         self.empty_message = empty_message
         self.rows.clear()
-        self.selected &= set(entries) if len(entries) < 200_000 else self.selected
+        self.complete = not partial
+        if not partial and len(entries) < 200_000:
+            self.selected &= set(entries)  # papers that left the view (a first page says nothing)
         self.virtual_size = Size(self.scrollable_content_region.width, len(entries))
         target = None
         if keep is not None and len(entries) < 2_000_000:
@@ -164,6 +169,9 @@ class PaperList(ScrollView, can_focus=True):
             target = min(keep_index or 0, max(len(entries) - 1, 0))
         self._last_reported = -1
         self.move_cursor(target, direction=1 if target == 0 else 0)
+        if self._select_all_when_complete and self.complete:
+            self._select_all_when_complete = False
+            self._select_every_entry()
         self.refresh()
 
     def invalidate(self, ids: list[int] | None = None) -> None:
@@ -292,15 +300,21 @@ class PaperList(ScrollView, can_focus=True):
         self.move_cursor(self.cursor + 1, 1)
         self.refresh()
 
-    def action_select_page(self) -> None:
-        top = int(self.scroll_offset.y)
-        for index in range(top, min(top + self.size.height, len(self.entries))):
-            if self.entries[index] >= 0:
-                self.selected.add(self.entries[index])
+    def action_select_all(self) -> None:
+        """Every paper of the view, also the rows not drawn yet; a view still loading is
+        selected whole when the rest of it arrives (set_result)."""
+        if not self.complete:
+            self._select_all_when_complete = True
+        self._select_every_entry()
+
+    def _select_every_entry(self) -> None:
+        self.selected.update(self.entries)
+        self.selected.discard(-1)  # week headers
         self.post_message(self.SelectionChanged(len(self.selected)))
         self.refresh()
 
     def clear_selection(self) -> bool:
+        self._select_all_when_complete = False
         if not self.selected:
             return False
         self.selected.clear()
