@@ -127,3 +127,61 @@ def test_space_says_it_moves_down_and_ctrl_a_says_it_selects_all():
     assert "move down" in by_id["select"].description
     assert "move down" in PALETTE_NAMES["select"]
     assert by_id["select-all"].key == "ctrl+a" and "all" in by_id["select-all"].description.lower()
+
+
+# --- the help screen ----------------------------------------------------------------------------
+
+
+def help_lines(app) -> list[str]:
+    from textual.geometry import Region
+
+    lines: list[str] = []
+    for part in app.screen.query("#help-box Static"):
+        width, height = part.size
+        for strip in part.render_lines(Region(0, 0, width, height)):
+            lines.append(strip.text.rstrip())
+    return lines
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_help_screen_keeps_keys_apart_from_whole_descriptions(demo_db, width):
+    from readr.tui.commands import PALETTE_NAMES
+    from readr.tui.dialogs import HelpScreen
+    from readr.tui.keys import ALL_GROUPS
+
+    app = app_for(demo_db)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
+        lines = help_lines(app)
+        text = "\n".join(lines)
+        page_down = next(line for line in lines if "pagedown, ctrl+d" in line)
+        assert "pagedown, ctrl+d  " in page_down and "Page down" in page_down
+        words = set(text.split())
+        for _, bindings in ALL_GROUPS:
+            for binding in bindings:
+                description = PALETTE_NAMES.get(binding.id, binding.description)
+                assert set(description.split()) <= words, f"{description!r} is cut"
+                assert binding.id in words
+                if width >= 120:
+                    assert any(description in line for line in lines), f"{description!r} on one line"
+
+
+async def test_quick_j_presses_in_the_help_screen_each_scroll(demo_db):
+    from textual import events
+
+    app = app_for(demo_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        # One burst, as a fast typist's keys reach the app: none waits for a repaint.
+        for key, character in [("question_mark", "?")] + [("j", "j")] * 6:
+            app.post_message(events.Key(key, character))
+        await settle(pilot, app)
+        box = app.screen.query_one("#help-box")
+        assert box.scroll_y == 6
+        for _ in range(4):
+            app.post_message(events.Key("k", "k"))
+        await settle(pilot, app)
+        assert box.scroll_y == 2

@@ -379,28 +379,43 @@ class TagViewPicker(ModalScreen):
 # --- help -----------------------------------------------------------------------------------------
 
 
-def help_content(keymap: dict[str, str]) -> Content:
-    lines: list[Content] = [
-        Content.styled("readr keys", "bold"),
-        Content("Every binding has an id; remap it in config.toml under [keymap], e.g. \"mark-read\" = \"x\"."),
-        Content(""),
-    ]
+def help_sections(keymap: dict[str, str]) -> list:
+    """The help page, one part per widget: every binding in three columns (keys, what it does,
+    id) as wide as the dialog, so long descriptions wrap in their column instead of being cut
+    and long keys never run into them."""
+    from rich.table import Table
+    from rich.text import Text
+
     from .commands import PALETTE_NAMES
 
-    for title, bindings in ALL_GROUPS:
-        lines.append(Content.styled(title, "bold $text-accent"))
-        for binding in bindings:
-            keys = display_keys(keys_for(binding, keymap))
-            what = PALETTE_NAMES.get(binding.id or "", binding.description)
-            if len(what) > 32:
-                what = what[:31] + "…"
-            lines.append(Content.assemble((f"  {keys:<12}", "bold"), (f"{what:<32} ", ""), (binding.id or "", "dim")))
-        lines.append(Content(""))
-    lines.append(Content.styled("Search", "bold $text-accent"))
-    lines.append(Content("  words (the last one as a prefix), \"a phrase\", tag:x status:read author:name cat:cs.LG"))
-    lines.append(Content("  year:2021 or year:2019..2021, week:this / week:last / week:2024-03-04"))
-    lines.append(Content("  ctrl+p opens the command palette: every action by name."))
-    return Content("\n").join(lines)
+    groups = [
+        (title, [(display_keys(keys_for(b, keymap)), PALETTE_NAMES.get(b.id or "", b.description), b.id or "")
+                 for b in bindings])
+        for title, bindings in ALL_GROUPS
+    ]
+    key_width = min(max(len(keys) for _, rows in groups for keys, _, _ in rows), 24)
+    id_width = max(len(binding_id) for _, rows in groups for _, _, binding_id in rows)
+    parts: list = [
+        Content.styled("readr keys", "bold"),
+        Content('Every binding has an id; remap it in config.toml under [keymap], e.g. "mark-read" = "x".\n'),
+    ]
+    for title, rows in groups:
+        parts.append(Content.styled(title, "bold $text-accent"))
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False)
+        table.add_column(width=key_width + 2, style="bold", overflow="fold")  # 2: the indent
+        table.add_column(ratio=1, overflow="fold")
+        table.add_column(width=id_width, style="dim", no_wrap=True)
+        for keys, what, binding_id in rows:
+            # Text, not markup: remapped keys come from the user's config file.
+            table.add_row(Text("  " + keys), Text(what), Text(binding_id))
+        parts.append(table)
+    parts.append(Content.styled("Search", "bold $text-accent"))
+    parts.append(Content(
+        "  words (the last one as a prefix), \"a phrase\", tag:x status:read author:name cat:cs.LG\n"
+        "  year:2021 or year:2019..2021, week:this / week:last / week:2024-03-04\n"
+        "  ctrl+p opens the command palette: every action by name."
+    ))
+    return parts
 
 
 class HelpScreen(ModalScreen):
@@ -413,13 +428,15 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", classes="dialog"):
-            yield Static(help_content(self.keymap), id="help-text")
+            for part in help_sections(self.keymap):
+                yield Static(part, classes="help-part" if isinstance(part, Content) else "help-part help-table")
 
     def action_close(self) -> None:
         self.dismiss(None)
 
+    # immediate: a deferred scroll reads the old offset, and keys faster than a repaint were lost.
     def action_scroll_down(self) -> None:
-        self.query_one("#help-box").scroll_down(animate=False)
+        self.query_one("#help-box").scroll_down(animate=False, immediate=True)
 
     def action_scroll_up(self) -> None:
-        self.query_one("#help-box").scroll_up(animate=False)
+        self.query_one("#help-box").scroll_up(animate=False, immediate=True)
