@@ -12,7 +12,7 @@ pytest.importorskip("textual")
 
 from readr.tui.app import LibraryScreen  # noqa: E402
 from tests.test_tui_flows import _bulk_library  # noqa: E402
-from tests.tui_support import app_for, demo_db, settle  # noqa: E402,F401 (demo_db is a fixture)
+from tests.tui_support import app_for, demo_db, screen_lines, settle  # noqa: E402,F401 (demo_db is a fixture)
 
 
 def library(app) -> LibraryScreen:
@@ -132,17 +132,6 @@ def test_space_says_it_moves_down_and_ctrl_a_says_it_selects_all():
 # --- the help screen ----------------------------------------------------------------------------
 
 
-def help_lines(app) -> list[str]:
-    from textual.geometry import Region
-
-    lines: list[str] = []
-    for part in app.screen.query("#help-box Static"):
-        width, height = part.size
-        for strip in part.render_lines(Region(0, 0, width, height)):
-            lines.append(strip.text.rstrip())
-    return lines
-
-
 @pytest.mark.parametrize("width", [80, 120])
 async def test_help_screen_keeps_keys_apart_from_whole_descriptions(demo_db, width):
     from readr.tui.commands import PALETTE_NAMES
@@ -155,7 +144,7 @@ async def test_help_screen_keeps_keys_apart_from_whole_descriptions(demo_db, wid
         await pilot.press("question_mark")
         await settle(pilot, app)
         assert isinstance(app.screen, HelpScreen)
-        lines = help_lines(app)
+        lines = screen_lines(app, "#help-box Static")
         text = "\n".join(lines)
         page_down = next(line for line in lines if "pagedown, ctrl+d" in line)
         assert "pagedown, ctrl+d  " in page_down and "Page down" in page_down
@@ -185,3 +174,47 @@ async def test_quick_j_presses_in_the_help_screen_each_scroll(demo_db):
             app.post_message(events.Key("k", "k"))
         await settle(pilot, app)
         assert box.scroll_y == 2
+
+
+# --- keymap checks ------------------------------------------------------------------------------
+
+
+async def test_a_remap_that_takes_q_from_quit_is_reported_at_start(demo_db):
+    app = app_for(demo_db, keymap={"mark-read": "q"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        message = warnings[0].message
+        assert "q is bound to mark-read and to quit" in message
+        assert "quit has no key left that reaches it (ctrl+q still quits)" in message
+        key = app.store.list_papers(statuses=["to-read"])[0].key
+        papers = library(app).papers
+        papers.move_cursor(list(papers.entries).index(app.store.get(key).id))
+        await pilot.press("q")  # as reported: q now marks read, and the app stays open
+        await settle(pilot, app)
+        assert app.is_running
+        assert app.store.get(key).status == "read"
+
+
+async def test_a_remap_inside_the_library_that_leaves_an_action_without_key_is_reported(demo_db):
+    app = app_for(demo_db, keymap={"mark-read": "a", "bogus-id": "z"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        message = "\n".join(n.message for n in app._notifications)
+        assert "a is bound to mark-read and to add" in message
+        assert "add has no key left" in message
+        assert "Unknown binding ids: bogus-id" in message
+
+
+async def test_a_harmless_remap_raises_no_false_alarm(demo_db):
+    app = app_for(demo_db, keymap={"mark-read": "x, #", "cursor-down": "n"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert not [n for n in app._notifications if n.severity == "warning"]
+        key = app.store.list_papers(statuses=["to-read"])[0].key
+        papers = library(app).papers
+        papers.move_cursor(list(papers.entries).index(app.store.get(key).id))
+        await pilot.press("number_sign")  # "#" as the keymap wrote it, after a space: one key to compare
+        await settle(pilot, app)
+        assert app.store.get(key).status == "read"

@@ -26,3 +26,14 @@ async def settle(pilot, app) -> None:
         await pilot.pause(0.05)
         await app.workers.wait_for_complete()
     await pilot.pause(0.05)
+
+
+def screen_lines(app, selector: str) -> list[str]:
+    """The text of the widgets `selector` finds, line by line, as drawn at their current size."""
+    from textual.geometry import Region
+
+    lines: list[str] = []
+    for widget in app.screen.query(selector):
+        width, height = widget.size
+        lines += [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
+    return lines

@@ -40,7 +40,7 @@ from ..store import Store
 from ..store.views import ViewResult
 from .drafts import Drafts
 from .keybar import KeyBar
-from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap
+from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap, normalize_keymap
 from .paper_list import PaperList
 
 # The views bar, in order, with the digit that opens each (keys.py); Dismissed (6) shows only
@@ -1056,10 +1056,10 @@ class ReadrApp(App):
         except Exception:
             self.notify(f"Unknown theme {self.config.theme!r}; using the default.", severity="warning")
         if self.config.keymap:
-            unknown = check_keymap(self.config.keymap)
-            if unknown:
-                self.notify("Unknown binding ids in [keymap]: " + ", ".join(unknown), severity="warning")
-            self.set_keymap(self.config.keymap)
+            problems = check_keymap(self.config.keymap)
+            if problems:
+                self.notify("\n".join(problems), title="[keymap] in config.toml", severity="warning", timeout=20)
+            self.set_keymap(normalize_keymap(self.config.keymap))
 
     def get_default_screen(self) -> Screen:
         # The library is the default screen, composed in the app's own start-up. Pushed from

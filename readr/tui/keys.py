@@ -112,24 +112,110 @@ ALL_GROUPS = [
 ]
 
 
+# Where bindings are active together, the binding tried first first: the focused widget's, then
+# the screen's, then the app's (Textual's order; the editor's are priority bindings). A text
+# field types printable keys before any binding of the screen or the app sees them.
+CONTEXTS = [
+    ("the library", [LIST_BINDINGS, MAIN_BINDINGS, APP_BINDINGS], False),
+    ("the search box", [SEARCH_BINDINGS, MAIN_BINDINGS, APP_BINDINGS], True),
+    ("the summary editor", [EDITOR_BINDINGS, APP_BINDINGS], True),
+    ("the digest preview", [DIGEST_BINDINGS, APP_BINDINGS], False),
+    ("the add dialog", [ADD_BINDINGS, APP_BINDINGS], True),
+    ("the tag dialog", [TAG_BINDINGS, APP_BINDINGS], True),
+    ("the help screen", [HELP_BINDINGS, APP_BINDINGS], False),
+]
+RENAMED_IDS = {"select-visible": "select-all"}
+
+
 def binding_ids() -> set[str]:
     return {b.id for _, group in ALL_GROUPS for b in group if b.id}
 
 
+def key_name(key: str) -> str:
+    """A key as Textual names it: "?" is "question_mark", "+" is "plus" (as in BINDINGS)."""
+    from textual.keys import _character_to_key
+
+    key = key.strip()
+    return _character_to_key(key) if len(key) == 1 else key
+
+
+def normalize_keymap(keymap: dict[str, str]) -> dict[str, str]:
+    """Key names as Textual's set_keymap makes them ("x, ?" is "x,question_mark"), to compare
+    them with BINDINGS; renamed binding ids under their new name."""
+    out = {}
+    for binding_id, keys in keymap.items():
+        names = [key_name(k) for k in keys.split(",") if k.strip()]
+        out[RENAMED_IDS.get(binding_id, binding_id)] = ",".join(names)
+    return out
+
+
 def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
     """The keys a binding answers to after remapping (as written in BINDINGS / the keymap)."""
-    return keymap.get(binding.id or "", binding.key)
+    return normalize_keymap(keymap).get(binding.id or "") or binding.key
 
 
 def display_keys(keys: str) -> str:
-    names = {
-        "slash": "/", "question_mark": "?", "plus": "+", "space": "space", "right_square_bracket": "]",
-        "left_square_bracket": "[", "escape": "esc",
-    }
-    return ", ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+    """"question_mark,ctrl+a" as "?, ctrl+a": single characters as typed, other names in full."""
+    from textual.keys import KEY_DISPLAY_ALIASES, format_key
+
+    def shown(key: str) -> str:
+        key = key.strip()
+        if key == "escape":
+            return "esc"
+        if key in KEY_DISPLAY_ALIASES or key in ("up", "down", "left", "right"):
+            return key  # enter, tab, arrows: their names, not glyphs
+        character = format_key(key)
+        return character if len(character) == 1 else key
+
+    return ", ".join(shown(k) for k in keys.split(","))
+
+
+def _winners(keymap: dict[str, str]) -> tuple[dict[tuple[str, str], str], set[tuple[str, str, str, str]]]:
+    """For each (context, key) the binding id a key press runs, and every (context, key, winner,
+    loser) where a binding is shadowed by another on the same key."""
+    winners: dict[tuple[str, str], str] = {}
+    shadowed: set[tuple[str, str, str, str]] = set()
+    remapped = normalize_keymap(keymap)
+    for context, groups, typing in CONTEXTS:
+        for level, group in enumerate(groups):
+            # In one widget's bindings a remapped key replaces the binding that had it (Textual's
+            # apply_keymap); otherwise the first binding of a key runs.
+            for binding in sorted(group, key=lambda b: b.id not in remapped):
+                for key in keys_for(binding, keymap).split(","):
+                    if typing and level > 0 and len(key_name(key)) == 1:
+                        continue  # typed into the text field
+                    slot = (context, key_name(key))
+                    if slot in winners:
+                        if winners[slot] != binding.id:
+                            shadowed.add((*slot, winners[slot], binding.id or ""))
+                    else:
+                        winners[slot] = binding.id or ""
+    return winners, shadowed
 
 
 def check_keymap(keymap: dict[str, str]) -> list[str]:
-    """Ids in a keymap that name no binding (reported to the user, not fatal)."""
+    """What a [keymap] breaks, one line each (reported at start; not fatal): ids that name no
+    binding, a key given to two bindings where both are active (the first one wins), and a
+    binding left with no key that reaches it. What the default keys already do on purpose
+    (q closes the digest preview rather than quitting) is not reported."""
+    problems = []
     known = binding_ids()
-    return sorted(k for k in keymap if k not in known)
+    unknown = sorted(k for k in keymap if k not in known and k not in RENAMED_IDS)
+    if unknown:
+        problems.append("Unknown binding ids: " + ", ".join(unknown) + " (? lists them).")
+    for old, new in RENAMED_IDS.items():
+        if old in keymap:
+            problems.append(f"{old!r} is now called {new!r}; rename it in [keymap].")
+    winners, shadowed = _winners(keymap)
+    default_winners, default_shadowed = _winners({})
+    clashes: dict[tuple[str, str, str], list[str]] = {}
+    for context, key, winner, loser in sorted(shadowed - default_shadowed):
+        clashes.setdefault((key, winner, loser), []).append(context)
+    for (key, winner, loser), contexts in clashes.items():
+        where = ", ".join(contexts)
+        problems.append(f"{display_keys(key)} is bound to {winner} and to {loser} ({where}): {winner} runs.")
+    reached = set(winners.values())
+    for binding_id in sorted(set(default_winners.values()) - reached):
+        note = " (ctrl+q still quits)" if binding_id == "quit" else ""
+        problems.append(f"{binding_id} has no key left that reaches it{note}.")
+    return problems
