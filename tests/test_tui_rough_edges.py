@@ -218,3 +218,49 @@ async def test_a_harmless_remap_raises_no_false_alarm(demo_db):
         await pilot.press("number_sign")  # "#" as the keymap wrote it, after a space: one key to compare
         await settle(pilot, app)
         assert app.store.get(key).status == "read"
+
+
+# --- the date column and the views bar ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_date_column_is_labelled_with_what_it_means_in_each_view(demo_db, width):
+    from readr.clock import clock
+    from readr.tui.paper_list import short_date
+
+    app = app_for(demo_db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot, app)
+        for digit, label, field in [("1", "added", "added_at"), ("5", "read", "read_at"),
+                                    ("7", "published", "published"), ("6", "added", "added_at")]:
+            await pilot.press(digit)
+            await settle(pilot, app)
+            header = screen_lines(app, "#columns")[0]
+            assert header.split()[-1] == label, (digit, header)
+            assert header.split()[0] == "title"
+            papers = library(app).papers
+            paper = app.store.papers_by_ids([papers.current_id])[0]
+            line = "".join(s.text for s in papers.render_line(papers.cursor - int(papers.scroll_offset.y)))
+            shown = short_date(getattr(paper, field), clock.today())
+            assert shown and line.rstrip().endswith(shown), (digit, line)
+            # the date sits under its label
+            assert line.index(shown) == header.index(label)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_the_views_bar_shows_dismissed_with_its_digit(demo_db, width):
+    with Store(demo_db) as lib:
+        lib.set_status(["0704.0001"], "dismissed")
+    app = app_for(demo_db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot, app)
+        bar = screen_lines(app, "#views")[0]
+        dismissed = app.store.status_counts()["dismissed"]
+        assert dismissed >= 1
+        assert (f"6 Dismissed {dismissed}" if width >= 120 else f"6 Dism. {dismissed}") in bar
+        catalogue = app.store.status_counts()["catalogue"]
+        assert bar.rstrip().endswith(f"Catalogue {catalogue}" if width >= 120 else f"Cat. {catalogue}")
+        await pilot.press("]")  # the cycle passes through it too
+        await pilot.press("]", "]", "]", "]")
+        await settle(pilot, app)
+        assert library(app).view == "dismissed"

@@ -41,14 +41,15 @@ from ..store.views import ViewResult
 from .drafts import Drafts
 from .keybar import KeyBar
 from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap, normalize_keymap
-from .paper_list import PaperList
+from .paper_list import ColumnHeader, PaperList, date_field_for
 
-# The views bar, in order, with the digit that opens each (keys.py); Dismissed (6) shows only
-# while open. Catalogue is every paper, bulk-imported catalogue entries included.
+# The views bar, in order, with the digit that opens each (keys.py). Catalogue is every paper,
+# bulk-imported catalogue entries included.
 VIEWS = [("all", "All"), ("inbox", "Inbox"), ("to-read", "To read"), ("reading", "Reading"), ("read", "Read"),
-         ("catalogue", "Catalogue")]
+         ("dismissed", "Dismissed"), ("catalogue", "Catalogue")]
 VIEW_DIGITS = {"all": 1, "inbox": 2, "to-read": 3, "reading": 4, "read": 5, "dismissed": 6, "catalogue": 7}
-VIEW_LABELS = dict(VIEWS) | {"dismissed": "Dismissed"}
+VIEW_LABELS = dict(VIEWS)
+SHORT_VIEW_LABELS = VIEW_LABELS | {"dismissed": "Dism.", "catalogue": "Cat."}  # when 80 columns are tight
 STATUS_WORDS = {
     "read": "Marked read", "reading": "Reading", "to-read": "Kept to read", "dismissed": "Dismissed",
     "inbox": "Back to the inbox",
@@ -209,7 +210,10 @@ class LibraryScreen(Screen):
             id="search",
         )
         with Container(id="body", classes="wide" if self.app.size.width >= 120 else ""):
-            yield PaperList(self.store, id="papers")
+            with Container(id="list-pane"):
+                papers = PaperList(self.store, id="papers")
+                yield ColumnHeader(papers, id="columns")
+                yield papers
             yield DetailSlot(Content(""), id="detail-slot")
         yield Static(Content(""), id="status")
         yield KeyBar()  # Textual's Footer, as one widget: it rebuilt ten widgets per focus change
@@ -237,7 +241,7 @@ class LibraryScreen(Screen):
 
         pane = DetailPane(id="detail")
         try:
-            await self.query_one("#body").mount(pane, after=self.papers)
+            await self.query_one("#body").mount(pane, after=self.query_one("#list-pane"))
             await self.query_one(DetailSlot).remove()
         except NoMatches:
             return  # the screen went away first (quit at once)
@@ -358,7 +362,7 @@ class LibraryScreen(Screen):
         elif keep is None and keep_index is None and self._loaded_once and not message.partial:
             keep, keep_index = papers.current_id, None
         self._partial_generation = message.generation if message.partial else None
-        date_field = "read_at" if self.view == "read" else "added_at"
+        date_field = date_field_for(self.view)
         empty = "No papers match this search." if self.search_text.strip() else self._empty_hint()
         papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty,
                           partial=message.partial)
@@ -385,14 +389,20 @@ class LibraryScreen(Screen):
     # --- status and views bar ---------------------------------------------------------------
 
     def _render_views(self) -> None:
-        parts: list[Content] = [Content.styled(" readr ", "bold reverse"), Content(" ")]
-        for name, label in VIEWS:
-            count = self.counts.get(name)
-            text = f" {VIEW_DIGITS[name]} {label}" + (f" {short_count(count)}" if count is not None else "") + " "
-            style = "bold reverse $accent" if self.view == name else ""
-            parts.append(Content.styled(text, style) if style else Content(text))
-        if self.view.startswith("tag:") or self.view == "dismissed":
-            parts.append(Content.styled(f" {view_label(self.view)} ", "bold reverse $accent"))
+        def bar(labels: dict[str, str], badge: bool) -> list[Content]:
+            parts = [Content.styled(" readr ", "bold reverse"), Content(" ")] if badge else []
+            for name, _ in VIEWS:
+                count = self.counts.get(name)
+                text = f" {VIEW_DIGITS[name]} {labels[name]}" + (f" {short_count(count)}" if count is not None else "") + " "
+                parts.append(Content.styled(text, "bold reverse $accent") if self.view == name else Content(text))
+            if self.view.startswith("tag:"):
+                parts.append(Content.styled(f" {view_label(self.view)} ", "bold reverse $accent"))
+            return parts
+
+        width = self.app.size.width
+        parts = bar(VIEW_LABELS, badge=True)
+        if sum(part.cell_length for part in parts) > width:
+            parts = bar(SHORT_VIEW_LABELS, badge=False)
         # One line high (app.tcss): no layout pass over the whole screen for a new text.
         self.query_one("#views", Static).update(Content.assemble(*parts), layout=False)
 

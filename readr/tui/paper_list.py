@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from ..clock import clock
 from ..sanitize import clean_line
@@ -29,6 +30,15 @@ STATUS_GLYPHS = {
 }
 PREFETCH = 40
 CACHE_LIMIT = 4000
+DATE_WIDTH = 9  # "Jul 2020", and the column's label "published"
+# The date a view's rows show, and the label over that column.
+DATE_LABELS = {"added_at": "added", "read_at": "read", "published": "published"}
+
+
+def date_field_for(view: str) -> str:
+    """The read date in Read (its weeks are reading weeks), the publication date in the
+    Catalogue (bulk imports were never added by hand), else the date the paper was added."""
+    return {"read": "read_at", "catalogue": "published"}.get(view, "added_at")
 
 
 def short_authors(authors: list[str]) -> str:
@@ -120,6 +130,7 @@ class PaperList(ScrollView, can_focus=True):
         self.date_field = "added_at"
         self.empty_message = "Loading…"
         self.complete = True  # False while only the first page of the view is here
+        self.header: ColumnHeader | None = None
         self._select_all_when_complete = False
         self._last_reported: int | None = -1
         # Styles resolved once per style change, not per row: rich_style walks every ancestor.
@@ -169,6 +180,8 @@ class PaperList(ScrollView, can_focus=True):
             target = min(keep_index or 0, max(len(entries) - 1, 0))
         self._last_reported = -1
         self.move_cursor(target, direction=1 if target == 0 else 0)
+        if self.header is not None:
+            self.header.refresh()
         if self._select_all_when_complete and self.complete:
             self._select_all_when_complete = False
             self._select_every_entry()
@@ -269,6 +282,8 @@ class PaperList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.entries))
         self._scroll_to_cursor(0)
+        if self.header is not None:
+            self.header.refresh()
 
     def action_cursor_down(self) -> None:
         self.move_cursor(self.cursor + 1, 1)
@@ -338,7 +353,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def _columns(self, width: int) -> tuple[int, int, int, int]:
         """Widths of title, authors, tags and date for a row `width` cells wide."""
-        date_w = 8  # "Jul 2020"
+        date_w = DATE_WIDTH
         if width >= 140:
             authors_w, tags_w = 26, 24
         elif width >= 100:
@@ -406,7 +421,7 @@ class PaperList(ScrollView, can_focus=True):
             title += " ↑"
         if row.has_summary:
             title = "✎ " + title
-        stamp = row.read_at if self.date_field == "read_at" and row.read_at else row.added_at or row.published
+        stamp = getattr(row, self.date_field)
         segments = [
             Segment(mark, line_style),
             Segment(glyph, line_style + status_style),
@@ -418,8 +433,45 @@ class PaperList(ScrollView, can_focus=True):
         if tags_w:
             tags = " ".join("#" + clean_line(t) for t in row.tags)
             segments.append(Segment(" " + fit(tags, tags_w), line_style + tags_style))
-        segments.append(Segment(" " + fit(short_date(stamp, clock.today()), date_w).rjust(date_w), line_style + dim))
+        segments.append(Segment(" " + fit(short_date(stamp, clock.today()), date_w), line_style + dim))
         used = sum(cell_len(s.text) for s in segments)
         if used < width:
             segments.append(Segment(" " * (width - used), line_style))
         return Strip(segments).crop(0, width)
+
+
+class ColumnHeader(Widget):
+    """One line over the paper list naming its columns, the date's meaning above all: it is the
+    added date in most views, the read date in Read, the publication date in the Catalogue."""
+
+    DEFAULT_CSS = """
+    ColumnHeader {
+        height: 1;
+        background: $surface;
+        color: $text-muted;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, papers: PaperList, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.papers = papers
+        papers.header = self
+
+    def label_line(self) -> str:
+        papers = self.papers
+        width = papers.scrollable_content_region.width or papers.size.width or self.size.width
+        title_w, authors_w, tags_w, date_w = papers._columns(width)
+        line = "   " + fit("title", title_w)
+        if authors_w:
+            line += " " + fit("authors", authors_w)
+        if tags_w:
+            line += " " + fit("tags", tags_w)
+        return line + " " + fit(DATE_LABELS.get(papers.date_field, ""), date_w)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        style = self.rich_style
+        if y != 0:
+            return Strip.blank(width, style)
+        return Strip([Segment(fit(self.label_line(), width), style)], width)
