@@ -12,6 +12,9 @@ Example ~/.config/readr/config.toml:
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,3 +72,94 @@ def load_config(path: Path | None = None) -> Config:
     except OSError:
         return Config()
     return _load(path, mtime)
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def save_setting(name: str, value: str, path: Path | None = None) -> Path:
+    """Set one top-level string setting (e.g. `theme`) in the config file, keeping every other
+    line as the user wrote it (comments too): its line is edited in place, or added before the
+    first [table] (a key after one would belong to that table), or the file is created. tomllib
+    cannot write, so the new text is parsed back before it is written: unless it holds exactly
+    the old settings plus this one, the file is left alone."""
+    import tomllib
+
+    path = path or config_path()
+    line = f"{name} = {_toml_string(value)}"
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadrError(f"cannot read {path}: {exc}") from None
+    if old is None:
+        candidates = [line + "\n"]
+        before: dict = {}
+    else:
+        try:
+            before = tomllib.loads(old)
+        except tomllib.TOMLDecodeError as exc:
+            raise ReadrError(f"cannot read {path}: {exc}") from None
+        candidates = _with_setting(old, name, value, line)
+    wanted = {**before, name: value}
+    for new in candidates:
+        try:
+            if tomllib.loads(new) == wanted:
+                break
+        except tomllib.TOMLDecodeError:
+            pass
+    else:
+        raise ReadrError(f"cannot update {name} in {path} safely; set {line} there by hand")
+    _write_atomic(path, new)
+    return path
+
+
+def _with_setting(old: str, name: str, value: str, line: str) -> list[str]:
+    """The file's text with the setting, in the likeliest ways first: its own line edited; the
+    line added before the first [table]; or at the very top (always top level, even when a
+    multi-line string holds a line that looks like a table)."""
+    lines = old.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    setting = re.compile(rf"^(\s*{re.escape(name)}\s*=\s*)(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[^\s#]+)(.*)$", re.S)
+    first_table = next((n for n, text in enumerate(lines) if re.match(r"^\s*\[", text)), len(lines))
+    candidates = []
+    for n in range(first_table):
+        match = setting.match(lines[n])
+        if match:
+            edited = list(lines)
+            edited[n] = match.group(1) + _toml_string(value) + match.group(3)
+            candidates.append("".join(edited))
+    # After the last top-level setting, not between a table and its blank line or comment.
+    at = first_table
+    while at > 0 and (not lines[at - 1].strip() or lines[at - 1].lstrip().startswith("#")):
+        at -= 1
+    if at == 0:
+        at = first_table
+    candidates.append("".join(lines[:at] + [line + "\n"] + lines[at:]))
+    candidates.append(line + "\n" + "".join(lines))
+    return candidates
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+            except FileNotFoundError:
+                os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError as exc:
+        raise ReadrError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -608,13 +608,10 @@ async def test_command_palette_runs_actions(demo_db):
         assert app.store.get(key).status == "read"
 
 
-async def test_theme_toggle_and_zoom(demo_db):
+async def test_zoom(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
-        dark = app.current_theme.dark
-        await pilot.press("ctrl+t")
-        assert app.current_theme.dark != dark
         await pilot.press("enter")
         assert app.screen.has_class("zoomed")
         await pilot.press("escape")

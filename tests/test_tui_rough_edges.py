@@ -264,3 +264,80 @@ async def test_the_views_bar_shows_dismissed_with_its_digit(demo_db, width):
         await pilot.press("]", "]", "]", "]")
         await settle(pilot, app)
         assert library(app).view == "dismissed"
+
+
+# --- one theme mechanism, remembered ------------------------------------------------------------
+
+
+async def pick_theme(pilot, app, name: str) -> None:
+    from textual.command import CommandPalette
+
+    await pilot.press("ctrl+t")
+    await settle(pilot, app)
+    assert isinstance(app.screen, CommandPalette), "ctrl+t opens the theme picker"
+    await pilot.press(*name)
+    await settle(pilot, app)
+    await pilot.press("enter")
+    await settle(pilot, app)
+
+
+async def test_ctrl_t_picks_a_theme_that_is_saved_in_the_config_and_used_next_time(demo_db, isolated_home):
+    import tomllib
+
+    from readr.paths import config_path
+    from readr.tui import make_app
+
+    path = config_path()
+    assert path.parent == isolated_home
+    path.write_text('# my settings\nweek_start = "sunday"\n\n[keymap]\n"mark-read" = "x"  # mine\n')
+    app = make_app(demo_db)  # the settings from the file
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert app.theme == "textual-dark"
+        await pick_theme(pilot, app, "nord")
+        assert app.theme == "nord"
+        assert isinstance(app.screen, LibraryScreen)
+    text = path.read_text()
+    assert text == '# my settings\nweek_start = "sunday"\ntheme = "nord"\n\n[keymap]\n"mark-read" = "x"  # mine\n'
+    assert tomllib.loads(text)["keymap"] == {"mark-read": "x"}
+    again = make_app(demo_db)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, again)
+        assert again.theme == "nord"
+
+
+async def test_the_palettes_theme_command_is_the_same_picker_and_creates_the_config_file(demo_db):
+    from readr.paths import config_path
+    from readr.tui.commands import palette_commands
+
+    path = config_path()
+    assert not path.exists()
+    app = app_for(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        assert not any("theme" in name.lower() for name, _, _ in palette_commands(app)), \
+            "one Theme entry: Textual's own"
+        await pilot.press("ctrl+p")
+        await settle(pilot, app)
+        await pilot.press(*"theme", "enter")  # Textual's Theme command opens the picker
+        await settle(pilot, app)
+        await pilot.press(*"textual-light", "enter")
+        await settle(pilot, app)
+        assert app.theme == "textual-light"
+        assert any("saved in" in n.message for n in app._notifications)
+    assert path.read_text() == 'theme = "textual-light"\n'
+
+
+async def test_a_theme_that_cannot_be_saved_says_so(demo_db, monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the config folder should be\n")
+    monkeypatch.setenv("READR_CONFIG", str(blocker / "config.toml"))
+    app = app_for(demo_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pick_theme(pilot, app, "nord")
+        assert app.theme == "nord"  # used for this session
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert warnings and warnings[-1].title == "Theme not saved"
+        assert str(blocker) in warnings[-1].message
+    assert blocker.read_text() == "a file where the config folder should be\n"

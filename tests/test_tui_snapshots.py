@@ -93,5 +93,8 @@ def test_digest_preview(demo_app, snap_compare):
     assert snap_compare(demo_app, terminal_size=(100, 30), run_before=_then("p"))
 
 
-def test_light_theme(demo_app, snap_compare):
-    assert snap_compare(demo_app, terminal_size=(80, 24), run_before=_then("ctrl+t"))
+def test_light_theme(tmp_path, clock, snap_compare):
+    clock.fix(NOW)
+    db = build_sample_library(tmp_path / "demo.db", now=NOW)
+    app = make_app(db, demo=True, config=Config(theme="textual-light"))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_then())

@@ -1065,6 +1065,9 @@ class ReadrApp(App):
             self.theme = self.config.theme
         except Exception:
             self.notify(f"Unknown theme {self.config.theme!r}; using the default.", severity="warning")
+        # One way to change the theme (the palette's Theme, or ctrl+t: the same picker), and
+        # every change remembered in the config file.
+        self.theme_changed_signal.subscribe(self, self._save_theme)
         if self.config.keymap:
             problems = check_keymap(self.config.keymap)
             if problems:
@@ -1095,8 +1098,20 @@ class ReadrApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.config.keymap))
 
-    def action_toggle_theme(self) -> None:
-        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+    def _save_theme(self, theme) -> None:
+        from dataclasses import replace
+
+        from ..config import save_setting
+
+        if theme.name == self.config.theme:
+            return
+        try:
+            path = save_setting("theme", theme.name)
+        except ReadrError as exc:
+            self.notify(str(exc), title="Theme not saved", severity="warning")
+            return
+        self.config = replace(self.config, theme=theme.name)
+        self.notify(f"Theme {theme.name} saved in {path}.", timeout=3)
 
     def on_unmount(self) -> None:
         self.store.close()

@@ -48,7 +48,7 @@ PALETTE_NAMES = {
     "cursor-last": "Go to the last paper",
     "quit": "Quit readr",
     "help": "Help: every key binding",
-    "toggle-theme": "Switch light / dark theme",
+    "theme": "Theme (saved in config.toml)",
 }
 
 
@@ -71,6 +71,8 @@ def palette_commands(app) -> list[tuple[str, str, object]]:
              partial(target.run_action, binding.action))
         )
     for binding in APP_BINDINGS:
+        if binding.id == "theme":
+            continue  # Textual's own "Theme" command is the same picker
         commands.append(
             (PALETTE_NAMES.get(binding.id, binding.description), f"key: {display_keys(keys_for(binding, keymap))}",
              partial(app.run_action, binding.action))

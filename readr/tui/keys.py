@@ -12,7 +12,7 @@ from textual.binding import Binding
 APP_BINDINGS = [
     Binding("q", "quit", "Quit", show=False, id="quit"),
     Binding("question_mark", "help", "Help", id="help"),
-    Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="toggle-theme"),
+    Binding("ctrl+t", "change_theme", "Theme", show=False, id="theme"),
 ]
 
 # Bindings of the library screen.
@@ -124,7 +124,7 @@ CONTEXTS = [
     ("the tag dialog", [TAG_BINDINGS, APP_BINDINGS], True),
     ("the help screen", [HELP_BINDINGS, APP_BINDINGS], False),
 ]
-RENAMED_IDS = {"select-visible": "select-all"}
+RENAMED_IDS = {"select-visible": "select-all", "toggle-theme": "theme"}
 
 
 def binding_ids() -> set[str]:
