@@ -341,3 +341,116 @@ async def test_a_theme_that_cannot_be_saved_says_so(demo_db, monkeypatch, tmp_pa
         assert warnings and warnings[-1].title == "Theme not saved"
         assert str(blocker) in warnings[-1].message
     assert blocker.read_text() == "a file where the config folder should be\n"
+
+
+# --- the digest preview: the read paper's week, any week or month -------------------------------
+
+
+def exported(db, *args: str) -> str:
+    """What `readr export ARGS` writes to stdout."""
+    from typer.testing import CliRunner
+
+    from readr.cli import app as cli_app
+
+    result = CliRunner().invoke(cli_app, ["--db", str(db), "export", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.fixture
+def read_in_2022(demo_db):
+    from datetime import date
+
+    with Store(demo_db) as lib:
+        lib.set_status(["0704.0002"], "read", on=date(2022, 3, 15))
+        lib.set_summary("0704.0002", "A takeaway from *2022*.")
+        lib.set_status(["0704.0175"], "read", on=date(2022, 3, 2))  # read, no summary
+        lib.set_status(["0704.0101"], "read", on=date(2022, 2, 9))
+        lib.set_summary("0704.0101", "February's paper.")
+    return demo_db
+
+
+async def open_preview_on(pilot, app, key: str):
+    from readr.tui.digest_preview import DigestPreview
+
+    papers = library(app).papers
+    papers.move_cursor(list(papers.entries).index(app.store.get(key).id))
+    await settle(pilot, app)
+    await pilot.press("p")
+    await settle(pilot, app)
+    assert isinstance(app.screen, DigestPreview)
+    return app.screen
+
+
+async def go_to(pilot, app, text: str) -> None:
+    await pilot.press("g")
+    await settle(pilot, app)
+    await pilot.press(*text, "enter")
+    await settle(pilot, app)
+
+
+async def test_the_preview_opens_on_the_week_the_highlighted_paper_was_read(read_in_2022):
+    from readr.clock import clock
+    from readr.weeks import week_bounds
+
+    app = app_for(read_in_2022)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")
+        await settle(pilot, app)
+        preview = await open_preview_on(pilot, app, "0704.0002")
+        assert "2022-03-14 – 2022-03-20" in str(preview.query_one("#digest-title").render())
+        assert "A takeaway from *2022*." in preview.markdown
+        assert preview.markdown == exported(read_in_2022, "--week", "2022-03-15")
+        await pilot.press("escape")
+        await pilot.press("1")
+        await settle(pilot, app)
+        unread = app.store.list_papers(statuses=["to-read"])[0].key
+        preview = await open_preview_on(pilot, app, unread)
+        first, _ = week_bounds(clock.today(), 0)
+        assert f"{first.isoformat()} –" in str(preview.query_one("#digest-title").render())
+        assert "(this week)" in str(preview.query_one("#digest-title").render())
+
+
+async def test_typing_a_date_or_a_month_jumps_there_and_shows_what_export_writes(read_in_2022):
+    app = app_for(read_in_2022)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        await settle(pilot, app)
+        preview = app.screen
+        unsummarized = app.store.get("0704.0175").title[:20]
+        await go_to(pilot, app, "2022-03-02")
+        assert preview.markdown == exported(read_in_2022, "--week", "2022-03-02")
+        assert unsummarized not in preview.markdown
+        await pilot.press("a")  # with the papers read without a summary, as --all
+        assert preview.markdown == exported(read_in_2022, "--week", "2022-03-02", "--all")
+        assert unsummarized in preview.markdown
+        await pilot.press("a")
+        await go_to(pilot, app, "2022-03")
+        assert preview.markdown == exported(read_in_2022, "--month", "2022-03")
+        assert preview.markdown.startswith("# 2022-3")
+        assert "Digest for the month 2022-03 · 1 entry in 1 week" in str(preview.query_one("#digest-title").render())
+        await pilot.press("h")  # on a month page: the previous month
+        assert preview.markdown == exported(read_in_2022, "--month", "2022-02")
+        assert "February's paper." in preview.markdown
+        await go_to(pilot, app, "today")
+        assert preview.markdown == exported(read_in_2022, "--week", "today")
+        assert "(this week)" in str(preview.query_one("#digest-title").render())
+
+
+async def test_a_date_that_cannot_be_read_says_why_and_keeps_the_prompt_open(read_in_2022):
+    from readr.tui.digest_preview import DigestPreview, GoToDate
+
+    app = app_for(read_in_2022)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("p")
+        await settle(pilot, app)
+        before = app.screen.markdown
+        await go_to(pilot, app, "2022-13")
+        assert isinstance(app.screen, GoToDate)
+        assert "not a month" in str(app.screen.query_one("#go-to-error").render())
+        await pilot.press("escape")
+        assert isinstance(app.screen, DigestPreview)
+        assert app.screen.markdown == before

@@ -786,9 +786,14 @@ class LibraryScreen(Screen):
 
     @guarded
     def action_digest_preview(self) -> None:
+        from ..weeks import as_date
         from .digest_preview import DigestPreview
 
-        self.app.push_screen(DigestPreview(self.store, self.config))
+        # On the highlighted paper's reading week when it is read (a paper read in 2022 opens
+        # 2022's week), else on this week.
+        paper = self.current_paper()
+        day = as_date(paper.read_at) if paper is not None and paper.status == "read" and paper.read_at else None
+        self.app.push_screen(DigestPreview(self.store, self.config, day=day))
 
     @guarded
     def action_open_link(self) -> None:

@@ -77,10 +77,11 @@ EDITOR_BINDINGS = [
 # The digest preview.
 DIGEST_BINDINGS = [
     Binding("escape,q,p", "close", "Back", id="digest-close"),
-    Binding("left,h,left_square_bracket", "week(-1)", "Previous week", id="digest-previous-week"),
-    Binding("right,l,right_square_bracket", "week(1)", "Next week", id="digest-next-week"),
-    Binding("m", "toggle_raw", "Markdown source", id="digest-raw"),
-    Binding("a", "toggle_unsummarized", "Include unsummarized", id="digest-all"),
+    Binding("left,h,left_square_bracket", "week(-1)", "Previous", id="digest-previous-week"),
+    Binding("right,l,right_square_bracket", "week(1)", "Next", id="digest-next-week"),
+    Binding("g", "go_to", "Go to date", id="digest-go-to"),
+    Binding("m", "toggle_raw", "Markdown", id="digest-raw"),
+    Binding("a", "toggle_unsummarized", "With unsummarized", id="digest-all"),
     Binding("t", "this_week", "This week", show=False, id="digest-this-week"),
 ]
 
