@@ -363,7 +363,9 @@ def read_in_2022(demo_db):
 
     with Store(demo_db) as lib:
         lib.set_status(["0704.0002"], "read", on=date(2022, 3, 15))
-        lib.set_summary("0704.0002", "A takeaway from *2022*.")
+        lib.set_summary("0704.0002", "A takeaway from *2022*.\n\n![a plot](figures/plot.png)")
+        (lib.data_dir / "figures").mkdir(parents=True, exist_ok=True)
+        (lib.data_dir / "figures" / "plot.png").write_bytes(b"\x89PNG\r\n\x1a\n")
         lib.set_status(["0704.0175"], "read", on=date(2022, 3, 2))  # read, no summary
         lib.set_status(["0704.0101"], "read", on=date(2022, 2, 9))
         lib.set_summary("0704.0101", "February's paper.")
@@ -402,6 +404,7 @@ async def test_the_preview_opens_on_the_week_the_highlighted_paper_was_read(read
         assert "2022-03-14 – 2022-03-20" in str(preview.query_one("#digest-title").render())
         assert "A takeaway from *2022*." in preview.markdown
         assert preview.markdown == exported(read_in_2022, "--week", "2022-03-15")
+        assert str(app.store.data_dir / "figures" / "plot.png") in preview.markdown  # as stdout links it
         await pilot.press("escape")
         await pilot.press("1")
         await settle(pilot, app)
@@ -437,6 +440,9 @@ async def test_typing_a_date_or_a_month_jumps_there_and_shows_what_export_writes
         await go_to(pilot, app, "today")
         assert preview.markdown == exported(read_in_2022, "--week", "today")
         assert "(this week)" in str(preview.query_one("#digest-title").render())
+        await go_to(pilot, app, "last")
+        assert preview.markdown == exported(read_in_2022, "--week", "last")
+        assert "(this week)" not in str(preview.query_one("#digest-title").render())
 
 
 async def test_a_date_that_cannot_be_read_says_why_and_keeps_the_prompt_open(read_in_2022):

@@ -49,7 +49,7 @@ PALETTE_NAMES = {
     "quit": "Quit readr",
     "digest-previous-week": "Previous week (month on a month page)",
     "digest-next-week": "Next week (month on a month page)",
-    "digest-go-to": "Go to a date's week or a month: 2022-03-14, 2022-03, today",
+    "digest-go-to": "Go to a date's week or a month: 2022-03-14, 2022-03, last, today",
     "digest-raw": "Markdown source",
     "digest-all": "Include papers read without a summary (export --all)",
     "help": "Help: every key binding",

@@ -33,30 +33,39 @@ MAX_PREVIEW_CHARS = 60_000
 MAX_PREVIEW_BLOCKS = 200
 
 
-def parse_target(text: str) -> tuple[str, object]:
-    """("month", (year, month)) for YYYY-MM, else ("week", a day of it) as the CLI reads a
-    date: YYYY-MM-DD, today, yesterday... (readr.weeks)."""
-    from ..digest.export import parse_month
-    from ..weeks import parse_date
+def parse_target(text: str, week_start: int = 0) -> tuple[str, object]:
+    """("month", (year, month)) for YYYY-MM, else ("week", its first day) for what the CLI
+    takes as a week: this, last, today, yesterday or a date (readr.weeks)."""
+    from ..weeks import month_of, week_of
 
     if re.fullmatch(r"\s*\d{4}-\d{1,2}\s*", text):
-        return "month", parse_month(text)
-    return "week", parse_date(text)
+        return "month", month_of(text)
+    return "week", week_of(text, week_start)[0]
+
+
+def _stdout_assets(store):
+    """Images as `readr export` links them on stdout (absolute paths to the library's folder)."""
+    from ..digest.assets import AssetLinker
+
+    return AssetLinker(search_dirs=[store.data_dir])
 
 
 def render_month_digest(store, year: int, month: int, week_start: int, include_unsummarized: bool):
     """(markdown, entries shown, weeks with entries) for a month page, as `export --month`."""
     from ..digest.export import render_month
 
-    text, weeks = render_month(store, year, month, week_start=week_start, include_unsummarized=include_unsummarized)
+    text, weeks = render_month(store, year, month, week_start=week_start, include_unsummarized=include_unsummarized,
+                               assets=_stdout_assets(store))
     return text, sum(len(w.entries) for w in weeks), len(weeks)
 
 
 def render_digest(store, day: date, week_start: int, include_unsummarized: bool) -> tuple[str, int, int]:
-    """(markdown, entries shown, papers read that week) for the week containing `day`."""
+    """(markdown, entries shown, papers read that week) for the week containing `day`, as
+    `export --week`."""
     from ..digest.export import render_week
 
-    text, week = render_week(store, day, week_start=week_start, include_unsummarized=include_unsummarized)
+    text, week = render_week(store, day, week_start=week_start, include_unsummarized=include_unsummarized,
+                             assets=_stdout_assets(store))
     first, last = week_bounds(day, week_start)
     read = len(store.read_between(first, last))
     return text, len(week.entries), read
@@ -174,7 +183,7 @@ class DigestPreview(Screen):
                 self.day, self.month = value, None  # type: ignore[assignment]
             self.refresh_page()
 
-        self.app.push_screen(GoToDate(), chosen)
+        self.app.push_screen(GoToDate(self.config.week_start), chosen)
 
     def action_toggle_raw(self) -> None:
         self.raw = not self.raw
@@ -193,10 +202,14 @@ class GoToDate(ModalScreen):
     CSS_PATH = "digest.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="digest-go-to-cancel")]
 
+    def __init__(self, week_start: int = 0) -> None:
+        super().__init__()
+        self.week_start = week_start
+
     def compose(self) -> ComposeResult:
         with Vertical(id="go-to-box"):
             yield Static(Content.styled("Show the digest of…", "bold"))
-            yield Input(placeholder="2022-03-14 (its week) · 2022-03 (the month) · today · yesterday",
+            yield Input(placeholder="2022-03-14 (its week) · 2022-03 (the month) · last · today",
                         id="go-to-date")
             yield Static(Content(""), id="go-to-error")
 
@@ -206,7 +219,7 @@ class GoToDate(ModalScreen):
             self.dismiss(None)
             return
         try:
-            target = parse_target(event.value)
+            target = parse_target(event.value, self.week_start)
         except ReadrError as exc:
             self.query_one("#go-to-error", Static).update(Content.styled(clean_line(str(exc)), "$error"))
             return
