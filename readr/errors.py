@@ -17,6 +17,15 @@ class SchemaError(ReadrError):
     pass
 
 
+class LibraryDamaged(SchemaError):
+    """The library file is damaged, truncated, or not an SQLite database at all; `reason` is
+    SQLite's own words."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
+
+
 class SummaryConflict(ReadrError):
     """A summary changed elsewhere since an editor loaded it; `current` is what is stored now."""
 

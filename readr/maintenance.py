@@ -17,11 +17,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
 from .clock import clock
 from .errors import ReadrError
+from .store.maintenance import NotChecked
 from .store.maintenance import verify_library_file as verify_copy  # noqa: F401 (part of this module's API)
 
 BACKUP_SUFFIX = ".db"
@@ -61,14 +63,10 @@ class CheckReport:
             out.append(f"{self.path}: the library is healthy")
         else:
             bad = sum(not f.ok for f in self.findings)
-            hint = " Run `readr check --repair` to rebuild it." if self.repairable else ""
             if any(not f.ok and not f.repairable for f in self.findings):
-                from .paths import data_dir_for
-
-                hint = (
-                    f" Restore a backup: `readr backup` writes them to {data_dir_for(self.path) / 'backups'}, and each"
-                    f" upgrade leaves {self.path.name}.vN-<date>.bak beside the library."
-                )
+                hint = " " + restore_advice(self.path)
+            else:
+                hint = " Run `readr check --repair` to rebuild it." if self.repairable else ""
             out.append(f"{self.path}: {bad} problem{'s' if bad != 1 else ''} found.{hint}")
         return out
 
@@ -79,6 +77,53 @@ class CheckReport:
             "checks": [f.to_json() for f in self.findings],
             "repaired": self.repaired,
         }
+
+
+def unreadable_library_report(path: Path, reason: str) -> CheckReport:
+    """The report on a library file SQLite cannot read at all (damaged, truncated, or not a
+    library); `reason` is SQLite's error on opening it."""
+    message = f"the library file is damaged or is not a readr library: SQLite cannot read it ({reason})"
+    return CheckReport(path=Path(path), findings=[Finding("integrity", False, message)])
+
+
+def library_backups(path: Path) -> list[Path]:
+    """The backups of the library at `path`, newest first: `readr backup`'s copies in
+    <library>.files/backups/ and the <library>.vN-<date>.bak files each upgrade leaves beside it."""
+    from .paths import data_dir_for
+
+    path = Path(path)
+    found = list((data_dir_for(path) / "backups").glob(f"*{BACKUP_SUFFIX}"))
+    found += path.parent.glob(f"{glob_escape(path.name)}.v*.bak")
+
+    def modified(candidate: Path) -> float:
+        try:
+            return candidate.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted((p for p in found if p.is_file()), key=modified, reverse=True)
+
+
+def restore_advice(path: Path) -> str:
+    """What to do about damage `readr check --repair` cannot mend, naming the newest backup."""
+    from .paths import data_dir_for
+
+    path = Path(path)
+    backups = library_backups(path)
+    cannot_repair = "`readr check --repair` cannot mend this (it rebuilds only the search index, takeaways and tags)."
+    if backups:
+        newest = backups[0]
+        stamp = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        others = f" (and {_plural(len(backups) - 1, 'older one')})" if len(backups) > 1 else ""
+        return (
+            f"{cannot_repair} Restore the newest backup, {newest} from {stamp}{others}: close readr, move "
+            f"{path.name} aside, then copy the backup to {path}."
+        )
+    return (
+        f"{cannot_repair} No backup of it was found (`readr backup` writes them to "
+        f"{data_dir_for(path) / 'backups'}). If it holds data you need, SQLite's recovery tool may save "
+        f"part of it: sqlite3 {path} .recover > recovered.sql"
+    )
 
 
 def default_backup_path(db_path: Path, now: datetime | None = None) -> Path:
@@ -222,7 +267,10 @@ def _check_search_index(store: Any, head: int) -> Finding:
             "search-index", False,
             f"the search index is not kept up to date: {', '.join(missing)} missing", repairable=True,
         )
-    fts = store.fts_problems()
+    try:
+        fts = store.fts_problems()
+    except NotChecked as exc:
+        return Finding("search-index", True, f"the search index was not checked: {exc}")
     if fts:
         return Finding("search-index", False, f"the search index does not match the papers: {fts}", repairable=True)
     return Finding("search-index", True, "the search index matches the papers")

@@ -110,3 +110,129 @@ def test_backup_is_a_verified_working_library(lib, tmp_path):
     assert verify_copy(garbage) is not None
     # No temporary file is left behind.
     assert sorted(p.name for p in tmp_path.iterdir() if "partial" in p.name) == []
+
+
+# --- a library the user may only read ------------------------------------------------------------
+
+
+def test_a_library_opened_read_only_checks_clean_and_its_damage_is_still_found(lib, db_path):
+    lib.close()
+    with Store(db_path, read_only=True) as read_only:
+        report = check(read_only)
+        assert report.ok, report.lines()
+        assert findings(report)["search-index"] is True
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            read_only.set_summary("https://example.org/1", "changed")
+    # The read-only check really looks at the index (on a private copy), it does not just skip it.
+    conn = raw(db_path)
+    conn.execute("INSERT INTO papers_fts (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)"
+                 " VALUES ('delete', 2, 'paper 1', '', '', 'notes 1 **point 1**', 'alpha t1', NULL)")
+    conn.close()
+    with Store(db_path, read_only=True) as read_only:
+        report = check(read_only)
+        assert findings(report)["search-index"] is False
+        assert [p.name for p in tmp_copies()] == []
+
+
+def tmp_copies():
+    import tempfile
+    from pathlib import Path
+
+    return [p for p in Path(tempfile.gettempdir()).glob("readr-check-*")]
+
+
+def run_as_a_user_who_cannot_write(folder, *args: str, folder_writable: bool = False):
+    """Run the real `readr` where the library (and its folder, unless folder_writable) is not
+    writable. Root writes through any chmod, so as root the command runs as the user `nobody`."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    for path in [folder, *folder.iterdir()]:
+        path.chmod((0o777 if folder_writable else 0o555) if path.is_dir() else 0o444)
+    command = [sys.executable, "-m", "readr", *args]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root, and no setpriv to drop to a user that chmod stops")
+        command = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    env = {**os.environ, "HOME": str(folder), "READR_CONFIG": str(folder / "config.toml")}
+    try:
+        return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("folder_writable", [False, True])
+def test_readr_check_on_a_read_only_library_is_clean(lib, folder_writable):
+    import tempfile
+    from pathlib import Path
+
+    lib.close()
+    # A folder every user can reach (pytest's tmp_path is private to the user running it).
+    folder = Path(tempfile.mkdtemp(prefix="readr-readonly-"))
+    try:
+        folder.chmod(0o755)
+        conn = raw(lib.path)
+        conn.execute(f"VACUUM INTO '{folder / 'lib.db'}'")
+        conn.close()
+        Store(folder / "lib.db").close()  # as readr leaves it: in WAL mode
+        result = run_as_a_user_who_cannot_write(folder, "--db", "lib.db", "check", folder_writable=folder_writable)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "PROBLEM" not in result.stdout
+        assert result.stdout.strip().splitlines()[-1] == "lib.db: the library is healthy"
+        listed = run_as_a_user_who_cannot_write(folder, "--db", "lib.db", "list", folder_writable=folder_writable)
+        assert listed.returncode == 0 and "paper 3" in listed.stdout, listed.stderr
+        refused = run_as_a_user_who_cannot_write(
+            folder, "--db", "lib.db", "tag", "https://example.org/1", "x", folder_writable=folder_writable)
+        assert refused.returncode == 1 and "read-only" in refused.stderr
+    finally:
+        import shutil
+
+        for path in [folder, *folder.iterdir()]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        shutil.rmtree(folder)
+
+
+# --- a damaged file ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "truncated"])
+def test_readr_check_on_a_damaged_file_says_what_to_do(cli, lib, db_path, damage):
+    import random
+
+    lib.close()
+    conn = raw(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    if damage == "random bytes":
+        db_path.write_bytes(random.Random(11).randbytes(64 * 1024))
+    else:
+        db_path.write_bytes(db_path.read_bytes()[: 3 * 4096])
+    result = cli("check")
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("PROBLEM: the library file is damaged or is not a readr library")
+    assert "`readr check` tells more" not in result.stdout
+    assert "cannot mend this" in lines[-1] and "No backup of it was found" in lines[-1]
+    assert ".recover" in lines[-1]
+    # With backups, it names the newest one.
+    backups = db_path.parent / "lib.files" / "backups"
+    backups.mkdir(parents=True)
+    older = db_path.parent / "lib.db.v4-20240101-000000.bak"
+    older.write_bytes(b"old")
+    newest = backups / "lib-20250101-000000.db"
+    newest.write_bytes(b"new")
+    import os
+
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    result = cli("check", "--repair")
+    assert result.exit_code == 1
+    assert f"Restore the newest backup, {newest} " in result.stdout
+    assert "(and 1 older one)" in result.stdout
+    data = json.loads(cli("check", "--json").stdout)
+    assert data["ok"] is False and [c["check"] for c in data["checks"]] == ["integrity"]
+    # Other commands point at `readr check`, which now says more.
+    listed = cli("list")
+    assert listed.exit_code == 1 and "readr check" in listed.output

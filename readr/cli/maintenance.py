@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from .output import echo_json, say
-from .typer_app import app, store
+from .typer_app import app, state, store
 
 
 @app.command("backup")
@@ -38,9 +38,15 @@ def check_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Check the library: file integrity, references, schema, search index, takeaways and tags."""
-    from ..maintenance import check
+    from ..errors import LibraryDamaged
+    from ..maintenance import check, unreadable_library_report
 
-    report = check(store(ctx), repair=repair)
+    try:
+        library = store(ctx)
+    except LibraryDamaged as exc:
+        report = unreadable_library_report(state(ctx).db_path, exc.reason)
+    else:
+        report = check(library, repair=repair)
     if as_json:
         echo_json(report.to_json())
     else:

@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Iterator
 
 from ..paths import data_dir_for
-from .connection import ConnectionPool, backup_to, head_version, immediate, migrate, now_iso
+from ..errors import LibraryDamaged
+from .connection import (
+    ConnectionPool, backup_to, describe_database_error, head_version, immediate, is_damage_error, migrate, now_iso,
+)
 from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
 from .digest import DigestMixin
@@ -27,12 +30,23 @@ __all__ = [
 
 
 class Store(PapersMixin, SearchMixin, ViewsMixin, PdfsMixin, DigestMixin, BulkMixin, MaintenanceMixin):
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, read_only: bool = False):
+        """Open the library at `path`, creating and migrating it; with read_only=True open an
+        existing library as it is (no migration), and every write fails."""
         self.path = Path(path).expanduser()
-        if str(self.path) != ":memory:":
+        if str(self.path) != ":memory:" and not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._pool = ConnectionPool(self.path)
-        migrate(self.conn, self.path)
+        self._pool = ConnectionPool(self.path, read_only=read_only)
+        if read_only:
+            self.conn  # opens it now, so a missing or damaged file is reported here
+        else:
+            try:
+                migrate(self.conn, self.path)
+            except sqlite3.DatabaseError as exc:
+                if not is_damage_error(exc):
+                    raise
+                self.close()
+                raise LibraryDamaged(describe_database_error(exc, self.path) or str(exc), str(exc)) from None
 
     @property
     def conn(self) -> sqlite3.Connection:

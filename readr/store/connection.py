@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from ..clock import clock
-from ..errors import SchemaError
+from ..errors import LibraryDamaged, SchemaError
 
 BUSY_TIMEOUT_MS = 15_000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -87,25 +88,84 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
             time.sleep(0.01)
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
+def connect(path: Path | str, read_only: bool = False) -> sqlite3.Connection:
+    """This thread's connection to the library at `path`.
+
+    A library the user may only read (the file, or its folder, not writable) opens read-only:
+    reading works, and any write fails with SQLite's "readonly database" error.
+    """
+    if not read_only:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
+        try:
+            configure(conn)
+            return conn
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if not (is_readonly_error(exc) and Path(path).is_file()):
+                _raise_described(exc, Path(path))
     try:
-        configure(conn)
+        return _connect_read_only(Path(path))
     except sqlite3.DatabaseError as exc:
-        conn.close()
-        problem = describe_database_error(exc, Path(path))
-        if problem is None:
+        _raise_described(exc, Path(path))
+        raise  # unreachable: _raise_described always raises
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open `path` with mode=ro. Reading a WAL library needs its -shm file; in a folder the user
+    cannot write, where SQLite cannot create one, open it as immutable instead, which is exact
+    as long as there is no committed data waiting in a -wal file (then give SQLite's error)."""
+    uri = "file:" + quote(str(path.absolute())) + "?mode=ro"
+    try:
+        return _open_uri(uri)
+    except sqlite3.DatabaseError as exc:
+        wal = path.with_name(path.name + "-wal")
+        if not (is_readonly_error(exc) or "unable to open" in str(exc)) or (wal.exists() and wal.stat().st_size):
             raise
-        raise SchemaError(problem) from None
+    return _open_uri(uri + "&immutable=1")
+
+
+def _open_uri(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA user_version").fetchone()  # reads the file: fails here if it cannot be read
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def is_readonly_error(exc: BaseException) -> bool:
+    """True for SQLite's SQLITE_READONLY family: the library (or its folder) cannot be written."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_READONLY
+    return "readonly" in str(exc)
+
+
+def _raise_described(exc: sqlite3.DatabaseError, path: Path) -> None:
+    problem = describe_database_error(exc, path)
+    if problem is None:
+        raise exc
+    if is_damage_error(exc):
+        raise LibraryDamaged(problem, str(exc)) from None
+    raise SchemaError(problem) from None
+
+
+def is_damage_error(exc: BaseException) -> bool:
+    """True when SQLite says the file is not a sound database (damaged, truncated, or something else)."""
+    text = str(exc)
+    return "not a database" in text or "malformed" in text or "encrypted" in text
 
 
 def describe_database_error(exc: sqlite3.DatabaseError, path: Path | None = None) -> str | None:
     """One plain line for SQLite errors a user can meet (a damaged or foreign file, a full disk), else None."""
     text = str(exc)
     where = str(path) if path else "the library"
-    if "not a database" in text or "malformed" in text or "encrypted" in text:
+    if is_damage_error(exc):
         return f"{where} is damaged or is not a readr library ({text}); `readr check` tells more"
     if "disk is full" in text or "disk I/O error" in text:
         return f"cannot write {where}: {text}; nothing was changed"
@@ -184,8 +244,9 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
 class ConnectionPool:
     """One connection per thread, all to the same file."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -193,7 +254,7 @@ class ConnectionPool:
     def get(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self.path)
+            conn = connect(self.path, read_only=self.read_only)
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)

@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 
 from ..takeaways import extract_takeaways
-from .connection import immediate
+from .connection import immediate, is_readonly_error
 from .search import prefix_words_missing, rebuild_prefix_words
 
 MAX_REPORTED = 20
+
+
+class NotChecked(Exception):
+    """A check that could not run, for a reason that is no fault of the library (its message says why)."""
 
 
 class MaintenanceMixin:
@@ -71,19 +76,29 @@ class MaintenanceMixin:
         return [(row[0], row[1], row[2]) for row in rows]
 
     def fts_problems(self) -> str | None:
-        """None when the full-text index matches the papers table, else SQLite's message."""
+        """None when the full-text indexes match the papers table, else SQLite's message.
+
+        FTS5's integrity check is an INSERT command, which a library the user may only read
+        refuses: there it runs on a private copy in the temporary folder (NotChecked when no
+        copy can be made there).
+        """
         try:
-            self.conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
-            self.conn.execute("INSERT INTO library_fts (library_fts, rank) VALUES ('integrity-check', 1)")
+            return _fts_problems(self.conn)
         except sqlite3.DatabaseError as exc:
-            return str(exc)
-        stray = self.conn.execute(
-            "SELECT (SELECT count(*) FROM papers WHERE status IS NOT NULL AND id NOT IN (SELECT rowid FROM library_fts))"
-            " + (SELECT count(*) FROM library_fts WHERE rowid NOT IN (SELECT id FROM papers WHERE status IS NOT NULL))"
-        ).fetchone()[0]
-        if stray:
-            return f"the reading list's search index is out of step with {stray} papers"
-        return None
+            if not is_readonly_error(exc):
+                raise
+        try:
+            with tempfile.TemporaryDirectory(prefix="readr-check-") as folder:
+                copy = sqlite3.connect(str(Path(folder) / "copy.db"), isolation_level=None)
+                try:
+                    self.conn.backup(copy)
+                    return _fts_problems(copy)
+                finally:
+                    copy.close()
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise NotChecked(
+                f"the library is read-only, and no copy to check could be made in {tempfile.gettempdir()} ({exc})"
+            ) from None
 
     def prefix_words_missing(self, limit: int = MAX_REPORTED) -> tuple[int, list[str]]:
         """(count, first few) of the indexed words prefix search cannot expand to (see
@@ -171,6 +186,24 @@ class MaintenanceMixin:
         seen = getattr(local, "seen", None)
         local.seen = (id(conn), version)
         return seen is not None and seen != (id(conn), version)
+
+
+def _fts_problems(conn: sqlite3.Connection) -> str | None:
+    """See MaintenanceMixin.fts_problems; raises SQLite's error when the check cannot run."""
+    try:
+        conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+        conn.execute("INSERT INTO library_fts (library_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        if is_readonly_error(exc):
+            raise
+        return str(exc)
+    stray = conn.execute(
+        "SELECT (SELECT count(*) FROM papers WHERE status IS NOT NULL AND id NOT IN (SELECT rowid FROM library_fts))"
+        " + (SELECT count(*) FROM library_fts WHERE rowid NOT IN (SELECT id FROM papers WHERE status IS NOT NULL))"
+    ).fetchone()[0]
+    if stray:
+        return f"the reading list's search index is out of step with {stray} papers"
+    return None
 
 
 FTS_TRIGGERS = (
