@@ -4,6 +4,14 @@ Free text plus filters: `tag:`, `status:`, `author:`, `cat:`, `year:` and `week:
 becomes a safe FTS5 MATCH expression: every token is quoted (so `-`, `AND`, `C++`, `"` or
 `arXiv:2401.00001` are plain words), and the last token becomes a prefix once it has three
 characters (shorter prefixes expand to most of the vocabulary and are slow).
+
+The index's tokenizer keeps letters and digits only, so `C++`, `C#` and `.NET` are indexed as
+"c" and "net". Such a term is matched twice: its words through the index, then the text as
+written (see `Query.literals`; readr.store.search filters on them).
+
+`bogus:x` (a lowercase word, a colon and a value) is a filter readr does not know, and a known
+filter with no value (`tag:`) says so (QueryError), rather than finding no papers; a colon
+elsewhere is text (`arXiv:2101.00001`, `https://...`, `Note:`).
 """
 
 from __future__ import annotations
@@ -14,16 +22,28 @@ from datetime import date
 from typing import Callable, Sequence
 
 from .errors import QueryError
-from .sanitize import clean_text
+from .sanitize import clean_line, clean_text
 from .weeks import week_of
 
 STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
 FILTER_KEYS = ("tag", "status", "author", "cat", "year", "week")
+_EXAMPLES = {"tag": "tag:ml", "status": "status:read", "author": "author:curie", "cat": "cat:cs.LG",
+             "year": "year:2021", "week": "week:last"}
 _STATUS_ALIASES = {"toread": "to-read", "to_read": "to-read", "todo": "to-read", "new": "inbox"}
 
 # A token is a double-quoted phrase, or a run of non-space characters; a filter value may be quoted.
 _TOKEN = re.compile(r'(?P<key>[A-Za-z]+):"(?P<qval>[^"]*)"?|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
 _WORDISH = re.compile(r"\w")
+# Symbols the tokenizer drops that change what a word is: C++, C#, F#, AT&T (a symbol right after a
+# letter or digit), and .NET (a leading dot). Other punctuation separates words, and the phrase of
+# those words is what is meant (self-supervised, node.js, arXiv:2101.00001); a leading # is the
+# way people write tags (#ml).
+_LITERAL = re.compile(r"\w[+#&]|^\.\w")
+# What a filter looks like: a lowercase word before the colon. These prefixes are identifiers and
+# links rather than filters.
+_FILTER_SHAPED = re.compile(r"[a-z]{2,12}")
+_NOT_FILTERS = {"arxiv", "doi", "http", "https", "ftp", "mailto", "urn", "isbn", "issn", "pmid", "pmc", "hdl", "file",
+                "www", "orcid"}
 
 
 @dataclass
@@ -39,6 +59,15 @@ class Query:
     years: list[tuple[int, int]] = field(default_factory=list)
     weeks: list[tuple[date, date]] = field(default_factory=list)
     raw_text: str = ""
+
+    @property
+    def literals(self) -> list[tuple[str, bool]]:
+        """(term, is_prefix) for each free-text term that must also appear as written, symbols
+        and all (C++, C#, .NET), case-insensitively."""
+        last = len(self.terms) - 1
+        return [
+            (term, self.prefix_last and i == last) for i, term in enumerate(self.terms) if _LITERAL.search(term)
+        ]
 
     @property
     def has_filters(self) -> bool:
@@ -70,6 +99,16 @@ class Query:
             parts[-1] += "*"
         parts += authors
         return " ".join(parts) if parts else None
+
+
+def literal_pattern(term: str, prefix: bool = False) -> str:
+    """A regular expression (for re.IGNORECASE) that finds `term` as written in a text: not inside
+    a longer word where the term starts or ends with a letter or digit ("C#" is not in "ABC#";
+    ".NET" is in "ASP.NET"), any whitespace between its words, and open at the end for a prefix."""
+    body = r"\s+".join(re.escape(part) for part in term.split())
+    head = r"(?<!\w)" if term[:1].isalnum() else ""
+    tail = r"(?!\w)" if term[-1:].isalnum() and not prefix else ""
+    return head + body + tail
 
 
 def _quote(token: str) -> str:
@@ -116,7 +155,7 @@ def parse_query(text: str | None, *, week_start: int = 0, today: date | None = N
             continue
         word = match.group("word")
         head, sep, value = word.partition(":")
-        if sep and head.lower() in FILTER_KEYS and value:
+        if sep and (head.lower() in FILTER_KEYS or _is_unknown_filter(head, value)):
             _apply_filter(query, head.lower(), value, week_start, today, raw=word)
             last_was_word = False
             continue
@@ -126,19 +165,35 @@ def parse_query(text: str | None, *, week_start: int = 0, today: date | None = N
         else:
             last_was_word = False
     if query.terms and last_was_word and len(query.terms[-1]) >= 3 and not text[-1:].isspace():
-        query.prefix_last = True
+        # A word that ends in a symbol kept as written (C++) is complete: its last index word ("c")
+        # is not the start of a longer one.
+        query.prefix_last = not (_LITERAL.search(query.terms[-1]) and not query.terms[-1][-1].isalnum())
     return query
+
+
+def _is_unknown_filter(head: str, value: str) -> bool:
+    """Whether `head:value` looks like a filter readr does not know (`bogus:x`), rather than text
+    with a colon in it (`arXiv:2101.00001`, `https://...`, `Note:`, `std::vector`)."""
+    return (
+        bool(value) and _FILTER_SHAPED.fullmatch(head) is not None and head not in _NOT_FILTERS
+        and not value.startswith(("/", ":"))
+    )
 
 
 def _apply_filter(query: Query, key: str, value: str, week_start: int, today: date | None, raw: str) -> None:
     if key not in FILTER_KEYS:
-        # `foo:"bar"` with an unknown key is just text.
+        if _is_unknown_filter(raw.partition(":")[0], value or "x"):
+            raise QueryError(
+                f"{clean_line(raw)} is not a filter readr knows; the filters are "
+                f"{', '.join(k + ':' for k in FILTER_KEYS)} (put a word with a colon in quotes to search for it)"
+            )
+        # `foo:"bar"` with a key that is no filter's shape is just text.
         if _WORDISH.search(raw):
             query.terms.append(raw.replace('"', " ").strip())
         return
     value = value.strip()
     if not value and key != "week":
-        return
+        raise QueryError(f"{key}: needs a value, e.g. {_EXAMPLES[key]}")
     if key == "tag":
         query.tags.append(value)
     elif key == "status":

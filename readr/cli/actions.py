@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .output import echo_json, print_papers
+from .output import echo_json, print_papers, say_how_many_more
 
 # `readr search --limit`: the default and Typer's min/max (the fast path checks the same bounds).
 SEARCH_LIMIT, SEARCH_LIMIT_MIN, SEARCH_LIMIT_MAX = 50, 1, 10_000
@@ -37,12 +37,10 @@ def open_tui(db_path: Path, demo: bool = False) -> None:
 def search(lib, words: list[str] | None, limit: int, reading_list: bool, as_json: bool) -> None:
     """`readr search`: the hits as a table, or as JSON with the matched field and a snippet."""
     from ..config import load_config
+    from ..query import parse_query
 
-    text = " ".join(words or [])
-    hits = lib.search(
-        text, limit=limit, include_catalogue=not reading_list, week_start=load_config().week_start,
-        snippets=as_json,
-    )
+    query = parse_query(" ".join(words or []), week_start=load_config().week_start)
+    hits = lib.search(query, limit=limit, include_catalogue=not reading_list, snippets=as_json)
     if as_json:
         echo_json([
             dict(hit.paper.to_json(), rank=hit.rank, match=hit.match.to_json() if hit.match else None)
@@ -50,3 +48,6 @@ def search(lib, words: list[str] | None, limit: int, reading_list: bool, as_json
         ])
     else:
         print_papers([hit.paper for hit in hits])
+    if len(hits) >= limit:
+        total, capped = lib.count_search(query, include_catalogue=not reading_list)
+        say_how_many_more(len(hits), max(total, len(hits)), capped)

@@ -15,7 +15,7 @@ import typer
 from ..editor_files import for_editor, from_editor
 from ..errors import ReadrError
 from . import actions
-from .output import echo_json, print_paper, print_papers, say
+from .output import echo_json, print_paper, print_papers, say, say_how_many_more
 from .typer_app import app, store
 
 STATUS_HELP = "inbox, to-read, reading, read or dismissed"
@@ -34,11 +34,14 @@ def list_cmd(
     from ..query import _parse_status
 
     statuses = [_parse_status(s) for s in status or []]
-    papers = store(ctx).list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit)
+    lib = store(ctx)
+    papers = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit)
     if as_json:
         echo_json([p.to_json() for p in papers])
     else:
         print_papers(papers)
+    if len(papers) >= limit:
+        say_how_many_more(len(papers), lib.count_papers(statuses=statuses, tag=tag, include_catalogue=catalogue))
 
 
 @app.command("search")

@@ -75,6 +75,16 @@ def print_error(message: str, hint: str = "") -> None:
     sys.stderr.flush()
 
 
+def say_how_many_more(shown: int, total: int, capped: bool = False) -> None:
+    """On stderr, when a list was cut at its limit: how many there are and how to see them.
+    `capped`: `total` is the most a search ranks (its newest matches), there may be more."""
+    if capped:
+        say(f"showing {shown} of the {total} newest matches (there are more); use -n {total} to see "
+            f"them, or add words or filters")
+    elif total > shown:
+        say(f"showing {shown} of {total}; use -n {total} to see them all")
+
+
 # --- papers ----------------------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ busy timeout.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sqlite3
@@ -67,12 +68,30 @@ def split_statements(script: str) -> list[str]:
 
 def configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
+    add_functions(conn)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     mode = _switch_to_wal(conn)
     if mode.lower() not in ("wal", "memory"):
         raise SchemaError(f"could not switch the library to WAL mode (got {mode})")
     conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def add_functions(conn: sqlite3.Connection) -> None:
+    """readr's SQL functions. readr_finds(pattern, text, ...): 1 when the regular expression
+    `pattern` (case-insensitive) occurs in any of the texts; search uses it to keep the hits
+    that hold a term as written (C++, C#), which the full-text index cannot tell apart ("c")."""
+    conn.create_function("readr_finds", -1, _finds, deterministic=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _finds(pattern: str, *texts: str | None) -> int:
+    regex = _compiled(pattern)
+    return int(any(text and regex.search(text) for text in texts))
 
 
 def _switch_to_wal(conn: sqlite3.Connection) -> str:
@@ -129,6 +148,7 @@ def _open_uri(uri: str) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=True)
     try:
         conn.row_factory = sqlite3.Row
+        add_functions(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA user_version").fetchone()  # reads the file: fails here if it cannot be read

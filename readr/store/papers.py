@@ -245,7 +245,29 @@ class PapersMixin:
         offset: int = 0,
     ) -> list[Paper]:
         """Papers on the reading list (or with the given statuses), the most recently added first."""
-        where, params = [], []
+        where, params = self._list_filter(statuses, tag, include_catalogue)
+        sql = f"SELECT {PAPER_COLUMNS} FROM papers p"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY p.added_at DESC, p.id DESC"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return self._hydrate([_paper_from_row(r) for r in self.conn.execute(sql, params)])
+
+    def count_papers(
+        self, statuses: Iterable[str] | None = None, tag: str | None = None, include_catalogue: bool = False
+    ) -> int:
+        """How many papers list_papers() lists with the same filters and no limit."""
+        where, params = self._list_filter(statuses, tag, include_catalogue)
+        sql = "SELECT count(*) FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def _list_filter(
+        self, statuses: Iterable[str] | None, tag: str | None, include_catalogue: bool
+    ) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
         statuses = list(statuses or [])
         if statuses:
             where.append(f"p.status IN ({','.join('?' * len(statuses))})")
@@ -257,14 +279,7 @@ class PapersMixin:
                 "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)"
             )
             params.append(tag)
-        sql = f"SELECT {PAPER_COLUMNS} FROM papers p"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY p.added_at DESC, p.id DESC"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return self._hydrate([_paper_from_row(r) for r in self.conn.execute(sql, params)])
+        return where, params
 
     def read_between(self, first: date, last: date) -> list[Paper]:
         """Papers marked read from `first` to `last` inclusive, in reading order."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..query import Query, parse_query
+from ..query import Query, literal_pattern, parse_query
 from .papers import Paper
 
 # bm25 costs ~25 µs per candidate with six columns and 1 kB abstracts (measured at 1M papers):
@@ -297,6 +297,12 @@ def _filter_sql(query: Query, include_catalogue: bool) -> tuple[list[str], list[
             "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)"
         )
         params.append(tag)
+    for term, prefix in query.literals:
+        # The index matched the term's words ("c" for C++); keep the papers that hold it as written.
+        where.append(
+            "readr_finds(?, p.title, p.authors_text, p.abstract, p.summary, p.tags_text, p.fulltext)"
+        )
+        params.append(literal_pattern(term, prefix))
     for cat in query.categories:
         # categories is a JSON list: match a whole entry, or an archive prefix ("cs" matches "cs.LG").
         where.append("(p.categories LIKE ? ESCAPE '\\' OR p.categories LIKE ? ESCAPE '\\')")
@@ -477,6 +483,12 @@ class SearchMixin:
             return None
         row = self.conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (parsed.base,)).fetchone()
         return row[0] if row else None
+
+    def count_search(self, query: Query, include_catalogue: bool = True) -> tuple[int, bool]:
+        """(how many papers search() can show for the query, whether there are more): a search
+        with free text ranks only the newest CANDIDATES matches."""
+        count = self.count_matches(query, include_catalogue)
+        return count, query.fts_expression() is not None and count >= CANDIDATES
 
     def count_matches(self, query: Query, include_catalogue: bool = True) -> int:
         """How many papers the filters (and free text, capped at CANDIDATES) select."""
