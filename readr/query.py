@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Sequence
 
-from .errors import QueryError
+from .errors import QueryError, ReadrError
 from .sanitize import clean_line, clean_text
+from .tags import normalize_tag
 from .weeks import week_of
 
 STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
@@ -195,7 +196,10 @@ def _apply_filter(query: Query, key: str, value: str, week_start: int, today: da
     if not value and key != "week":
         raise QueryError(f"{key}: needs a value, e.g. {_EXAMPLES[key]}")
     if key == "tag":
-        query.tags.append(value)
+        try:
+            query.tags.append(normalize_tag(value))
+        except ReadrError as exc:
+            raise QueryError(f"tag:{clean_line(value)}: {exc}") from None
     elif key == "status":
         query.statuses.append(_parse_status(value))
     elif key == "author":

@@ -11,11 +11,11 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import NotFound, ReadrError
 from ..sanitize import clean_line, clean_text
+from ..tags import MAX_TAG_LENGTH, normalize_tag  # noqa: F401 (part of the store's API)
 from ..takeaways import extract_takeaways
 from .connection import immediate, now_iso
 
 STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
-MAX_TAG_LENGTH = 64
 
 # Columns that describe the paper (refreshed from arXiv); never the reader's own state.
 METADATA_COLUMNS = (
@@ -149,15 +149,6 @@ def metadata_row(record: Any) -> dict[str, Any]:
     }
 
 
-def normalize_tag(name: str) -> str:
-    tag = clean_line(name).strip().lstrip("#")
-    if not tag:
-        raise ReadrError("a tag cannot be empty")
-    if len(tag) > MAX_TAG_LENGTH:
-        raise ReadrError(f"a tag can be at most {MAX_TAG_LENGTH} characters")
-    return tag
-
-
 def _read_at_for(on: date | datetime | None) -> str:
     if on is None:
         return now_iso()
@@ -278,7 +269,7 @@ class PapersMixin:
             where.append(
                 "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)"
             )
-            params.append(tag)
+            params.append(normalize_tag(tag))
         return where, params
 
     def read_between(self, first: date, last: date) -> list[Paper]:
@@ -468,13 +459,14 @@ class PapersMixin:
         return [self.get(p.key) for p in papers]
 
     def remove_tags(self, refs: Sequence[str], names: Sequence[str]) -> list[Paper]:
+        names = [normalize_tag(n) for n in names]
         papers = [self.get(ref) for ref in refs]
         with immediate(self.conn):
             for paper in papers:
                 for name in names:
                     self.conn.execute(
                         "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id IN (SELECT id FROM tags WHERE name = ?)",
-                        (paper.id, clean_line(name)),
+                        (paper.id, name),
                     )
                 self._sync_tags_text(paper.id)
             self.conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")

@@ -19,6 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from ..errors import ReadrError
 from ..sanitize import clean_line
+from ..tags import normalize_tag
 from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for
 
 
@@ -249,16 +250,17 @@ class AddDialog(ModalScreen):
 
 
 def split_tag_input(text: str) -> tuple[list[str], list[str]]:
-    """'a, b, -c' -> (["a", "b"], ["c"]): tags to add and tags to remove."""
+    """'a, #b, -c' -> (["a", "b"], ["c"]): tags to add and tags to remove, in the normal form
+    of readr.tags (ReadrError for a tag that has none)."""
     add, remove = [], []
     for part in text.split(","):
-        name = clean_line(part)
+        name = part.strip()
         if not name:
             continue
         if name.startswith("-") and len(name) > 1:
-            remove.append(name[1:].strip())
+            remove.append(normalize_tag(name[1:]))
         else:
-            add.append(name.lstrip("#"))
+            add.append(normalize_tag(name))
     return add, remove
 
 
@@ -336,7 +338,11 @@ class TagDialog(ModalScreen):
 
     @on(Input.Submitted, "#tag-input")
     def _submit(self, event: Input.Submitted) -> None:
-        add, remove = split_tag_input(event.value)
+        try:
+            add, remove = split_tag_input(event.value)
+        except ReadrError as exc:
+            self.query_one("#tag-matches", Static).update(Content(clean_line(str(exc))))
+            return
         if not add and not remove:
             self.dismiss(None)
             return
