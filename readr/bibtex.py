@@ -25,6 +25,7 @@ from typing import Sequence
 from .errors import ReadrError
 from .ids import ArxivId, try_parse_arxiv_id
 from .sanitize import clean_line, clean_text
+from .wording import plural
 
 STOP_WORDS = frozenset(
     "a an the on of in for and to with from towards toward via by at as is are be using what how why when".split()
@@ -385,7 +386,8 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
     created, existing, arxiv = store.import_bib_records(records)
     names = ", ".join(Path(p).name for p in paths)
     report.append(
-        f"imported {names}: {len(records)} entries ({arxiv} arXiv), {created} new, {existing} already in the library"
+        f"imported {names}: {plural(len(records), 'entry', 'entries')} ({arxiv} arXiv), {created} new, "
+        f"{existing} already in the library"
     )
     return report
 

@@ -89,11 +89,11 @@ def test_export_is_deterministic_and_orders_by_reading(cli, store):
     assert first.index("First read") < first.index("Second read") < first.index("Third read")
 
 
-def test_empty_week_prints_the_heading_and_says_so(cli):
+def test_empty_week_writes_nothing_and_says_so(cli):
     result = cli("export", "--week", "2021-01-06")
     assert result.exit_code == 0
-    assert result.stdout == "### 2021-1-10:\n"
-    assert "no papers in the week of 2021-1-10" in result.stderr
+    assert result.stdout == ""
+    assert "no papers in the week of 2021-1-10; nothing written" in result.stderr
 
 
 def test_out_writes_atomically_and_replaces(imported, tmp_path):

@@ -87,7 +87,7 @@ def test_a_changed_summary_updates_and_its_takeaways_follow(store, tmp_path):
         "Dense but self-contained.", "Dense but self-contained. **Read section 3 first.**"
     )
     lines = import_files(store, [write(tmp_path, "digest-2007-04.md", changed)])
-    assert "1 summaries updated" in lines[-1]
+    assert "1 summary updated" in lines[-1]
     assert store.get("0704.0046").takeaways == ["Read section 3 first."]
     assert render_month(store, 2007, 4, front_matter=FRONT)[0] == changed
 

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
+from ..wording import plural
 from .output import echo_json, say, say_interrupted
 from .typer_app import app, store
 
@@ -235,7 +236,7 @@ def refresh_cmd(
     if as_json:
         echo_json([p.to_json() for p in report.newer])
     else:
-        say(f"refreshed {len(report.refreshed)} papers")
+        say(f"refreshed {plural(len(report.refreshed), 'paper')}")
         for paper in report.newer:
             say(f"newer version: {paper.key} v{paper.latest_version} is out (you read v{paper.read_version}): {paper.title}")
     _finish(report)

@@ -10,6 +10,7 @@ import typer
 
 from ..errors import ReadrError
 from ..weeks import WHEN_HELP
+from ..wording import plural
 from .output import say
 from .typer_app import app, store
 
@@ -61,7 +62,7 @@ def export_cmd(
 
         text, count = export_bibtex(lib, " ".join(words))
         _emit(clean_text(text), out)
-        say(f"{count} BibTeX entries" + (f" written to {out}" if out else ""))
+        say(plural(count, "BibTeX entry", "BibTeX entries") + (f" written to {out}" if out else ""))
         return
 
     from ..digest.assets import AssetCopier, AssetLinker
@@ -85,23 +86,31 @@ def export_cmd(
             front_matter=matter, assets=assets,
         )
         count = sum(len(w.entries) for w in weeks)
-        what = f"{count} papers in {len(weeks)} weeks of {year}-{number}"
+        what = f"{plural(count, 'paper')} in {plural(len(weeks), 'week')} of {year}-{number}"
+        if not weeks:
+            # No page of a bare title: nothing is written, and the reader is told why.
+            text, what = "", f"no papers in {year}-{number}; nothing written"
     else:
         first, _ = week_of(when, config.week_start)
         text, digest = render_week(
             lib, first, week_start=config.week_start, include_unsummarized=include_unsummarized,
             front_matter=matter, assets=assets,
         )
-        what = f"{len(digest.entries)} papers in the week of {day_label(digest.label)}"
+        what = f"{plural(len(digest.entries), 'paper')} in the week of {day_label(digest.label)}"
         if not digest.entries:
+            # No page of a bare heading: nothing is written, and the reader is told why.
             hidden = len(lib.read_between(digest.first, digest.last))
+            text = ""
             what = f"no papers in the week of {day_label(digest.label)}" + (
                 f" ({hidden} read without a summary: --include-unsummarized lists them)" if hidden else ""
-            )
+            ) + "; nothing written"
+    if not text:
+        say(what)
+        return
     _emit(text, out)
     for missing in assets.missing:
         say(f"image not found, link kept as it was: {missing}")
-    images = f"{len(assets.copied)} image" + ("s" if len(assets.copied) != 1 else "")
+    images = plural(len(assets.copied), "image")
     if assets.copied and out is not None:
         say(f"{images} copied to {assets.folder}")
     elif assets.copied:

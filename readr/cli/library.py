@@ -14,6 +14,7 @@ import typer
 
 from ..editor_files import for_editor, from_editor
 from ..errors import ReadrError
+from ..wording import plural
 from . import actions
 from .output import echo_json, print_paper, print_papers, say, say_how_many_more
 from .typer_app import app, store
@@ -146,7 +147,7 @@ def note_cmd(
             "puts it over the other)"
         ) from None
     _drop_draft_if_saved(lib, updated)
-    say(f"summary saved for {updated.key} ({len(updated.takeaways)} takeaways)")
+    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')})")
 
 
 def _keep_edited_text(lib, key: str, text: str) -> Path:

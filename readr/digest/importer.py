@@ -18,6 +18,7 @@ from typing import Any, Sequence
 from ..errors import ReadrError
 from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
+from ..wording import plural
 from . import FENCE, HEADING, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
 
 
@@ -281,12 +282,14 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
     names = ", ".join(path.name for path, _ in pages)
     if stats.changed:
         report.append(
-            f"imported {names}: {stats.entries} entries in {stats.weeks} weeks "
-            f"({stats.created} new, {stats.summaries_updated} summaries updated, {stats.moved} moved, "
-            f"{stats.links_updated} links updated)"
+            f"imported {names}: {plural(stats.entries, 'entry', 'entries')} in {plural(stats.weeks, 'week')} "
+            f"({stats.created} new, {stats.summaries_updated} {'summary' if stats.summaries_updated == 1 else 'summaries'} "
+            f"updated, {stats.moved} moved, {stats.links_updated} {'link' if stats.links_updated == 1 else 'links'} updated)"
         )
     else:
-        report.append(f"{names}: {stats.entries} entries in {stats.weeks} weeks, already up to date")
+        report.append(
+            f"{names}: {plural(stats.entries, 'entry', 'entries')} in {plural(stats.weeks, 'week')}, already up to date"
+        )
     return report
 
 

@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 
 from ..takeaways import extract_takeaways
+from ..wording import plural
 from .connection import immediate, is_readonly_error
 from .search import prefix_words_missing, rebuild_prefix_words
 
@@ -202,7 +203,7 @@ def _fts_problems(conn: sqlite3.Connection) -> str | None:
         " + (SELECT count(*) FROM library_fts WHERE rowid NOT IN (SELECT id FROM papers WHERE status IS NOT NULL))"
     ).fetchone()[0]
     if stray:
-        return f"the reading list's search index is out of step with {stray} papers"
+        return f"the reading list's search index is out of step with {plural(stray, 'paper')}"
     return None
 
 
