@@ -1,4 +1,4 @@
-"""Commands over the local library: list, search, show, note, tag, untag, status, read, rm, demo."""
+"""Commands over the local library: list, search, show, note, tag, untag, edit, status, read, rm, demo."""
 
 from __future__ import annotations
 
@@ -204,6 +204,35 @@ def untag_cmd(
     """Remove tags from a paper."""
     paper = store(ctx).remove_tags([paper_id], tags)[0]
     say(f"{paper.key}: {', '.join(paper.tags) or 'no tags'}")
+
+
+@app.command("edit")
+def edit_cmd(
+    ctx: typer.Context,
+    paper_id: str = typer.Argument(..., metavar="ID", help="arXiv id, URL or readr key."),
+    title: Optional[str] = typer.Option(None, "--title", metavar="TEXT", help="The paper's title."),
+    authors: Optional[str] = typer.Option(
+        None, "--authors", metavar="NAMES", help='The authors in order, separated by ";" ("Ada Lovelace; Alan Turing").'
+    ),
+    year: Optional[int] = typer.Option(None, "--year", metavar="YYYY", min=1000, max=9999, help="The year it appeared."),
+) -> None:
+    """Correct a paper's title, authors or year (a title cut short in a PDF, say)."""
+    if title is None and authors is None and year is None:
+        raise ReadrError("nothing to change: give --title, --authors or --year")
+    lib = store(ctx)
+    before = lib.get(paper_id)
+    names = None if authors is None else [name for name in authors.split(";")]
+    after = lib.edit_metadata(paper_id, title=title, authors=names, year=year)
+    changed = [
+        label for label, old, new in (
+            ("title", before.title, after.title), ("authors", before.authors, after.authors),
+            ("year", before.published, after.published),
+        ) if old != new
+    ]
+    if changed:
+        say(f"{after.key}: {' and '.join([', '.join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)} saved")
+    else:
+        say(f"{after.key}: nothing changed, it already reads so")
 
 
 @app.command("status")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -147,6 +149,28 @@ def metadata_row(record: Any) -> dict[str, Any]:
         "pdf_url": get("pdf_url"),
         "links": json.dumps(get("links") or []),
     }
+
+
+MAX_TITLE_LENGTH = 1000
+
+
+def _metadata_text(text: str, what: str) -> str:
+    """One line of metadata typed by the reader: whitespace collapsed; control characters refused."""
+    text = str(text)
+    bad = next((c for c in text if c not in "\t\n\r" and (c < " " or "\x7f" <= c <= "\x9f")), None)
+    if bad is not None:
+        raise ReadrError(f"{what} cannot hold control characters such as terminal escapes (found U+{ord(bad):04X})")
+    return " ".join(text.split())
+
+
+def _with_year(published: str | None, year: int) -> str:
+    """`published` moved to `year`, month and day kept (29 February becomes the 28th); else 1 January."""
+    if published and re.match(r"\d{4}-\d{2}-\d{2}", published):
+        month, day = int(published[5:7]), int(published[8:10])
+        if (month, day) == (2, 29) and not calendar.isleap(year):
+            day = 28
+        return f"{year:04d}-{month:02d}-{day:02d}{published[10:]}"
+    return f"{year:04d}-01-01"
 
 
 def _read_at_for(on: date | datetime | None) -> str:
@@ -411,6 +435,59 @@ class PapersMixin:
             self._sync_takeaways(paper.id, text)
         return self.get(paper.key)
 
+    def edit_metadata(
+        self,
+        ref: str,
+        *,
+        title: str | None = None,
+        authors: Sequence[str] | None = None,
+        year: int | None = None,
+    ) -> Paper:
+        """Correct a paper's title, authors (in order) or year; None leaves that field as it is.
+
+        For titles cut short by a PDF, a web page's title, a wrong year. The full-text indexes
+        follow through their triggers, and a digest entry imported from a published page takes
+        the new title too. One write: undo is `snapshot()` before and `restore()` after.
+        ReadrError (one line) for an empty title, control characters or a year out of range.
+        """
+        if title is None and authors is None and year is None:
+            raise ReadrError("nothing to change: give a title, authors or a year")
+        paper = self.get(ref)
+        changes: dict[str, Any] = {}
+        if title is not None:
+            new_title = _metadata_text(title, "the title")
+            if not new_title:
+                raise ReadrError("a title cannot be empty")
+            if len(new_title) > MAX_TITLE_LENGTH:
+                raise ReadrError(f"a title can be at most {MAX_TITLE_LENGTH} characters")
+            changes["title"] = new_title
+        if authors is not None:
+            names = [_metadata_text(name, "an author's name") for name in authors]
+            names = [name for name in names if name]
+            if any(len(name) > MAX_TITLE_LENGTH for name in names):
+                raise ReadrError(f"an author's name can be at most {MAX_TITLE_LENGTH} characters")
+            changes["authors"] = json.dumps(names, ensure_ascii=False)
+            changes["authors_text"] = ", ".join(names)
+        if year is not None:
+            if not isinstance(year, int) or isinstance(year, bool) or not 1000 <= year <= 9999:
+                raise ReadrError(f"{year!r} is not a year; use four digits, such as 2021")
+            changes["published"] = _with_year(paper.published, year)
+        with immediate(self.conn):
+            row = self.conn.execute(
+                f"SELECT {', '.join(changes)} FROM papers WHERE id = ?", (paper.id,)
+            ).fetchone()
+            changed = {name: value for name, value in changes.items() if row[name] != value}
+            if changed:
+                assignments = ", ".join(f"{name} = ?" for name in changed)
+                self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?", [*changed.values(), paper.id])
+            if "title" in changed:
+                from ..digest import escape_title
+
+                self.conn.execute(
+                    "UPDATE digest_entries SET title = ? WHERE paper_key = ?", (escape_title(changes["title"]), paper.key)
+                )
+        return self.get(paper.key)
+
     def _sync_takeaways(self, paper_id: int, summary: str) -> None:
         self.conn.execute("DELETE FROM takeaways WHERE paper_id = ?", (paper_id,))
         self.conn.executemany(
@@ -504,7 +581,8 @@ class PapersMixin:
         for ref in refs:
             paper = self.get(ref)
             row = self.conn.execute("SELECT * FROM papers WHERE id = ?", (paper.id,)).fetchone()
-            snaps.append({"row": dict(row), "tags": list(paper.tags)})
+            digest = self.conn.execute("SELECT title FROM digest_entries WHERE paper_key = ?", (paper.key,)).fetchone()
+            snaps.append({"row": dict(row), "tags": list(paper.tags), "digest_title": digest[0] if digest else None})
         return snaps
 
     def restore(self, snapshots: Sequence[dict[str, Any]]) -> None:
@@ -516,6 +594,10 @@ class PapersMixin:
                 self.conn.execute("DELETE FROM papers WHERE id = ?", (row["id"],))
                 self.conn.execute(f"INSERT INTO papers ({names}) VALUES ({marks})", list(row.values()))
                 self._sync_takeaways(row["id"], row["summary"])
+                if snap.get("digest_title") is not None:  # edit_metadata() changes it with the title
+                    self.conn.execute(
+                        "UPDATE digest_entries SET title = ? WHERE paper_key = ?", (snap["digest_title"], row["key"])
+                    )
                 for tag in snap["tags"]:
                     self.conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
                     self.conn.execute(
