@@ -27,6 +27,12 @@ class Image:
 class Page:
     lines: list[str] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    # Font size of each line (as a title page has them); None: every line in 11 pt, 14 pt apart.
+    sizes: list[float] | None = None
+    # Set the sizes as pdfTeX does not, but other producers do: a 1 pt font scaled by the text matrix.
+    sizes_by_matrix: bool = False
+    # A line of text turned 90 degrees, as arXiv stamps the margin of page 1 ("arXiv:2101.00001v1 ...").
+    margin_stamp: str | None = None
 
 
 def _escape(text: str) -> bytes:
@@ -84,10 +90,23 @@ def make_pdf(pages: list[Page] | list[str], title: str | None = None, author: st
     for page in pages:
         if isinstance(page, str):
             page = Page(lines=page.split("\n"))
-        content = bytearray(b"BT /F1 11 Tf 14 TL 72 740 Td\n")
-        for line in page.lines:
-            content += _pdf_string(line) + b" Tj T*\n"
+        if page.sizes is None:
+            content = bytearray(b"BT /F1 11 Tf 14 TL 72 740 Td\n")
+            for line in page.lines:
+                content += _pdf_string(line) + b" Tj T*\n"
+        else:
+            content = bytearray(b"BT\n")
+            y = 740.0
+            for line, size in zip(page.lines, page.sizes):
+                if page.sizes_by_matrix:
+                    content += b"/F1 1 Tf %g 0 0 %g 72 %g Tm " % (size, size, y)
+                else:
+                    content += b"/F1 %g Tf 1 0 0 1 72 %g Tm " % (size, y)
+                content += _pdf_string(line) + b" Tj\n"
+                y -= size * 1.3
         content += b"ET\n"
+        if page.margin_stamp:
+            content += b"BT /F1 20 Tf 0 1 -1 0 40 200 Tm " + _pdf_string(page.margin_stamp) + b" Tj ET\n"
         xobjects = []
         for number, image in enumerate(page.images, start=1):
             ref = _image(w, image)

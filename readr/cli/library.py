@@ -14,7 +14,7 @@ import typer
 
 from ..editor_files import for_editor, from_editor
 from ..errors import ReadrError
-from ..wording import plural
+from ..wording import plural, shorten
 from . import actions
 from .output import echo_json, print_paper, print_papers, say, say_how_many_more
 from .typer_app import app, store
@@ -274,7 +274,7 @@ def rm_cmd(
     if not yes:
         from ..sanitize import clean_line
 
-        names = "; ".join(f"{p.key} {clean_line(p.title)[:60]}" for p in papers)
+        names = "; ".join(f"{p.key} {shorten(clean_line(p.title), 60)}" for p in papers)
         typer.confirm(f"Delete {names}?", abort=True, err=True)
     for paper in lib.delete([p.key for p in papers]):
         say(f"deleted {paper.key}")

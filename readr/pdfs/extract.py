@@ -58,6 +58,8 @@ class PdfText:
     pages_read: int
     first_page: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    large_text: str = ""
+    """The largest text on page one, whole lines (its title, as a rule); "" when nothing stands out."""
     truncated: bool = False
     encrypted: bool = False
     damage: list[str] = field(default_factory=list)
@@ -194,6 +196,7 @@ def extract_text(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> PdfText:
         pages=int(answer.get("pages") or 0),
         pages_read=int(answer.get("pages_read") or 0),
         first_page=normalize_text(answer.get("first_page") or ""),
+        large_text=clean_line(unicodedata.normalize("NFKC", str(answer.get("large_text") or ""))),
         metadata={k: v for k, v in metadata.items() if v},
         truncated=bool(answer.get("truncated")),
         encrypted=bool(answer.get("encrypted")),

@@ -20,6 +20,7 @@ from typing import Any, Iterator
 from ..errors import ReadrError
 from ..ids import ArxivId, try_parse_arxiv_id
 from ..sanitize import clean_line
+from ..wording import shorten
 from .extract import DEFAULT_LIMITS, ExtractionError, Limits, PdfText, check_pdf_file, extract_text
 
 _NEW_ID = r"\d{4}\.\d{4,5}(?:v\d+)?"
@@ -67,17 +68,27 @@ def find_arxiv_id(path: Path, pdf: PdfText | None) -> tuple[ArxivId | None, str]
     return None, ""
 
 
+MAX_TITLE = 300
+
+
 def title_from(pdf: PdfText | None, path: Path) -> str:
-    """The metadata title if it looks like one, else the first substantial line of page 1, else the file name."""
+    """The largest text of page 1 (whole lines), else the metadata title if it looks like one, else
+    the first substantial line of page 1, else the file name."""
     if pdf is not None:
+        if _looks_like_title(pdf.large_text):
+            return shorten(pdf.large_text, MAX_TITLE)
         title = clean_line(pdf.metadata.get("title"))
         if len(title) >= 4 and not _BAD_TITLES.match(title):
-            return title[:300]
+            return shorten(title, MAX_TITLE)
         for line in pdf.first_page.splitlines()[:15]:
             line = clean_line(line)
             if len(line) >= 8 and sum(ch.isalpha() for ch in line) >= len(line) / 2 and not id_from_text(line):
-                return line[:300]
+                return shorten(line, MAX_TITLE)
     return clean_line(path.stem.replace("_", " ")) or path.name
+
+
+def _looks_like_title(text: str) -> bool:
+    return len(text) >= 6 and sum(ch.isalpha() for ch in text) >= len(text) / 2 and not id_from_text(text)
 
 
 def authors_from(pdf: PdfText | None) -> list[str]:
@@ -177,7 +188,7 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
             raise ReadrError(f"{path.name}: {failure}")
         key = f"pdf-{digest[:12]}"
         created = store.add_local(key, title_from(pdf, path), authors=authors_from(pdf))
-        what = f"{'added' if created else 'already had'} {key} \u201c{title_from(pdf, path)[:70]}\u201d (no arXiv id found)"
+        what = f"{'added' if created else 'already had'} {key} \u201c{shorten(title_from(pdf, path), 70)}\u201d (no arXiv id found)"
         if ident is not None:
             what = what.replace(" (no arXiv id found)", "")
     target = store.pdf_dir / pdf_filename(key, version)

@@ -170,6 +170,79 @@ def _metadata(reader) -> dict[str, str]:
 
 # --- text --------------------------------------------------------------------------------------
 
+MAX_FRAGMENTS = 5000
+# The title's font is this much larger than the body's at least; a page whose largest text is
+# barely larger (a section heading on a page from the middle of a paper) has no title.
+TITLE_SIZE_RATIO = 1.12
+_STAMP = re.compile(r"arXiv:\s*\d|arXiv:[a-z-]+/\d", re.IGNORECASE)
+
+
+def _fragment_collector(fragments: list[tuple[float, float, bool, str]]):
+    """A pypdf visitor_text that records (font size on the page, baseline y, turned, text) of each
+    piece of text shown: the size is the font size times the vertical scale of text and page matrices."""
+
+    def visit(text, cm, tm, font_dict, font_size) -> None:
+        if len(fragments) >= MAX_FRAGMENTS or not text:
+            return
+        try:
+            a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            size = float(font_size) * (c * c + d * d) ** 0.5
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            fragments.append((round(size, 1), float(y), abs(b) > abs(a), str(text)[:500]))
+        except (TypeError, ValueError, IndexError):
+            pass
+
+    return visit
+
+
+def largest_text(fragments: list[tuple[float, float, bool, str]]) -> str:
+    """The title of a first page: its largest upright text, whole lines in reading order, if that
+    text is clearly larger than the body text; else "". Margin stamps (turned) are left out."""
+    upright = [f for f in fragments if not f[2] and f[3].strip() and not _STAMP.search(f[3])]
+    if not upright:
+        return ""
+    chars: dict[float, int] = {}
+    for size, _, _, text in upright:
+        chars[size] = chars.get(size, 0) + len(text.strip())
+    body = max(chars, key=lambda size: chars[size])
+    for size in sorted(chars, reverse=True)[:3]:
+        if size < body * TITLE_SIZE_RATIO:
+            return ""
+        title = _block_of_size(upright, size)
+        letters = sum(ch.isalpha() for ch in title)
+        if len(title) >= 6 and letters >= len(title) / 2:
+            return title
+    return ""
+
+
+def _block_of_size(fragments: list[tuple[float, float, bool, str]], size: float) -> str:
+    """The first run of lines set in `size` (within half a point): footnote marks in a smaller
+    size inside it are skipped; a line of another size, or a gap of more than two lines, ends it."""
+    lines: list[str] = []
+    last_y: float | None = None
+    for frag_size, y, _, text in fragments:
+        if abs(frag_size - size) > 0.5:
+            if lines and any(ch.isalpha() for ch in text):
+                break
+            continue
+        if last_y is not None and abs(y - last_y) > 2.5 * size:
+            break
+        if last_y is None or abs(y - last_y) > 0.3 * size:
+            lines.append(text)
+        else:
+            lines[-1] += text  # the same line, in pieces (kerning, small caps)
+        last_y = y
+    title = ""
+    for line in (" ".join(line.split()) for line in lines):
+        if title.endswith("-") and line[:1].islower():
+            title = title[:-1] + line  # a word split at the line end
+        elif title.endswith("-"):
+            title += line  # "Real-" "World": a hyphenated name
+        else:
+            title = f"{title} {line}" if title else line
+    return " ".join(title.split())[:500]
+
 
 def op_text(request: dict[str, Any]) -> dict[str, Any]:
     reader, encrypted = open_pdf(request["path"])
@@ -188,9 +261,13 @@ def op_text(request: dict[str, Any]) -> dict[str, Any]:
     limits_hit: list[str] = []
     truncated = total > max_pages
     first_page = ""
+    fragments: list[tuple[float, float, bool, str]] = []
     for number in range(min(total, max_pages)):
         try:
-            text = reader.pages[number].extract_text() or ""
+            if number == 0:
+                text = reader.pages[0].extract_text(visitor_text=_fragment_collector(fragments)) or ""
+            else:
+                text = reader.pages[number].extract_text() or ""
         except MemoryError:
             raise
         except RecursionError:
@@ -226,6 +303,7 @@ def op_text(request: dict[str, Any]) -> dict[str, Any]:
         "damage": DAMAGE[:5],
         "metadata": _metadata(reader),
         "first_page": first_page,
+        "large_text": largest_text(fragments),
         "text": "\n\f\n".join(parts),
     }
 
