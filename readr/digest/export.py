@@ -81,7 +81,8 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
     if marker and not LIST_MARKER.match(marker):
         marker = ""
     if digest is not None:
-        title = clean_line(digest.title)
+        # The page's own title text, unless the reader corrected the title since (Store.edit_metadata).
+        title = clean_line(digest.title) or escape_title(clean_line(paper.title) or paper.key)
         target = clean_line(digest.link)
     else:
         title = escape_title(clean_line(paper.title) or paper.key)

@@ -481,11 +481,9 @@ class PapersMixin:
                 assignments = ", ".join(f"{name} = ?" for name in changed)
                 self.conn.execute(f"UPDATE papers SET {assignments} WHERE id = ?", [*changed.values(), paper.id])
             if "title" in changed:
-                from ..digest import escape_title
-
-                self.conn.execute(
-                    "UPDATE digest_entries SET title = ? WHERE paper_key = ?", (escape_title(changes["title"]), paper.key)
-                )
+                # An entry imported from a published page keeps the page's title text; emptied, the
+                # digest shows the paper's (corrected) title (readr.digest.export.render_entry).
+                self.conn.execute("UPDATE digest_entries SET title = '' WHERE paper_key = ?", (paper.key,))
         return self.get(paper.key)
 
     def _sync_takeaways(self, paper_id: int, summary: str) -> None:
