@@ -25,7 +25,7 @@ pytest.importorskip("textual")
 
 from readr.tui import make_app  # noqa: E402
 from readr.tui.app import PdfFinished, PdfProgress  # noqa: E402
-from tests.tui_support import settle
+from tests.tui_support import settle, wait_until
 
 BODY_WORD = "axolotl"
 
@@ -52,15 +52,6 @@ def app_for(db, server=None, **config):
         factory = lambda: ArxivClient(base_url=server.url, delay=0, timeout=3, retries=0, backoff=0,  # noqa: E731
                                       deadline=10)
     return make_app(db, config=Config(**config), client_factory=factory)
-
-
-async def wait_until(pilot, condition, timeout: float = 15.0) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if condition():
-            return time.monotonic() - started
-        await pilot.pause(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def text_of(app, selector: str) -> str:

@@ -3,12 +3,15 @@ program clock that tests/conftest.py fixes for every test."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from readr.clock import clock
 from readr.config import Config
 from readr.sample import build_sample_library
 from readr.tui import make_app
+
 
 @pytest.fixture
 def demo_db(tmp_path):
@@ -37,3 +40,15 @@ def screen_lines(app, selector: str) -> list[str]:
         width, height = widget.size
         lines += [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, width, height))]
     return lines
+
+
+async def wait_until(pilot, condition, timeout: float = 15.0) -> float:
+    """Wait for `condition()` to hold, checking after each short pause; the seconds it took.
+    The timeout only bounds a test that would otherwise hang: a loaded machine may be slow."""
+    started = time.monotonic()
+    while True:
+        if condition():
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)

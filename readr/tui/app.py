@@ -30,6 +30,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from ..clock import clock
 from ..config import Config, load_config
@@ -39,6 +40,7 @@ from ..sanitize import clean_line, clean_text
 from ..store import Store
 from ..store.views import ViewResult
 from .drafts import Drafts
+from .failures import RelayWorkerStates, guarded, worker_failure_notice, write_or_notify
 from .keybar import KeyBar
 from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap, normalize_keymap
 from .paper_list import ColumnHeader, PaperList, date_field_for
@@ -61,21 +63,6 @@ DETAIL_DELAY_TYPING = 0.15  # ...or this one while the reader types a search: th
 UNDO_DEPTH = 50
 POLL_SECONDS = 1.0  # how often the TUI asks SQLite whether another process wrote
 PROGRESS_EVERY = 0.25  # seconds between byte-count updates of a PDF download
-
-
-def guarded(method):
-    """Turn a failure of an action (a paper deleted by another process, a locked library, a full
-    disk) into an error notification instead of a crash."""
-
-    @functools.wraps(method)
-    def run(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except (ReadrError, sqlite3.Error, OSError) as exc:
-            self.notify(str(exc) or exc.__class__.__name__, title="Not done", severity="error")
-            return None
-
-    return run
 
 
 def short_count(count: int) -> str:
@@ -159,7 +146,7 @@ class DetailSlot(Static):
     rest of readr, and the first frame needs only the list."""
 
 
-class LibraryScreen(Screen):
+class LibraryScreen(RelayWorkerStates, Screen):
     """The main screen: views, search bar, list, details, status line and footer."""
 
     BINDINGS = MAIN_BINDINGS
@@ -670,7 +657,11 @@ class LibraryScreen(Screen):
         if not keys:
             return
         self._push_undo(f"delete ({len(keys)})", keys)
-        self.store.delete(keys)
+        try:
+            self.store.delete(keys)
+        except (ReadrError, sqlite3.Error):
+            self.undo_stack.pop()
+            raise
         noun = "paper" if len(keys) == 1 else "papers"
         self.notify(f"Deleted {len(keys)} {noun}. u undoes.", timeout=4)
         self._after_change(ids, stay=False)
@@ -680,8 +671,9 @@ class LibraryScreen(Screen):
         if not self.undo_stack:
             self.notify("Nothing to undo.", timeout=2)
             return
-        step = self.undo_stack.pop()
+        step = self.undo_stack[-1]
         self.store.restore(step.snapshots)
+        self.undo_stack.pop()  # only once restored: a refused undo can be tried again
         restored = [s["row"]["id"] for s in step.snapshots]
         self.notify(f"Undone: {step.description}.", timeout=3)
         self.papers.invalidate(restored)
@@ -714,7 +706,7 @@ class LibraryScreen(Screen):
                 self.store.add_tags(keys, add)
             if remove:
                 self.store.remove_tags(keys, remove)
-        except ReadrError:
+        except (ReadrError, sqlite3.Error):
             self.undo_stack.pop()
             raise
         change = " ".join([*("#" + t for t in add), *("-#" + t for t in remove)])
@@ -751,15 +743,18 @@ class LibraryScreen(Screen):
         paper = self.current_paper()
         if paper is None:
             return
-        try:
-            with self.app.suspend():
-                text = edit_with_external_editor(self.store, paper.key, self.drafts)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to $EDITOR; press e for the built-in editor.",
-                        severity="warning")
-            return
-        except ReadrError as exc:
-            self.notify(str(exc), severity="error")
+        with write_or_notify(self.app, "Summary not saved", "What you wrote is kept as a draft: e opens it.") as attempt:
+            try:
+                with self.app.suspend():
+                    text = edit_with_external_editor(self.store, paper.key, self.drafts)
+            except SuspendNotSupported:
+                self.notify("This terminal cannot hand over to $EDITOR; press e for the built-in editor.",
+                            severity="warning")
+                return
+            except ReadrError as exc:
+                self.notify(str(exc), severity="error")
+                return
+        if attempt.failed:
             return
         self.papers.invalidate([paper.id])
         self.show_detail()
@@ -1096,6 +1091,12 @@ class ReadrApp(App):
         """Notifications often quote titles and tags: never parse them as markup, strip control chars."""
         super().notify(clean_text(str(message)), title=clean_line(title), severity=severity, timeout=timeout,
                        markup=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Every worker of the TUI that fails ends here (screens relay theirs): a notice, not lost."""
+        if event.state == WorkerState.ERROR:
+            title, message = worker_failure_notice(event.worker, self.db_path)
+            self.notify(message, title=title, severity="error", timeout=10)
 
     def action_help(self) -> None:
         from .dialogs import HelpScreen

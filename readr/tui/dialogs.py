@@ -20,6 +20,7 @@ from textual.widgets.selection_list import Selection
 from ..errors import ReadrError
 from ..sanitize import clean_line
 from ..tags import normalize_tag
+from .failures import RelayWorkerStates, write_or_notify
 from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for
 
 
@@ -50,7 +51,7 @@ def looks_like_references(text: str) -> list[str] | None:
     return tokens
 
 
-class AddDialog(ModalScreen):
+class AddDialog(RelayWorkerStates, ModalScreen):
     """Add papers: paste ids or URLs (one or more), or type an arXiv query; pick from the results."""
 
     CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
@@ -233,12 +234,14 @@ class AddDialog(ModalScreen):
             return
         from ..ingest import add_records
 
-        report = add_records(self.store, [c.record for c in picked if c.record is not None], status=self.status)
-        for cand in picked:
-            if cand.url is not None:
-                paper, created = self.store.add_web(cand.url, cand.url, status=self.status)
-                (report.added if created else report.updated).append(paper)
-        self.dismiss(report)
+        with write_or_notify(self.app, "Not added", "The picks stay here to try again.") as attempt:
+            report = add_records(self.store, [c.record for c in picked if c.record is not None], status=self.status)
+            for cand in picked:
+                if cand.url is not None:
+                    paper, created = self.store.add_web(cand.url, cand.url, status=self.status)
+                    (report.added if created else report.updated).append(paper)
+        if not attempt.failed:
+            self.dismiss(report)
 
     @on(Button.Pressed, "#add-cancel-button")
     def action_cancel(self) -> None:

@@ -30,6 +30,7 @@ from ..sanitize import clean_line, clean_text
 from ..takeaways import extract_takeaways
 from .detail import MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS, excerpt
 from .drafts import Drafts
+from .failures import write_or_notify
 from .keys import EDITOR_BINDINGS, display_keys, keys_for
 
 
@@ -191,13 +192,20 @@ class SummaryEditor(Screen):
         )
         self._status(f"Changed elsewhere: {save}/{close} again overwrites it with your text · {revert} shows it")
 
+    def _save_or_notify(self) -> bool | None:
+        """save(), with a refused write as a notice: None when nothing was stored."""
+        with write_or_notify(self.app, "Summary not saved", "Your text is kept here and as a draft.") as attempt:
+            try:
+                return self.save()
+            except SummaryConflict:
+                return None  # _on_conflict told the reader
+        if attempt.failed:
+            self._status("Not saved (see the notice): your text is kept here and as a draft.")
+        return None
+
     def action_save(self) -> None:
-        try:
-            saved = self.save()
-        except SummaryConflict:
-            return
-        except ReadrError as exc:
-            self.notify(str(exc), severity="error")
+        saved = self._save_or_notify()
+        if saved is None:
             return
         if not saved:
             self._status("Nothing to save: the text is the summary you started from.")
@@ -206,13 +214,9 @@ class SummaryEditor(Screen):
         self._status(f"Saved. {count} takeaway{'s' if count != 1 else ''}.")
 
     def action_close(self) -> None:
-        try:
-            saved = self.save()
-        except SummaryConflict:
+        saved = self._save_or_notify()
+        if saved is None:
             return  # the editor stays open with the reader's text
-        except ReadrError as exc:
-            self.notify(str(exc), severity="error")
-            return
         self.dismiss(saved)
 
     def action_toggle_preview(self) -> None:
