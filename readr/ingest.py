@@ -8,7 +8,7 @@ fetch never changes the library.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
@@ -36,6 +36,7 @@ class AddReport:
     existing: list[Paper] = field(default_factory=list)  # web pages already there, unchanged
     missing: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)  # pasted text that is no id or URL, with why
 
     @property
     def changed(self) -> int:
@@ -44,7 +45,32 @@ class AddReport:
 
     @property
     def failed(self) -> bool:
-        return bool(self.missing or self.errors)
+        return bool(self.missing or self.errors or self.invalid)
+
+    def lines(self) -> list[str]:
+        """What happened to each id or URL, one line each (`readr add` prints them, the TUI shows them)."""
+        moved = {paper.key: old for paper, old in self.moved}
+
+        def where(paper: Paper, refreshed: bool) -> str:
+            if paper.key in moved:
+                return f"moved from {status_name(moved[paper.key])} to to-read"
+            return status_name(paper.status) + (", metadata refreshed" if refreshed else "")
+
+        return [
+            *(f"added {paper.key}: {paper.title}" for paper in self.added),
+            *(f"already in library ({where(paper, True)}): {paper.key}: {paper.title}" for paper in self.updated),
+            *(f"already in library ({where(paper, False)}): {paper.key}: {paper.title}" for paper in self.existing),
+            *problem_lines(self.missing, self.errors, self.invalid),
+        ]
+
+
+def status_name(status: str | None) -> str:
+    return {"inbox": "the inbox", None: "the catalogue"}.get(status, status or "")
+
+
+def problem_lines(missing: Sequence[str], errors: Sequence[str], invalid: Sequence[str]) -> list[str]:
+    """One line for each id arXiv does not know, each failure, each piece of text no id or URL."""
+    return [*(f"not found on arXiv: {line}" for line in missing), *(f"failed: {line}" for line in errors), *invalid]
 
 
 @dataclass
@@ -91,6 +117,109 @@ def _not_an_arxiv_url(url: str) -> str:
     return f"{url!r} is not an arXiv paper{meant}; to add it as a web page, use --web"
 
 
+def read_references(texts: Sequence[str], web_pages: bool = True) -> tuple[list[Reference], list[str]]:
+    """Each pasted id or URL, and one line for each piece of text that is neither (never raises)."""
+    refs: list[Reference] = []
+    invalid: list[str] = []
+    for text in texts:
+        try:
+            refs += parse_references([text], web_pages=web_pages)
+        except ReadrError as exc:
+            invalid.append(str(exc))
+    return refs, invalid
+
+
+# Text that is meant as an id or URL even when it is not a valid one (a typo to report, not words
+# to search for): a URL, an arXiv or DOI prefix, YYMM.N..., archive/YYMM...
+_MEANT_AS_REFERENCE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|www\.|arxiv[:.]|doi:|10\.\d|\d{4}\.\d|[a-z-]+(?:\.[a-z-]+)?/\d)", re.IGNORECASE
+)
+
+
+def pasted_tokens(text: str) -> list[str]:
+    """The ids or URLs in a pasted line: separated by spaces, commas or semicolons."""
+    return [token for token in re.split(r"[\s,;]+", text.strip()) if token]
+
+
+def is_search_query(text: str) -> bool:
+    """True when no word of the line is, or is meant as, an id or URL: the reader typed an arXiv
+    query. A line with one (even among other words) is a list of references, each reported."""
+    tokens = pasted_tokens(text)
+    if not tokens:
+        return False
+    refs, _ = read_references(tokens)
+    return not refs and not any(_MEANT_AS_REFERENCE.match(token) for token in tokens)
+
+
+@dataclass
+class Lookup:
+    """What arXiv said about pasted ids and URLs, before anything is stored: its records, the web
+    pages, and a line for each id arXiv does not know, each failure and each piece of text that
+    is no id or URL. `add_looked_up` stores it (all of it, or the picks of `only`)."""
+
+    records: list = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    versions: dict[str, int | None] = field(default_factory=dict)  # arXiv id -> version asked for
+    missing: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return problem_lines(self.missing, self.errors, self.invalid)
+
+    def only(self, records: Sequence, urls: Sequence[str]) -> "Lookup":
+        """The same lookup with only these records and web pages to add (the reader's picks)."""
+        return replace(self, records=list(records), urls=list(urls))
+
+
+def look_up_references(
+    client, texts: Sequence[str], on_progress: Callable[[int, int], None] | None = None, web_pages: bool = True
+) -> Lookup:
+    """Ask arXiv about the ids among `texts` (batched); nothing is written. Text that is no id or
+    URL (a web URL too, without `web_pages`) is reported in `invalid`. ArxivError when arXiv
+    answered nothing at all."""
+    refs, invalid = read_references(texts, web_pages=web_pages)
+    lookup = Lookup(invalid=invalid)
+    arxiv_refs = [r.arxiv for r in refs if r.arxiv is not None]
+    if arxiv_refs:
+        from .arxiv_api import ArxivError
+
+        try:
+            result = client.fetch_ids(arxiv_refs, on_progress=on_progress)
+        except ArxivError as exc:
+            if exc.partial is None or not exc.partial.records:
+                raise
+            result = exc.partial  # its errors name each id that did not arrive
+        lookup.versions = {ref.base: ref.version for ref in arxiv_refs}
+        lookup.records = list(result.records)
+        lookup.missing += result.missing
+        lookup.errors += result.errors
+    lookup.urls = [ref.url for ref in refs if ref.url is not None]
+    return lookup
+
+
+def add_looked_up(
+    store: Store, lookup: Lookup, status: str = "to-read", title: str | None = None, report: AddReport | None = None
+) -> AddReport:
+    """Store what a lookup found: the one way papers are added by id or URL, from `readr add` and
+    the TUI. The report has a line for every id or URL, added or not; papers are written one by
+    one into `report` (pass one to know, after Ctrl-C, what was written)."""
+    report = report if report is not None else AddReport()
+    report.missing += lookup.missing
+    report.errors += lookup.errors
+    report.invalid += lookup.invalid
+    for record in lookup.records:
+        paper, created = store.upsert_arxiv(record, status=status, have_version=lookup.versions.get(record.arxiv_id))
+        _note_added(store, report, paper, created, status)
+    for url in lookup.urls:
+        paper, created = store.add_web(url, title or url, status=status)
+        if created:
+            report.added.append(paper)
+        else:
+            report.existing.append(_onto_list(store, report, paper, status))
+    return report
+
+
 def add_references(
     store: Store,
     client,
@@ -103,43 +232,15 @@ def add_references(
 ) -> AddReport:
     """Add papers by id or URL (web pages only with `web_pages`). Bad input fails before any
     request; what arXiv returns is stored even when part of the batch failed, and the rest is
-    reported. Papers are written one by one into `report` (pass one to know, after Ctrl-C,
-    what was written)."""
-    refs = parse_references(texts, web_pages=web_pages)
-    report = report if report is not None else AddReport()
-    arxiv_refs = [r.arxiv for r in refs if r.arxiv is not None]
-    if arxiv_refs:
-        from .arxiv_api import ArxivError
-
-        try:
-            result = client.fetch_ids(arxiv_refs, on_progress=on_progress)
-        except ArxivError as exc:
-            if exc.partial is None or not exc.partial.records:
-                raise
-            result = exc.partial
-        requested = {ref.base: ref.version for ref in arxiv_refs}
-        report.missing += result.missing
-        report.errors += result.errors
-        for record in result.records:
-            paper, created = store.upsert_arxiv(record, status=status, have_version=requested.get(record.arxiv_id))
-            _note_added(store, report, paper, created, status)
-    for ref in refs:
-        if ref.url is not None:
-            paper, created = store.add_web(ref.url, title or ref.url, status=status)
-            if created:
-                report.added.append(paper)
-            else:
-                report.existing.append(_onto_list(store, report, paper, status))
-    return report
+    reported."""
+    parse_references(texts, web_pages=web_pages)
+    lookup = look_up_references(client, texts, on_progress=on_progress, web_pages=web_pages)
+    return add_looked_up(store, lookup, status=status, title=title, report=report)
 
 
 def add_records(store: Store, records, status: str = "to-read") -> AddReport:
     """Add papers the reader picked from arXiv search results (no second request needed)."""
-    report = AddReport()
-    for record in records:
-        paper, created = store.upsert_arxiv(record, status=status)
-        _note_added(store, report, paper, created, status)
-    return report
+    return add_looked_up(store, Lookup(records=list(records)), status=status)
 
 
 def _note_added(store: Store, report: AddReport, paper: Paper, created: bool, status: str) -> None:

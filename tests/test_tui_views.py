@@ -11,7 +11,7 @@ import pytest
 
 from readr.query import parse_query
 from readr.store.views import VIEW_STATUSES, group_by_week, view_query
-from readr.tui.dialogs import complete_tag, looks_like_references, split_tag_input
+from readr.tui.dialogs import complete_tag, split_tag_input
 from readr.tui.drafts import Drafts
 from tests.conftest import make_record
 
@@ -182,13 +182,6 @@ def test_tag_input_and_completion():
     assert complete_tag("-bay", tags) == "-bayes"  # keeps what was typed, completes the rest
     assert complete_tag("biology", tags) is None
     assert complete_tag("", tags) is None
-
-
-def test_add_dialog_tells_ids_from_queries():
-    assert looks_like_references("2101.00001 https://arxiv.org/abs/hep-ex/0406020v1") is not None
-    assert looks_like_references("2101.00001, 2101.00002") == ["2101.00001", "2101.00002"]
-    assert looks_like_references("quantum error correction") is None
-    assert looks_like_references("") is None
 
 
 def test_headless_modules_do_not_import_textual():

@@ -71,24 +71,10 @@ def add_cmd(
     except KeyboardInterrupt:
         say_interrupted(report.changed, len(refs), "papers", "added")
         raise typer.Exit(130) from None
-    moved = {paper.key: old for paper, old in report.moved}
-    for paper in report.added:
-        say(f"added {paper.key}: {paper.title}")
-    for paper in report.updated:
-        where = f"moved from {_status_name(moved[paper.key])} to to-read" if paper.key in moved else (
-            f"{_status_name(paper.status)}, metadata refreshed"
-        )
-        say(f"already in library ({where}): {paper.key}: {paper.title}")
-    for paper in report.existing:
-        where = f"moved from {_status_name(moved[paper.key])} to to-read" if paper.key in moved else (
-            _status_name(paper.status)
-        )
-        say(f"already in library ({where}): {paper.key}: {paper.title}")
-    _finish(report)
-
-
-def _status_name(status: Optional[str]) -> str:
-    return {"inbox": "the inbox", None: "the catalogue"}.get(status, status or "")
+    for line in report.lines():
+        say(line)
+    if report.failed:
+        raise typer.Exit(1)
 
 
 def _parse_selection(text: str, count: int) -> list[int]:

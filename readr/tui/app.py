@@ -771,11 +771,9 @@ class LibraryScreen(RelayWorkerStates, Screen):
     def _added(self, report) -> None:
         if report is None:
             return
-        added, updated = len(report.added), len(report.updated)
-        bits = [f"Added {added} paper{'s' if added != 1 else ''}"]
-        if updated:
-            bits.append(f"{updated} already in the library")
-        self.notify(", ".join(bits) + ".", timeout=4)
+        added = len(report.added)
+        self.notify("\n".join(report.lines()), title=f"Added {added} paper{'s' if added != 1 else ''}",
+                    severity="warning" if report.failed else "information", timeout=8 if report.failed else 4)
         keep = report.added[0].id if report.added else None
         self.reload(keep=keep)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from textual import on, work
@@ -37,20 +36,6 @@ class Candidate:
     exists: bool = False
 
 
-def looks_like_references(text: str) -> list[str] | None:
-    """The pasted ids/URLs, or None when the text is an arXiv search query instead."""
-    from ..ingest import parse_references
-
-    tokens = [t for t in re.split(r"[\s,;]+", text.strip()) if t]
-    if not tokens:
-        return None
-    try:
-        parse_references(tokens)
-    except ReadrError:
-        return None
-    return tokens
-
-
 class AddDialog(RelayWorkerStates, ModalScreen):
     """Add papers: paste ids or URLs (one or more), or type an arXiv query; pick from the results."""
 
@@ -64,9 +49,11 @@ class AddDialog(RelayWorkerStates, ModalScreen):
             self.generation, self.done, self.total = generation, done, total
 
     class Found(Message):
-        def __init__(self, generation: int, candidates: list[Candidate], notes: list[str]) -> None:
+        def __init__(self, generation: int, candidates: list[Candidate], lookup, preselect: bool,
+                     notes: list[str]) -> None:
             super().__init__()
-            self.generation, self.candidates, self.notes = generation, candidates, notes
+            self.generation, self.candidates, self.lookup = generation, candidates, lookup
+            self.preselect, self.notes = preselect, notes
 
     class Failed(Message):
         def __init__(self, generation: int, error: str) -> None:
@@ -79,6 +66,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
         self.client_factory = client_factory
         self.status = status
         self.candidates: list[Candidate] = []
+        self.lookup = None  # what the last Enter found (readr.ingest.Lookup)
         self.generation = 0
 
     def compose(self) -> ComposeResult:
@@ -119,46 +107,30 @@ class AddDialog(RelayWorkerStates, ModalScreen):
 
     @work(thread=True, exclusive=True, group="add", exit_on_error=False)
     def _lookup(self, generation: int, text: str) -> None:
-        from ..arxiv_api import ArxivError
-        from ..ingest import parse_references
+        """A line of ids and URLs is looked up token by token (the core's lookup, as `readr add`
+        does); a line of words is an arXiv search."""
+        from ..ingest import Lookup, is_search_query, look_up_references, pasted_tokens
 
-        notes: list[str] = []
-        candidates: list[Candidate] = []
         try:
             client = self.client_factory()
-            tokens = looks_like_references(text)
-            if tokens is not None:
-                refs = parse_references(tokens)
-                ids = [r.arxiv for r in refs if r.arxiv is not None]
-                if ids:
-                    try:
-                        result = client.fetch_ids(
-                            ids, on_progress=lambda d, t: self.post_message(self.Progress(generation, d, t))
-                        )
-                    except ArxivError as exc:
-                        if exc.partial is None or not exc.partial.records:
-                            raise
-                        result = exc.partial
-                        notes.append(str(exc))
-                    for record in result.records:
-                        candidates.append(Candidate(self._label(record), record=record))
-                    notes += [f"not on arXiv: {m}" for m in result.missing]
-                    notes += result.errors
-                for ref in refs:
-                    if ref.url is not None:
-                        candidates.append(Candidate(f"web page  {ref.url}", url=ref.url))
-            else:
+            if is_search_query(text):
                 records = client.search(text, max_results=25)
-                candidates = [Candidate(self._label(r), record=r) for r in records]
-                if not records:
-                    notes.append("arXiv found nothing for this query")
+                lookup, preselect = Lookup(records=records), False
+                notes = [] if records else ["arXiv found nothing for this query"]
+            else:
+                lookup = look_up_references(
+                    client, pasted_tokens(text), on_progress=lambda d, t: self.post_message(self.Progress(generation, d, t))
+                )
+                preselect, notes = True, lookup.problems()
         except ReadrError as exc:
             self.post_message(self.Failed(generation, str(exc)))
             return
         except Exception as exc:  # a worker must never take the app down
             self.post_message(self.Failed(generation, f"{exc.__class__.__name__}: {exc}"))
             return
-        self.post_message(self.Found(generation, candidates, notes))
+        candidates = [Candidate(self._label(r), record=r) for r in lookup.records]
+        candidates += [Candidate(f"web page  {url}", url=url) for url in lookup.urls]
+        self.post_message(self.Found(generation, candidates, lookup, preselect, notes))
 
     @staticmethod
     def _label(record) -> str:
@@ -195,19 +167,19 @@ class AddDialog(RelayWorkerStates, ModalScreen):
                 found = self.store.find(arxiv_id)
                 if found is not None and found.status is not None:
                     existing.add(arxiv_id)
-        preselect = looks_like_references(self.query_one("#add-input", Input).value) is not None
+        self.lookup = message.lookup
         for n, cand in enumerate(self.candidates):
             label = cand.label
             if cand.record is not None and cand.record.arxiv_id in existing:
                 cand.exists = True
                 label += "  (in library)"
-            results.add_option(Selection(Content(label), n, initial_state=preselect and not cand.exists))
+            results.add_option(Selection(Content(label), n, initial_state=message.preselect and not cand.exists))
         results.display = bool(self.candidates)
         count = len(self.candidates)
         note = ("; " + "; ".join(message.notes)) if message.notes else ""
         self._hint(f"{count} found{note}. Space picks, ctrl+s adds.")
         if message.notes and not self.candidates:
-            self.app.notify(clean_line("; ".join(message.notes)), title="arXiv", severity="warning")
+            self.app.notify("\n".join(message.notes), title="Nothing to add", severity="warning")
         self.query_one("#add-button", Button).disabled = not self.candidates
         if self.candidates:
             results.highlighted = 0
@@ -232,14 +204,12 @@ class AddDialog(RelayWorkerStates, ModalScreen):
         if not picked:
             self.app.notify("Pick papers with space first.", severity="warning")
             return
-        from ..ingest import add_records
+        from ..ingest import add_looked_up
 
+        picks = self.lookup.only([c.record for c in picked if c.record is not None],
+                                 [c.url for c in picked if c.url is not None])
         with write_or_notify(self.app, "Not added", "The picks stay here to try again.") as attempt:
-            report = add_records(self.store, [c.record for c in picked if c.record is not None], status=self.status)
-            for cand in picked:
-                if cand.url is not None:
-                    paper, created = self.store.add_web(cand.url, cand.url, status=self.status)
-                    (report.added if created else report.updated).append(paper)
+            report = add_looked_up(self.store, picks, status=self.status)
         if not attempt.failed:
             self.dismiss(report)
 
