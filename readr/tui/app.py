@@ -735,6 +735,29 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self.notify("Summary saved.", timeout=2)
 
     @guarded
+    def action_edit_metadata(self) -> None:
+        from .metadata import MetadataDialog
+
+        paper = self.current_paper()
+        if paper is not None:
+            self.app.push_screen(MetadataDialog(paper, functools.partial(self._save_metadata, paper)))
+
+    def _save_metadata(self, paper, changes: dict) -> bool:
+        """Store the dialog's changes (undoable); False, with a notice, when the library refuses."""
+        with write_or_notify(self.app, "Details not saved") as attempt:
+            self._push_undo(f"details of {paper.key}", [paper.key])
+            try:
+                self.store.edit_metadata(paper.key, **changes)
+            except (ReadrError, sqlite3.Error):
+                self.undo_stack.pop()
+                raise
+        if attempt.failed:
+            return False
+        self.notify(f"Details of {paper.key} saved. u undoes.", timeout=3)
+        self._after_change([paper.id])
+        return True
+
+    @guarded
     def action_edit_external(self) -> None:
         from textual.app import SuspendNotSupported
 

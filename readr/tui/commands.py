@@ -17,6 +17,7 @@ PALETTE_NAMES = {
     "add": "Add papers from arXiv (ids, URLs or a query)",
     "edit": "Edit the summary",
     "edit-external": "Edit the summary in $EDITOR",
+    "edit-metadata": "Fix the title, authors or year",
     "tag": "Tag the selected papers",
     "mark-read": "Mark read",
     "mark-reading": "Mark as reading",

@@ -21,6 +21,7 @@ MAIN_BINDINGS = [
     Binding("a", "add", "Add", id="add"),
     Binding("e", "edit", "Summary", id="edit"),
     Binding("E", "edit_external", "$EDITOR", show=False, id="edit-external"),
+    Binding("m", "edit_metadata", "Fix details", show=False, id="edit-metadata"),
     Binding("plus,T", "tag", "Tag", id="tag"),
     Binding("r", "status('read')", "Read", id="mark-read"),
     Binding("s", "status('reading')", "Reading", show=False, id="mark-reading"),
@@ -94,6 +95,9 @@ TAG_BINDINGS = [
     Binding("escape", "cancel", "Cancel", id="tag-cancel"),
     Binding("tab", "complete", "Complete", priority=True, id="tag-complete"),
 ]
+METADATA_BINDINGS = [
+    Binding("escape", "cancel", "Cancel", id="metadata-cancel"),
+]
 HELP_BINDINGS = [
     Binding("escape,question_mark,q", "close", "Close", id="help-close"),
     Binding("j,down", "scroll_down", "Down", show=False, id="help-down"),
@@ -109,6 +113,7 @@ ALL_GROUPS = [
     ("Digest preview", DIGEST_BINDINGS),
     ("Add dialog", ADD_BINDINGS),
     ("Tag dialog", TAG_BINDINGS),
+    ("Details dialog", METADATA_BINDINGS),
     ("Help", HELP_BINDINGS),
 ]
 
