@@ -76,6 +76,11 @@ async def test_saving_a_summary_in_a_read_only_library_is_a_notice_and_keeps_the
         await pilot.press("ctrl+s")  # saving again: a notice again, still no crash
         await wait_until(pilot, lambda: len(errors(app)) >= 2)
         assert isinstance(app.screen, SummaryEditor)
+        drafts = app.screen.drafts
+        await pilot.press("escape")  # Esc after a refused save leaves: the draft has the text
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert drafts.load(PAPER).endswith("My **takeaway**.")
+        assert any("kept as a draft" in n.message for n in app._notifications if n.severity == "warning")
     with Store(demo_db) as lib:
         assert "takeaway" not in lib.get(PAPER).summary
 

@@ -122,6 +122,8 @@ class AddDialog(RelayWorkerStates, ModalScreen):
                     client, pasted_tokens(text), on_progress=lambda d, t: self.post_message(self.Progress(generation, d, t))
                 )
                 preselect, notes = True, lookup.problems()
+                if lookup.invalid:
+                    notes.append("(a line of words alone searches arXiv)")
         except ReadrError as exc:
             self.post_message(self.Failed(generation, str(exc)))
             return

@@ -61,6 +61,7 @@ class SummaryEditor(Screen):
         # conflict the version the reader was told about.
         self.base = self.paper.summary
         self.conflict = False
+        self.refused = False  # the library refused the last save (read-only, locked, full disk)
 
     def compose(self) -> ComposeResult:
         title = clean_line(self.paper.title) or self.paper.key
@@ -194,14 +195,24 @@ class SummaryEditor(Screen):
 
     def _save_or_notify(self) -> bool | None:
         """save(), with a refused write as a notice: None when nothing was stored."""
-        with write_or_notify(self.app, "Summary not saved", "Your text is kept here and as a draft.") as attempt:
+        self.autosave()
+        close = self._key("editor-close")
+        if self._draft_holds_text():
+            advice = f"Your text is kept here and as a draft: {close} again closes the editor, e reopens the draft."
+        else:
+            advice = "The draft could not be written either: copy your text before you leave."
+        with write_or_notify(self.app, "Summary not saved", advice) as attempt:
             try:
                 return self.save()
             except SummaryConflict:
                 return None  # _on_conflict told the reader
         if attempt.failed:
-            self._status("Not saved (see the notice): your text is kept here and as a draft.")
+            self.refused = True
+            self._status("Not saved (see the notice). " + advice)
         return None
+
+    def _draft_holds_text(self) -> bool:
+        return self._last_draft == self.text and self.drafts.load(self.paper.key) == self.text
 
     def action_save(self) -> None:
         saved = self._save_or_notify()
@@ -214,6 +225,12 @@ class SummaryEditor(Screen):
         self._status(f"Saved. {count} takeaway{'s' if count != 1 else ''}.")
 
     def action_close(self) -> None:
+        if self.refused and self._draft_holds_text():
+            # The library refused the last save and the draft has every keystroke: leave.
+            self.notify("Closed without saving: your text is kept as a draft; e on the paper reopens it.",
+                        title="Summary not saved", severity="warning", timeout=10)
+            self.dismiss(False)
+            return
         saved = self._save_or_notify()
         if saved is None:
             return  # the editor stays open with the reader's text
