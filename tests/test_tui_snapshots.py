@@ -25,7 +25,9 @@ NOW = datetime(2026, 11, 25, 10, 0, 0)
 def demo_app(tmp_path, clock):
     clock.fix(NOW)  # the screens show dates relative to today
     db = build_sample_library(tmp_path / "demo.db", now=NOW)
-    return make_app(db, demo=True, config=Config())
+    app = make_app(db, demo=True, config=Config())
+    app.cursor_blink = False  # the same frame whenever the screenshot is taken
+    return app
 
 
 async def _settle(pilot) -> None:
@@ -97,4 +99,18 @@ def test_light_theme(tmp_path, clock, snap_compare):
     clock.fix(NOW)
     db = build_sample_library(tmp_path / "demo.db", now=NOW)
     app = make_app(db, demo=True, config=Config(theme="textual-light"))
+    app.cursor_blink = False
     assert snap_compare(app, terminal_size=(80, 24), run_before=_then())
+
+
+async def test_snapshot_apps_do_not_blink(demo_app):
+    """A blinking cursor is drawn in one frame and not the next: the snapshot app keeps it still."""
+    from textual.widgets import Input, TextArea
+
+    async with demo_app.run_test(size=(120, 30)) as pilot:
+        await _settle(pilot)
+        await pilot.press("slash")
+        assert demo_app.screen.query_one("#search", Input).cursor_blink is False
+        await pilot.press("escape", "e")
+        await _settle(pilot)
+        assert demo_app.screen.query_one(TextArea).cursor_blink is False

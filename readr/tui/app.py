@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.content import Content
@@ -1060,6 +1060,8 @@ class ReadrApp(App):
     TITLE = "readr"
     BINDINGS = APP_BINDINGS
     ENABLE_COMMAND_PALETTE = True
+    # False: text cursors never blink (snapshot tests: a blinking cursor is in one frame, not the next).
+    cursor_blink = True
 
     def __init__(self, db_path: Path, *, demo: bool = False, config: Config | None = None,
                  client_factory: Callable | None = None):
@@ -1118,6 +1120,10 @@ class ReadrApp(App):
         if event.state == WorkerState.ERROR:
             title, message = worker_failure_notice(event.worker, self.db_path)
             self.notify(message, title=title, severity="error", timeout=10)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if not self.cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False
 
     def action_help(self) -> None:
         from .dialogs import HelpScreen
