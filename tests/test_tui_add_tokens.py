@@ -20,7 +20,8 @@ def app_on_empty_library(tmp_path, arxiv_server):
 
     db = tmp_path / "lib.db"
     Store(db).close()
-    return make_app(db, config=Config(), client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0, retries=0))
+    return make_app(db, config=Config(),
+                    client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0, retries=0))
 
 
 def hint(app) -> str:

@@ -19,7 +19,9 @@ pytest.importorskip("textual")
 from readr.tui import make_app  # noqa: E402
 from readr.tui.app import LibraryScreen, ViewLoaded  # noqa: E402
 from readr.tui.paper_list import PaperList  # noqa: E402
-from tests.tui_support import app_for, demo_db, screen_lines, settle  # noqa: F401 (demo_db is a fixture)
+from tests.tui_support import (  # noqa: F401 (demo_db is a fixture)
+    app_for, demo_db, first_palette_hit, screen_lines, settle, wait_until,
+)
 
 HOSTILE = "0704.0051"
 
@@ -38,6 +40,12 @@ def line_text(papers: PaperList, index: int) -> str:
     papers.scroll_to(y=max(0, index - 2), animate=False, immediate=True)
     y = index - int(papers.scroll_offset.y)
     return "".join(segment.text for segment in papers.render_line(y))
+
+
+def editing(app) -> bool:
+    from readr.tui.editor import SummaryEditor
+
+    return isinstance(app.screen, SummaryEditor) and bool(app.screen.query("#editor-text"))
 
 
 async def move_to(pilot, app, key: str) -> None:
@@ -205,10 +213,8 @@ async def test_keys_typed_while_a_search_runs_wait_for_a_pause_then_run_one_quer
     async with app.run_test(size=(100, 30), message_hook=lambda m: loads.append(m) if isinstance(m, ViewLoaded) else None) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", *"protein")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if len(searched) >= 2 and not any(w.group == "view" and not w.is_finished for w in app.workers):
-                break
+        await wait_until(pilot, lambda: len(searched) >= 2
+                         and not any(w.group == "view" and not w.is_finished for w in app.workers))
         await settle(pilot, app)
         assert searched == ["p", "protein"], "the first key at once, the rest in one query after the pause"
         assert listed_keys(app) == ["0704.0191"]
@@ -313,10 +319,10 @@ async def test_edit_autosaves_a_draft_then_saves_the_summary(demo_db):
         await move_to(pilot, app, "0704.0002")
         before = app.store.get("0704.0002").summary
         await pilot.press("e")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: editing(app))
         editor = app.screen
         await pilot.press(*" Graphs: **sparse ones win**.")
-        await pilot.pause(0.5)  # > autosave interval (0.2 s)
+        await wait_until(pilot, lambda: (screen(app).drafts.load("0704.0002") or "").endswith("win**."))  # autosaved
         draft = screen(app).drafts.load("0704.0002")
         assert draft is not None and draft.endswith("Graphs: **sparse ones win**.")
         assert app.store.get("0704.0002").summary == before  # not saved until Esc / ctrl+s
@@ -343,7 +349,7 @@ async def test_a_draft_left_by_a_crash_is_recovered(demo_db):
         meta = str(app.screen.query_one("#detail-meta").render())
         assert "unsaved summary draft" in meta
         await pilot.press("e")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: editing(app))
         assert app.screen.text == "Typed before the crash: **keep me**"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -523,7 +529,7 @@ async def test_summary_written_tagged_read_shows_in_the_digest_preview(demo_db):
         await settle(pilot, app)
         key = app.store.keys_for([screen(app).papers.current_id])[0]
         await pilot.press("e")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: editing(app))
         app.screen.query_one("#editor-text").load_text("We learn that **digest previews work**.")
         await pilot.press("escape")
         await settle(pilot, app)
@@ -534,9 +540,8 @@ async def test_summary_written_tagged_read_shows_in_the_digest_preview(demo_db):
         await settle(pilot, app)
         assert app.store.get(key).status == "read"
         await pilot.press("p")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: isinstance(app.screen, DigestPreview))
         preview = app.screen
-        assert isinstance(preview, DigestPreview)
         title = app.store.get(key).title
         assert "We learn that **digest previews work**." in preview.markdown
         assert title.split(":")[0][:30] in preview.markdown
@@ -600,9 +605,9 @@ async def test_command_palette_runs_actions(demo_db):
         key = app.store.list_papers(statuses=["to-read"])[0].key
         await move_to(pilot, app, key)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await pilot.pause()
         await pilot.press(*"mark read")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: first_palette_hit(app) == "Mark read")  # searched in the background
         await pilot.press("enter")
         await settle(pilot, app)
         assert app.store.get(key).status == "read"
@@ -637,11 +642,7 @@ async def test_add_by_ids_fetches_in_a_worker_and_adds_the_picked(tmp_path, arxi
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*"1605.08386 https://arxiv.org/abs/1707.08567", "enter")
-        await settle(pilot, app)
-        for _ in range(50):
-            if app.screen.candidates:
-                break
-            await pilot.pause(0.1)
+        await wait_until(pilot, lambda: app.screen.candidates)
         assert len(app.screen.candidates) == 2
         await pilot.press("ctrl+s")
         await settle(pilot, app)
@@ -656,15 +657,11 @@ async def test_add_by_query_shows_results_to_pick(tmp_path, arxiv_server):
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*"testing", "enter")
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.screen.candidates:
-                break
+        await wait_until(pilot, lambda: app.screen.candidates)
         dialog = app.screen
-        assert dialog.candidates
         assert not dialog.query_one("#add-results").selected  # query results start unpicked
-        await pilot.pause(0.1)
         first = dialog.candidates[0].record
+        await wait_until(pilot, lambda: str(dialog.query_one("#add-preview").render()))
         assert str(dialog.query_one("#add-preview").render())[:40] == " ".join(first.abstract.split())[:40]
         await pilot.press("space", "ctrl+s")
         await settle(pilot, app)
@@ -684,18 +681,14 @@ async def test_add_failure_is_a_notification_and_the_ui_stays_responsive(tmp_pat
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*"1605.08386", "enter")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: any(w.group == "add" and w.is_running for w in app.workers))
         # While arXiv hangs (the fetch worker is still running), the dialog still takes keys.
         dialog = app.screen
         cursor = dialog.query_one("#add-input").cursor_position
         await pilot.press("left")
         assert any(worker.is_running for worker in app.workers)
         assert dialog.query_one("#add-input").cursor_position == cursor - 1
-        for _ in range(60):
-            await pilot.pause(0.1)
-            if any(n.severity == "error" for n in app._notifications):
-                break
-        assert any(n.severity == "error" for n in app._notifications)
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
         assert app.is_running
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)

@@ -15,7 +15,7 @@ from readr.tui import make_app  # noqa: E402
 from readr.tui.app import LibraryScreen  # noqa: E402
 from readr.tui.commands import palette_commands  # noqa: E402
 from readr.tui.metadata import MetadataDialog  # noqa: E402
-from tests.tui_support import settle, wait_until  # noqa: E402
+from tests.tui_support import first_palette_hit, settle, wait_until  # noqa: E402
 
 CUT = "Teaching Writing with Real-World Expository W"
 HOSTILE = "Robust [bold]markup[/bold] \\[x] [@click=app.quit]q[/]"
@@ -56,15 +56,6 @@ def test_edit_metadata_changes_only_the_given_fields(pdf_paper):
 
 def app_on(db):
     return make_app(db, config=Config(autosave_seconds=0.2))
-
-
-def first_hit(app) -> str:
-    from textual.command import CommandList
-
-    hits = app.screen.query(CommandList)
-    if not hits or not hits.first().option_count:
-        return ""
-    return str(hits.first().get_option_at_index(0).prompt)
 
 
 def detail_title(app) -> str:
@@ -149,6 +140,7 @@ async def test_the_palette_offers_the_details_dialog(pdf_paper):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Fix the title")
-        await wait_until(pilot, lambda: first_hit(app).startswith("Fix the title"))  # searched in the background
+        # The palette searches in the background.
+        await wait_until(pilot, lambda: first_palette_hit(app) == "Fix the title, authors or year")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, MetadataDialog))

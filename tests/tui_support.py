@@ -52,3 +52,13 @@ async def wait_until(pilot, condition, timeout: float = 15.0) -> float:
         if time.monotonic() - started > timeout:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)
+
+
+def first_palette_hit(app) -> str:
+    """The name of the command palette's first hit ("" while it is still searching)."""
+    from textual.command import CommandList
+
+    hits = app.screen.query(CommandList)
+    if not hits or not hits.first().option_count:
+        return ""
+    return str(hits.first().get_option_at_index(0).prompt).split("\n")[0]
