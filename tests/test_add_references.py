@@ -55,7 +55,7 @@ def test_add_looked_up_stores_the_picks_and_reports_every_token(tmp_path, client
         assert any(line.startswith("'foo' is not an arXiv id or URL") for line in lines)
         assert report.failed
         again = add_looked_up(lib, lookup.only(picked, []))
-        assert again.lines()[0].startswith("already in library, metadata refreshed: 0704.0002")
+        assert again.lines()[0].startswith("already in library (to-read, metadata refreshed): 0704.0002")
 
 
 def test_readr_add_reports_each_id(cli, arxiv_server, monkeypatch):
