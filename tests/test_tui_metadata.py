@@ -38,7 +38,7 @@ def pdf_paper(tmp_path):
 def test_edit_metadata_changes_only_the_given_fields(pdf_paper):
     db, key = pdf_paper
     with Store(db) as lib:
-        lib.edit_metadata(key, title="  Teaching Writing with\nReal-World Expository Writing ")
+        lib.edit_metadata(key, title="  Teaching Writing with   Real-World Expository Writing ")
         paper = lib.edit_metadata(key, authors=["Smith, J.", " ", "Ada Lovelace"], year=2019)
         assert paper.title == "Teaching Writing with Real-World Expository Writing"
         assert paper.authors == ["Smith, J.", "Ada Lovelace"]

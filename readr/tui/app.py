@@ -766,7 +766,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         paper = self.current_paper()
         if paper is None:
             return
-        with write_or_notify(self.app, "Summary not saved", "What you wrote is kept as a draft: e opens it.") as attempt:
+        kept = "What you wrote is kept as a draft: e opens it."
+        with write_or_notify(self.app, "Summary not saved", kept) as attempt:
             try:
                 with self.app.suspend():
                     text = edit_with_external_editor(self.store, paper.key, self.drafts)

@@ -118,9 +118,10 @@ class AddDialog(RelayWorkerStates, ModalScreen):
                 lookup, preselect = Lookup(records=records), False
                 notes = [] if records else ["arXiv found nothing for this query"]
             else:
-                lookup = look_up_references(
-                    client, pasted_tokens(text), on_progress=lambda d, t: self.post_message(self.Progress(generation, d, t))
-                )
+                def progress(done: int, total: int) -> None:
+                    self.post_message(self.Progress(generation, done, total))
+
+                lookup = look_up_references(client, pasted_tokens(text), on_progress=progress)
                 preselect, notes = True, lookup.problems()
                 if lookup.invalid:
                     notes.append("(a line of words alone searches arXiv)")
