@@ -85,6 +85,25 @@ async def test_saving_a_summary_in_a_read_only_library_is_a_notice_and_keeps_the
         assert "takeaway" not in lib.get(PAPER).summary
 
 
+async def test_saving_a_summary_in_a_library_sqlite_opened_read_only_is_a_notice(demo_db, monkeypatch):
+    """The same with the library opened read-only by SQLite itself (mode=ro), as readr opens a
+    library whose file or folder the user cannot write."""
+    import functools
+
+    from readr.tui import app as tui_app
+
+    monkeypatch.setattr(tui_app, "Store", functools.partial(Store, read_only=True))
+    app = app_for(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_on(pilot, app, PAPER)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryEditor))
+        await pilot.press(*" Read-only **takeaway**.", "escape")
+        await wait_until(pilot, lambda: errors(app))
+        assert app.is_running and isinstance(app.screen, SummaryEditor)
+        assert any("read-only" in e for e in errors(app)), errors(app)
+
+
 async def test_status_and_tag_in_a_read_only_library_are_notices(demo_db, read_only):
     app = app_for(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
