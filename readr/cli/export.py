@@ -87,9 +87,8 @@ def export_cmd(
         )
         count = sum(len(w.entries) for w in weeks)
         what = f"{plural(count, 'paper')} in {plural(len(weeks), 'week')} of {year}-{number}"
-        if not weeks:
-            # No page of a bare title: nothing is written, and the reader is told why.
-            text, what = "", f"no papers in {year}-{number}; nothing written"
+        if not text:
+            what = f"no papers in {year}-{number}; nothing written"
     else:
         first, _ = week_of(when, config.week_start)
         text, digest = render_week(
@@ -97,10 +96,8 @@ def export_cmd(
             front_matter=matter, assets=assets,
         )
         what = f"{plural(len(digest.entries), 'paper')} in the week of {day_label(digest.label)}"
-        if not digest.entries:
-            # No page of a bare heading: nothing is written, and the reader is told why.
+        if not text:
             hidden = len(lib.read_between(digest.first, digest.last))
-            text = ""
             what = f"no papers in the week of {day_label(digest.label)}" + (
                 f" ({hidden} read without a summary: --include-unsummarized lists them)" if hidden else ""
             ) + "; nothing written"

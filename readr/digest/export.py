@@ -179,8 +179,11 @@ def render_week(
     front_matter: str | None = None,
     assets: "AssetCopier | None" = None,
 ) -> tuple[str, WeekDigest]:
-    """The digest page of the week that contains `day`."""
+    """The digest page of the week that contains `day`; empty when the week has no entries (a
+    page of a bare heading is published nowhere)."""
     week = collect_week(store, day, week_start, include_unsummarized, assets)
+    if not week.entries:
+        return "", week
     return _page([week_heading(week.label), *week.entries], front_matter), week
 
 
@@ -207,7 +210,8 @@ def render_month(
     front_matter: str | None = None,
     assets: "AssetCopier | None" = None,
 ) -> tuple[str, list[WeekDigest]]:
-    """A page titled `# YYYY-M` with every week of the month that has entries, oldest first."""
+    """A page titled `# YYYY-M` with every week of the month that has entries, oldest first;
+    empty when no week has any."""
     blocks = [f"# {year}-{month}"]
     weeks = []
     for label in month_weeks(year, month, week_start):
@@ -215,6 +219,8 @@ def render_month(
         if week.entries:
             weeks.append(week)
             blocks += [week_heading(week.label), *week.entries]
+    if not weeks:
+        return "", weeks
     return _page(blocks, front_matter), weeks
 
 
