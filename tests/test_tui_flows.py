@@ -200,11 +200,13 @@ async def test_a_keystroke_searches_at_once_without_waiting_for_a_pause(demo_db,
 async def test_keys_typed_while_a_search_runs_wait_for_a_pause_then_run_one_query(demo_db, monkeypatch):
     searched: list[str] = []
     original = Store.view_ids
+    first_search_may_end = threading.Event()
 
     def slow(self, view="all", query=None, *args, **kwargs):
         if query is not None and query.terms:
             searched.append(" ".join(query.terms))
-            time.sleep(0.6)  # a slow search: the next keys arrive while it runs
+            # The first search runs until every other key is typed, however slowly the keys come.
+            first_search_may_end.wait(timeout=30)
         return original(self, view, query, *args, **kwargs)
 
     monkeypatch.setattr(Store, "view_ids", slow)
@@ -212,7 +214,10 @@ async def test_keys_typed_while_a_search_runs_wait_for_a_pause_then_run_one_quer
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30), message_hook=lambda m: loads.append(m) if isinstance(m, ViewLoaded) else None) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash", *"protein")
+        await pilot.press("slash", "p")
+        await wait_until(pilot, lambda: searched == ["p"])
+        await pilot.press(*"rotein")
+        first_search_may_end.set()
         await wait_until(pilot, lambda: len(searched) >= 2
                          and not any(w.group == "view" and not w.is_finished for w in app.workers))
         await settle(pilot, app)
