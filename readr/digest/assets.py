@@ -38,7 +38,7 @@ class AssetCopier:
         return self.page.parent / self.folder_name
 
     def rewrite(self, summary: str, base_dir: str | None = None) -> str:
-        def md(match: re.Match) -> str:
+        def md(match: re.Match[str]) -> str:
             dest = match.group(2)
             angle = dest.startswith("<")
             raw = dest[1:-1] if angle else dest
@@ -47,7 +47,7 @@ class AssetCopier:
                 return match.group(0)
             return match.group(1) + new + match.group(3)
 
-        def html(match: re.Match) -> str:
+        def html(match: re.Match[str]) -> str:
             quote_char = match.group(2)[0]
             new = self._localize(match.group(2)[1:-1], base_dir)
             if new is None:

@@ -13,13 +13,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ReadrError
 from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
 from ..wording import plural
 from . import FENCE, HEADING, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
+
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..store.digest import DigestItem
 
 
 class DigestFormatError(ReadrError):
@@ -173,7 +177,7 @@ _IGNORABLE = re.compile(r"^ {0,3}((?:[-*_][ \t]*){3,}|<!--.*-->|<br\s*/?>)[ \t]*
 
 
 def _content(
-    name: str, lineno: int, line: str, week: PageWeek | None, entry: dict | None, entry_lines: list[str]
+    name: str, lineno: int, line: str, week: PageWeek | None, entry: dict[str, Any] | None, entry_lines: list[str]
 ) -> None:
     if entry is not None:
         entry_lines.append(line)
@@ -185,7 +189,7 @@ def _content(
     # Text before the first week heading (a page intro) is not part of any entry.
 
 
-def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
+def _finish_entry(name: str, entry: dict[str, Any], lines: list[str]) -> PageEntry:
     link = entry["link"]
     marker: str = entry["marker"]
     while lines and not lines[-1].strip():
@@ -198,6 +202,7 @@ def _finish_entry(name: str, entry: dict, lines: list[str]) -> PageEntry:
     if summary and not lines[0].strip():
         # The summary starts on a later line: keep that layout on export.
         brk = next(i for i, l in enumerate(lines) if l.strip())
+    bold: bool | str
     title_markdown, bold = split_bold(link.text)
     if entry["outer_bold"]:
         title_markdown, bold = link.text, "outer"
@@ -231,7 +236,7 @@ def _label(day: date) -> str:
     return f"{day.year}-{day.month}-{day.day}"
 
 
-def items_for(page: Page, base_dir: str | None) -> list[tuple[date, list]]:
+def items_for(page: Page, base_dir: str | None) -> list[tuple[date, list[DigestItem]]]:
     from ..store.digest import DigestItem
 
     return [
@@ -249,7 +254,7 @@ def items_for(page: Page, base_dir: str | None) -> list[tuple[date, list]]:
     ]
 
 
-def import_files(store, paths: Sequence[Path]) -> list[str]:
+def import_files(store: Store, paths: Sequence[Path]) -> list[str]:
     """Import digest pages into `store`: all of them or, on any error, none."""
     from ..config import load_config
     from ..weeks import week_label

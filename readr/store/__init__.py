@@ -7,14 +7,11 @@ its own SQLite connection; all writes are BEGIN IMMEDIATE transactions.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
-from ..paths import data_dir_for
 from ..errors import LibraryDamaged
 from .connection import (
-    ConnectionPool, backup_to, describe_database_error, head_version, immediate, is_damage_error, migrate, now_iso,
+    ConnectionPool, backup_to, describe_database_error, head_version, is_damage_error, migrate, now_iso,
 )
 from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
@@ -29,7 +26,8 @@ __all__ = [
 ]
 
 
-class Store(PapersMixin, SearchMixin, ViewsMixin, PdfsMixin, DigestMixin, BulkMixin, MaintenanceMixin):
+# Search builds on papers, views on search, digest on papers: each mixin derives from what it uses.
+class Store(ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMixin, MaintenanceMixin):
     def __init__(self, path: Path | str, read_only: bool = False):
         """Open the library at `path`, creating and migrating it; with read_only=True open an
         existing library as it is (no migration), and every write fails."""
@@ -48,24 +46,9 @@ class Store(PapersMixin, SearchMixin, ViewsMixin, PdfsMixin, DigestMixin, BulkMi
                 self.close()
                 raise LibraryDamaged(describe_database_error(exc, self.path) or str(exc), str(exc)) from None
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        """This thread's connection."""
-        return self._pool.get()
-
-    @property
-    def data_dir(self) -> Path:
-        """Where PDFs, figures and drafts of this library live."""
-        return data_dir_for(self.path)
-
-    @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """A BEGIN IMMEDIATE transaction on this thread's connection."""
-        with immediate(self.conn) as conn:
-            yield conn
-
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def backup(self, target: Path | str) -> Path:
         return backup_to(self.conn, Path(target))

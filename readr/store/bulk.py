@@ -26,8 +26,9 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
+from .base import StoreBase
 from .connection import begin_immediate, now_iso
 from .search import fold_new_prefix_words, rebuild_prefix_words
 
@@ -148,7 +149,7 @@ class CatalogueLoader:
 
     # --- loading -----------------------------------------------------------------------------
 
-    def add(self, rows: Sequence[tuple]) -> None:
+    def add(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """Insert or refresh a batch of rows (tuples in CATALOGUE_COLUMNS order)."""
         if not rows:
             return
@@ -165,14 +166,13 @@ class CatalogueLoader:
         self.stats.unchanged += max(len(rows) - changed, 0)
 
 
-class BulkMixin:
+class BulkMixin(StoreBase):
     """Methods on Store for bulk catalogue loads."""
-
-    conn: sqlite3.Connection
 
     def paper_count(self) -> int:
         """All rows in the library, catalogue entries included."""
-        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        count: int = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        return count
 
     def catalogue_loader(self, expected_rows: int, mode: str = "auto") -> CatalogueLoader:
         """A loader for about `expected_rows` catalogue rows; call begin(), add()..., finish() or abort().

@@ -100,7 +100,8 @@ def _switch_to_wal(conn: sqlite3.Connection) -> str:
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode: str = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            return mode
         except sqlite3.OperationalError as exc:
             if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
                 raise
@@ -222,7 +223,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None) -> int:
     """
     steps = migrations()
     head = len(steps)
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    current: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > head:
         raise SchemaError(
             f"this library has schema version {current}, newer than this readr knows ({head}); upgrade readr"

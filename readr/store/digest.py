@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 
 from ..sanitize import clean_line, clean_text
 from .connection import immediate, now_iso
-from .papers import web_key
+from .papers import PapersMixin, web_key
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,7 @@ def read_at_for_day(day: date) -> str:
     return f"{day.isoformat()}T12:00:00"
 
 
-class DigestMixin:
-    conn: sqlite3.Connection
-
+class DigestMixin(PapersMixin):
     # --- reading ---------------------------------------------------------------------------
 
     def digest_entries(self, keys: Iterable[str]) -> dict[str, DigestEntry]:
@@ -133,7 +131,8 @@ class DigestMixin:
                     ),
                 )
                 paper_id = cursor.lastrowid
-                self._sync_takeaways(paper_id, summary)  # type: ignore[attr-defined]
+                assert paper_id is not None  # set by the INSERT just made
+                self._sync_takeaways(paper_id, summary)
                 stats.created += 1
                 reseq = True
             else:
@@ -142,7 +141,7 @@ class DigestMixin:
                     self.conn.execute(
                         "UPDATE papers SET summary = ?, summary_updated_at = ? WHERE id = ?", (summary, now, paper_id)
                     )
-                    self._sync_takeaways(paper_id, summary)  # type: ignore[attr-defined]
+                    self._sync_takeaways(paper_id, summary)
                     stats.summaries_updated += 1
                 if row["metadata_fetched_at"] is None and title != row["title"]:
                     # Nothing better than the page's title is known yet.

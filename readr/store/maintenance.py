@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..takeaways import extract_takeaways
 from ..wording import plural
+from .base import StoreBase
 from .connection import immediate, is_readonly_error
 from .search import prefix_words_missing, rebuild_prefix_words
 
@@ -32,11 +33,8 @@ class NotChecked(Exception):
     """A check that could not run, for a reason that is no fault of the library (its message says why)."""
 
 
-class MaintenanceMixin:
+class MaintenanceMixin(StoreBase):
     """Methods on Store; `self.conn` is this thread's connection."""
-
-    conn: sqlite3.Connection
-    path: Path
 
     # --- backup ------------------------------------------------------------------------------
 
@@ -123,7 +121,8 @@ class MaintenanceMixin:
         stored: dict[int, list[str]] = {}
         for paper_id, text in self.conn.execute("SELECT paper_id, text FROM takeaways ORDER BY paper_id, position"):
             stored.setdefault(paper_id, []).append(text)
-        count, keys = 0, []
+        count = 0
+        keys: list[str] = []
         cursor = self.conn.execute("SELECT id, key, summary FROM papers WHERE summary != '' OR id IN (SELECT paper_id FROM takeaways)")
         for paper_id, key, summary in cursor:
             if extract_takeaways(summary) != stored.get(paper_id, []):

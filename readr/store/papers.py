@@ -15,6 +15,7 @@ from ..errors import NotFound, ReadrError
 from ..sanitize import clean_line, clean_text
 from ..tags import MAX_TAG_LENGTH, normalize_tag  # noqa: F401 (part of the store's API)
 from ..takeaways import extract_takeaways
+from .base import StoreBase
 from .connection import immediate, now_iso
 
 STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
@@ -45,7 +46,7 @@ class Paper:
     doi: str | None
     url: str | None
     pdf_url: str | None
-    links: list[dict]
+    links: list[dict[str, Any]]
     source: str
     status: str | None
     added_at: str | None
@@ -182,10 +183,8 @@ def _read_at_for(on: date | datetime | None) -> str:
     return f"{on.isoformat()}T12:00:00"
 
 
-class PapersMixin:
+class PapersMixin(StoreBase):
     """Methods on Store; `self.conn` is this thread's connection."""
-
-    conn: sqlite3.Connection
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -276,13 +275,14 @@ class PapersMixin:
         """How many papers list_papers() lists with the same filters and no limit."""
         where, params = self._list_filter(statuses, tag, include_catalogue)
         sql = "SELECT count(*) FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
-        return self.conn.execute(sql, params).fetchone()[0]
+        count: int = self.conn.execute(sql, params).fetchone()[0]
+        return count
 
     def _list_filter(
         self, statuses: Iterable[str] | None, tag: str | None, include_catalogue: bool
-    ) -> tuple[list[str], list[Any]]:
+    ) -> tuple[list[str], list[str | int]]:
         where: list[str] = []
-        params: list[Any] = []
+        params: list[str | int] = []
         statuses = list(statuses or [])
         if statuses:
             where.append(f"p.status IN ({','.join('?' * len(statuses))})")

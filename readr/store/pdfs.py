@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..sanitize import clean_line, clean_text
+from .base import StoreBase
 from .connection import immediate, now_iso
 
 EXTRACT_STATUSES = ("pending", "ok", "damaged", "failed")
@@ -48,21 +49,19 @@ _COLUMNS = (
 
 
 def _record(row: sqlite3.Row) -> PdfRecord:
-    return PdfRecord(*tuple(row)[:11], has_text=bool(row["has_text"]))
+    return PdfRecord(**{name: row[name] for name in row.keys()} | {"has_text": bool(row["has_text"])})
 
 
-class PdfsMixin:
-    conn: sqlite3.Connection
-
+class PdfsMixin(StoreBase):
     @property
     def pdf_dir(self) -> Path:
         """Where downloaded and imported PDFs live."""
-        return self.data_dir / "pdfs"  # type: ignore[attr-defined]
+        return self.data_dir / "pdfs"
 
     @property
     def assets_dir(self) -> Path:
         """Where figures extracted from PDFs live (summaries link to them)."""
-        return self.data_dir / "assets"  # type: ignore[attr-defined]
+        return self.data_dir / "assets"
 
     def pdf_record(self, key: str) -> PdfRecord | None:
         row = self.conn.execute(
@@ -76,7 +75,7 @@ class PdfsMixin:
         record = self.pdf_record(key)
         if record is None:
             return None
-        path = self.data_dir / record.path  # type: ignore[attr-defined]
+        path = self.data_dir / record.path
         return path if path.is_file() else None
 
     def record_pdf(

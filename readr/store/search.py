@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 from ..query import Query, literal_pattern, parse_query
-from .papers import Paper
+from .papers import Paper, PapersMixin
 
 # bm25 costs ~25 µs per candidate with six columns and 1 kB abstracts (measured at 1M papers):
 # 1,000 keeps the worst common-word search under 100 ms on a 2-core machine.
@@ -323,9 +323,7 @@ def _filter_sql(query: Query, include_catalogue: bool) -> tuple[list[str], list[
     return where, params
 
 
-class SearchMixin:
-    conn: sqlite3.Connection
-
+class SearchMixin(PapersMixin):
     def search(
         self,
         text: str | Query,
@@ -419,6 +417,7 @@ class SearchMixin:
         # Rank only the newest CANDIDATES matches; the filters apply inside, so they are not lost.
         fts = _fts_table(query, include_catalogue)
         match = self._match_expression(query, fts)
+        assert match is not None  # there is free text (fts_expression() above)
         inner_where = " AND ".join([f"{fts} MATCH ?", *where])
         ranking = self._ranking_expression(query, fts, match)
         if ranking is not None:
@@ -495,7 +494,8 @@ class SearchMixin:
         where, params = _filter_sql(query, include_catalogue)
         if query.fts_expression() is None:
             sql = "SELECT count(*) FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
-            return self.conn.execute(sql, params).fetchone()[0]
+            count: int = self.conn.execute(sql, params).fetchone()[0]
+            return count
         fts = _fts_table(query, include_catalogue)
         match = self._match_expression(query, fts)
         inner_where = " AND ".join([f"{fts} MATCH ?", *where])
@@ -503,5 +503,6 @@ class SearchMixin:
             f"SELECT count(*) FROM (SELECT 1 FROM {fts} JOIN papers p ON p.id = {fts}.rowid "
             f"WHERE {inner_where} LIMIT {CANDIDATES})"
         )
-        return self.conn.execute(sql, [match, *params]).fetchone()[0]
+        count = self.conn.execute(sql, [match, *params]).fetchone()[0]
+        return count
 

@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 
 from ..query import Query
 from ..weeks import week_bounds
-from .search import CANDIDATES, _filter_sql
+from .search import CANDIDATES, SearchMixin, _filter_sql
 
 # View name -> the statuses it shows. "all" is the reading list: dismissed papers and
 # catalogue entries are left out. A tag view is "tag:<name>". CATALOGUE is every paper,
@@ -57,7 +57,7 @@ class ViewResult:
     """The papers of a view in display order; `headers` maps a position in `ids` to the
     week (first day, last day) that starts there, for views grouped by week."""
 
-    ids: array
+    ids: array[int]
     headers: dict[int, tuple[date, date]] = field(default_factory=dict)
     ranked: bool = False
     capped: bool = False
@@ -87,7 +87,7 @@ def view_query(view: str, query: Query | None) -> Query:
 
 def group_by_week(
     ids: Sequence[int], days: Sequence[str | None], week_start: int, ascending_within: bool = False
-) -> tuple[array, dict[int, tuple[date, date]]]:
+) -> tuple[array[int], dict[int, tuple[date, date]]]:
     """Split ids (sorted newest first by `days`, ISO strings) into weeks; optionally reverse
     each week so it reads oldest first (the digest's reading order)."""
     out = array("q")
@@ -97,8 +97,8 @@ def group_by_week(
     low = high = ""  # the current week as ISO strings: one string compare per row
 
     def flush() -> None:
-        if group:
-            headers[len(out)] = bounds  # type: ignore[assignment]
+        if group and bounds is not None:
+            headers[len(out)] = bounds
             out.extend(reversed(group) if ascending_within else group)
 
     undated: list[int] = []
@@ -123,9 +123,7 @@ def group_by_week(
     return out, headers
 
 
-class ViewsMixin:
-    conn: sqlite3.Connection
-
+class ViewsMixin(SearchMixin):
     def view_ids(
         self,
         view: str = "all",
@@ -145,7 +143,7 @@ class ViewsMixin:
         full = view_query(view, query)
         catalogue = view == CATALOGUE
         if full.fts_expression() is not None:
-            hits = self.search_ids(full, limit=CANDIDATES, include_catalogue=catalogue)  # type: ignore[attr-defined]
+            hits = self.search_ids(full, limit=CANDIDATES, include_catalogue=catalogue)
             return ViewResult(array("q", [i for i, _ in hits]), ranked=True, capped=len(hits) >= CANDIDATES)
         where, params = _filter_sql(full, include_catalogue=catalogue)
         date_col = "p.read_at" if view == "read" else "p.added_at"
@@ -227,7 +225,7 @@ class ViewsMixin:
 
     def release_thread_connection(self) -> None:
         """Close the calling thread's connection (a short-lived worker thread is done with it)."""
-        pool = self._pool  # type: ignore[attr-defined]
+        pool = self._pool
         conn = getattr(pool._local, "conn", None)
         if conn is None:
             return
