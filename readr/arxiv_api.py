@@ -160,6 +160,7 @@ class _GaveUp(Exception):
         super().__init__(message)
         self.message = message
         self.last = last
+        self.collected: list[Any] = []  # what arrived before giving up
 
 
 def _env_float(name: str, default: float) -> float:
@@ -422,7 +423,7 @@ class ArxivClient:
         client = self
 
         class _Session(requests.Session):
-            def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+            def request(self, method, url, *args, **kwargs):
                 return client._send(super().request, method, url, check_feed, **kwargs)
 
         return _Session()
@@ -468,7 +469,7 @@ class ArxivClient:
             return _Failure(f"arXiv server error (HTTP {status} from {self.host})", retry=True, wait=wait)
         return _Failure(f"{self.host} answered HTTP {status} (is READR_ARXIV_URL right?)", retry=False)
 
-    def _classify(self, exc: BaseException) -> BaseException:
+    def _classify(self, exc: BaseException) -> _Failure | _Rejected:
         """Map any exception from a request to _Failure / _Rejected (or re-raise programming errors)."""
         import arxiv
         import requests
@@ -567,7 +568,7 @@ class ArxivClient:
         try:
             self._retrying(attempt, progress=lambda: len(out))
         except _GaveUp as gave_up:
-            gave_up.collected = out  # type: ignore[attr-defined]
+            gave_up.collected = out
             raise
         return out
 
@@ -644,15 +645,16 @@ class ArxivClient:
                 continue
             except _GaveUp as gave_up:
                 # Keep what arrived (earlier pages, complete entries of a cut-off answer).
-                arrived = list(getattr(gave_up, "collected", []))
-                cut_off = isinstance(gave_up.last, _BadFeed) and gave_up.last.kind == "malformed"
-                if cut_off:
-                    arrived += _salvage(gave_up.last.content)
+                arrived = list(gave_up.collected)
+                last = gave_up.last
+                cut_off = last if isinstance(last, _BadFeed) and last.kind == "malformed" else None
+                if cut_off is not None:
+                    arrived += _salvage(cut_off.content)
                 got = self._match(pending, arrived, result, report_missing=False)
                 for ident in pending:
                     if ident not in got:
                         result.errors.append(clean_line(f"{ident}: {gave_up.message}"))
-                if not cut_off or not result.records:
+                if cut_off is None or not result.records:
                     raise  # the server is unwell: stop; fetch_ids reports the other batches
                 return
             self._match(pending, found, result, report_missing=True)
@@ -748,20 +750,16 @@ def _named_ids(message: str, pending: list[ArxivId]) -> list[ArxivId]:
 
 def _connect_reason(exc: BaseException) -> str | None:
     """'connection refused' / 'host name not found' if the connection was never made."""
-    try:
-        from urllib3.exceptions import NameResolutionError, NewConnectionError
-    except ImportError:  # pragma: no cover - urllib3 < 2
-        from urllib3.exceptions import NewConnectionError  # type: ignore
+    from urllib3.exceptions import NameResolutionError, NewConnectionError
 
-        NameResolutionError = ()  # type: ignore
     seen = set()
-    stack = [exc]
+    stack: list[BaseException | None] = [exc]
     while stack:
         cur = stack.pop()
         if cur is None or id(cur) in seen:
             continue
         seen.add(id(cur))
-        if NameResolutionError and isinstance(cur, NameResolutionError):
+        if isinstance(cur, NameResolutionError):
             return "host name not found (offline?)"
         if isinstance(cur, NewConnectionError):
             text = str(cur).lower()

@@ -24,6 +24,7 @@ import time
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass, field
+from io import BufferedIOBase
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
@@ -278,7 +279,7 @@ def parse_kaggle_chunk(name: str, first_line: int, lines: list[bytes]) -> tuple[
     return rows, report.skipped, report.problems
 
 
-def _kaggle_batches_parallel(stream: IO[bytes], report: FileReport, size: int, workers: int) -> Iterator[list[tuple]]:
+def _kaggle_batches_parallel(stream: BufferedIOBase, report: FileReport, size: int, workers: int) -> Iterator[list[tuple]]:
     """Batches parsed by `workers` processes while this one writes to SQLite; in file order, with
     at most 2 chunks per worker in flight (flat memory)."""
     import multiprocessing
@@ -419,7 +420,7 @@ def row_from_oai(record: ET.Element) -> tuple | None:
     )
 
 
-def iter_oai(stream: IO[bytes], report: FileReport) -> Iterator[tuple]:
+def iter_oai(stream: BufferedIOBase, report: FileReport) -> Iterator[tuple]:
     """Stream <record> elements; each is dropped from the tree once read (flat memory)."""
     stack: list[ET.Element] = []
     count = 0
@@ -460,7 +461,7 @@ class _Source:
         self.raw = open(path, "rb")
         self.size = path.stat().st_size
         self.compressed = _is_gzip(self.raw)
-        self.stream: IO[bytes] = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.compressed else self.raw
+        self.stream: BufferedIOBase = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.compressed else self.raw
         self.kind = self._sniff()
 
     def _sniff(self) -> str:

@@ -364,7 +364,7 @@ def refresh(store: Store, client, refs: Sequence[str] = (), on_progress=None) ->
     report = RefreshReport()
     if not papers:
         return report
-    result = client.fetch_ids([ArxivId(p.arxiv_id, None) for p in papers], on_progress=on_progress)
+    result = client.fetch_ids([ArxivId(p.arxiv_id, None) for p in papers if p.arxiv_id], on_progress=on_progress)
     for record in result.records:
         paper, _ = store.upsert_arxiv(record, status=None)
         report.refreshed.append(paper)

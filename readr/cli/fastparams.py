@@ -55,9 +55,9 @@ def install() -> bool:
         from typer._typing import get_args, get_origin
     except ImportError:
         return False
-    original = getattr(typer_core, "build_runtime_param", None)
-    if original is None or not isinstance(RuntimeParam, type):
+    if not hasattr(typer_core, "build_runtime_param") or not isinstance(RuntimeParam, type):
         return False
+    original = typer_core.build_runtime_param
     if getattr(original, "_readr_fast", False):
         return True
 
@@ -83,12 +83,12 @@ def install() -> bool:
                 return number if _in_range(number, info) else _SLOW
             if kind == "float":
                 if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
-                    number = float(value)
+                    real = float(value)
                 elif isinstance(value, str) and _FLOAT.fullmatch(value):
-                    number = float(value)
+                    real = float(value)
                 else:
                     return _SLOW
-                return number if _in_range(number, info) else _SLOW
+                return real if _in_range(real, info) else _SLOW
             if kind == "path":
                 if isinstance(value, str) and value and "\x00" not in value:
                     value = Path(value)

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from ..catalogue import ImportProgress
 
 
@@ -32,7 +34,7 @@ def catalogue_progress(enabled: bool) -> Iterator[Callable[[ImportProgress], Non
         console=Console(stderr=True, markup=False, emoji=False, highlight=False),
         transient=False,
     )
-    tasks: dict[str, object] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(event: ImportProgress) -> None:
         label = _short(event.name) + (" (indexing)" if event.stage == "indexing" else "")

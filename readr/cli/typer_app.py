@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click; pinned in pyproject
@@ -91,11 +91,19 @@ class ReadrGroup(TyperGroup):
                 raise
             raise UserError(message) from None
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         try:
-            code = super().main(args, prog_name or "readr", complete_var, standalone_mode=False, **extra)
+            code = super().main(args, prog_name or "readr", complete_var, False, windows_expand_args, **extra)
         except typer.TyperException as exc:
             print_error(exc.format_message(), _usage_hint(exc) if isinstance(exc, UsageError) else "")
             sys.exit(exc.exit_code)

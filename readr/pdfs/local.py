@@ -195,7 +195,11 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
     _copy_into(path, target)
     store.record_pdf(key, target.relative_to(store.data_dir).as_posix(), digest, target.stat().st_size,
                      version=version, source="local")
-    outcome = record_failure(store, key, failure) if failure is not None else record_text(store, key, pdf, limits)
+    if failure is not None:
+        outcome = record_failure(store, key, failure)
+    else:
+        assert pdf is not None  # extract_text returned it
+        outcome = record_text(store, key, pdf, limits)
     line = f"{clean_line(path.name)}: {what}; {outcome.message}"
     if notes:
         line += " (" + "; ".join(notes) + ")"

@@ -329,7 +329,7 @@ def _filters(xobj) -> list[str]:
 
 def _page_images(page, max_images: int):
     """(name, xobject) of every image a page draws, Form XObjects included, each object once."""
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int | None, int | None]] = set()
     found: list[tuple[str, Any]] = []
 
     def walk(resources, prefix: str, depth: int) -> None:
