@@ -246,7 +246,7 @@ def measure_searches(db: Path, repeat: int) -> dict:
     with Store(db) as lib:
         for label, (text, match) in QUERIES.items():
             hits = len(lib.search(text, limit=50))
-            readr_times = time_calls(lambda: lib.search(text, limit=50), repeat)
+            readr_times = time_calls(lambda text=text: lib.search(text, limit=50), repeat)
             if match is not None:
                 sql = ("SELECT p.* FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid "
                        "WHERE papers_fts MATCH ? LIMIT 50")
@@ -256,17 +256,17 @@ def measure_searches(db: Path, repeat: int) -> dict:
                        "WHERE t.name = ? AND substr(p.published, 1, 4) BETWEEN '2015' AND '2019' "
                        "ORDER BY p.added_at DESC LIMIT 50")
                 params = ("reading-group",)
-            raw_times = time_calls(lambda: raw.execute(sql, params).fetchall(), repeat)
+            raw_times = time_calls(lambda sql=sql, params=params: raw.execute(sql, params).fetchall(), repeat)
             results[label] = {"hits": hits, "readr": readr_times, "raw": raw_times}
         typed = []
         for end in range(1, len(TYPED) + 1):
             prefix = TYPED[:end]
-            typed += time_calls(lambda: lib.search(prefix, limit=50), max(3, repeat // 5))
+            typed += time_calls(lambda prefix=prefix: lib.search(prefix, limit=50), max(3, repeat // 5))
         raw_typed = []
         for end in range(1, len(TYPED) + 1):
             words = TYPED[:end].split()
             expr = " ".join(f'"{w}"' for w in words) + ("*" if len(words[-1]) >= 3 and not TYPED[:end].endswith(" ") else "")
-            raw_typed += time_calls(lambda: raw.execute(
+            raw_typed += time_calls(lambda expr=expr: raw.execute(
                 "SELECT p.* FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE papers_fts MATCH ? LIMIT 50",
                 (expr,)).fetchall(), max(3, repeat // 5))
         results["type-ahead"] = {"readr": typed, "raw": raw_typed}

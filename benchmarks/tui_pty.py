@@ -574,7 +574,7 @@ def keystrokes(db: Path | str, env: dict, view: str = "all", text: str = "neural
                 screens.append((f"view {label}, settled", screen_text(term.screen)))
             before = term.bytes_read
             term.write(b"/")
-            term.wait_for(lambda s: term.bytes_read > before, "a repaint after '/'")
+            term.wait_for(lambda s, before=before: term.bytes_read > before, "a repaint after '/'")
             term.settle()
             screens.append(("after /, settled", screen_text(term.screen)))
             timed = _type(term, out, typed, wanted, what, bar, screens)

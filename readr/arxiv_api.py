@@ -289,11 +289,11 @@ def record_from_result(result: Any, version: int | None = None) -> PaperRecord:
     ident = try_parse_arxiv_id(getattr(result, "entry_id", "") or "")
     base = ident.base if ident else clean_line(str(getattr(result, "entry_id", "")))
     links = [
-        {"href": clean_line(l.href), "rel": clean_line(l.rel) or None, "title": clean_line(l.title) or None}
-        for l in (result.links or [])
-        if getattr(l, "href", None)
+        {"href": clean_line(link.href), "rel": clean_line(link.rel) or None, "title": clean_line(link.title) or None}
+        for link in (result.links or [])
+        if getattr(link, "href", None)
     ]
-    abs_url = next((l["href"] for l in links if l["rel"] == "alternate"), None)
+    abs_url = next((link["href"] for link in links if link["rel"] == "alternate"), None)
     pdf_url = clean_line(result.pdf_url) if result.pdf_url else None
     shown = ArxivId(base, version if version is not None else (ident.version if ident else None))
     return PaperRecord(

@@ -279,7 +279,9 @@ def parse_kaggle_chunk(name: str, first_line: int, lines: list[bytes]) -> tuple[
     return rows, report.skipped, report.problems
 
 
-def _kaggle_batches_parallel(stream: BufferedIOBase, report: FileReport, size: int, workers: int) -> Iterator[list[tuple]]:
+def _kaggle_batches_parallel(
+    stream: BufferedIOBase, report: FileReport, size: int, workers: int
+) -> Iterator[list[tuple]]:
     """Batches parsed by `workers` processes while this one writes to SQLite; in file order, with
     at most 2 chunks per worker in flight (flat memory)."""
     import multiprocessing

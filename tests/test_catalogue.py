@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import sqlite3
 import tracemalloc
 from pathlib import Path
 

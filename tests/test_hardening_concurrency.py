@@ -15,7 +15,6 @@ import pytest
 
 from readr.maintenance import backup, check, verify_copy
 from readr.store import Store
-from readr.takeaways import extract_takeaways
 
 ROOT = Path(__file__).resolve().parents[1]
 WRITES = 1000
@@ -358,7 +357,7 @@ def test_real_cli_commands_in_parallel_while_a_reader_stays_open(tmp_path, monke
         tui.list_papers()
         time.sleep(0.02)
     results = [(args, p.returncode, p.communicate()) for args, p in zip(commands, procs)]
-    for args, code, (out, err) in results:
+    for args, code, (_out, err) in results:
         assert code == 0, (args, err)
         assert "locked" not in err.lower()
     noticed |= tui.changed_since_last_check()

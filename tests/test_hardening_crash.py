@@ -18,7 +18,6 @@ import pytest
 
 from readr.maintenance import check
 from readr.store import Store, head_version
-from readr.takeaways import extract_takeaways
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"

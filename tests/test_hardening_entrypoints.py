@@ -4,7 +4,6 @@ publishes their images), BibTeX files, PDFs (text, metadata, file names) and the
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import re
 import sqlite3
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from readr.maintenance import check
-from readr.sanitize import clean_line, clean_text
+from readr.sanitize import clean_line
 from readr.store import Store
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

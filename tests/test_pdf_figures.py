@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
-from pathlib import Path
 
 import pytest
 

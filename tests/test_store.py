@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
@@ -147,7 +147,8 @@ def test_search_covers_every_field(store):
     store.upsert_arxiv(make_record("2101.00002", "Other", abstract="Nothing here about crystals."))
     store.set_summary("2101.00002", "We learned **sparsification wins**.")
     store.add_tags(["2101.00001"], ["materials"])
-    keys = lambda q: [h.paper.key for h in store.search(q)]
+    def keys(q):
+        return [h.paper.key for h in store.search(q)]
     assert keys("quasicrystal") == ["2101.00001"]
     assert keys("curie") == ["2101.00001"]
     assert keys("lattice") == ["2101.00001"]
@@ -162,7 +163,8 @@ def test_search_filters(store):
     store.upsert_arxiv(make_record("2101.00002", "Alpha beta", categories=["cs.LG", "stat.ML"], published="2021-01-01"))
     store.add_tags(["2101.00002"], ["Deep Learning"])
     store.set_status(["2101.00001"], "read", on=date(2024, 5, 8))
-    keys = lambda q: sorted(h.paper.key for h in store.search(q))
+    def keys(q):
+        return sorted(h.paper.key for h in store.search(q))
     assert keys("alpha tag:\"deep learning\"") == ["2101.00002"]
     assert keys("status:read") == ["2101.00001"]
     assert keys("cat:cs") == ["2101.00002"]
@@ -233,7 +235,8 @@ def test_reading_list_searches_use_their_own_index_and_it_follows_every_change(s
 
     store.upsert_arxiv(make_record("2101.00001", "Quasar catalogue entry"), status=None)
     store.upsert_arxiv(make_record("2101.00002", "Quasar on my list"))
-    reading = lambda q: [h.paper.key for h in store.search(q, include_catalogue=False)]
+    def reading(q):
+        return [h.paper.key for h in store.search(q, include_catalogue=False)]
     assert reading("quasar") == ["2101.00002"]
     assert sorted(h.paper.key for h in store.search("quasar")) == ["2101.00001", "2101.00002"]
     # Catalogue entry joins the reading list: it becomes findable there, with later edits.

@@ -591,7 +591,7 @@ async def test_help_lists_every_binding_with_its_id(demo_db):
         for _, group in ALL_GROUPS:
             for binding in group:
                 assert binding.id in text
-        line = next(l for l in text.splitlines() if l.rstrip().endswith("mark-read"))
+        line = next(row for row in text.splitlines() if row.rstrip().endswith("mark-read"))
         assert line.split()[0] == "x"
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)

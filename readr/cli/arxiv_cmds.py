@@ -100,7 +100,9 @@ def _parse_selection(text: str, count: int) -> list[int]:
 @app.command("arxiv")
 def arxiv_cmd(
     ctx: typer.Context,
-    query: List[str] = typer.Argument(..., metavar="QUERY...", help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'),
+    query: List[str] = typer.Argument(
+        ..., metavar="QUERY...", help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'
+    ),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=2000),
     sort: str = typer.Option("relevance", "--sort", metavar="ORDER", help="relevance, submittedDate or lastUpdatedDate."),
     add: Optional[str] = typer.Option(None, "--add", metavar="NUMBERS", help="Add these results without asking: '1 3-5' or 'all'."),
@@ -178,7 +180,9 @@ def follow_cmd(
 def fetch_cmd(
     ctx: typer.Context,
     limit: int = typer.Option(200, "--limit", "-n", min=1, max=2000, help="At most this many papers per feed."),
-    since: Optional[str] = typer.Option(None, "--since", metavar="DATE", help="Pull papers submitted since this day (YYYY-MM-DD) instead."),
+    since: Optional[str] = typer.Option(
+        None, "--since", metavar="DATE", help="Pull papers submitted since this day (YYYY-MM-DD) instead."
+    ),
 ) -> None:
     """Pull the newest papers of followed feeds (since the last pull) into the inbox."""
     from ..ingest import fetch_follows
@@ -212,7 +216,9 @@ def _fetch_summary(report) -> str:
 @app.command("refresh")
 def refresh_cmd(
     ctx: typer.Context,
-    refs: Optional[List[str]] = typer.Argument(None, metavar="[ID...]", help="Default: every arXiv paper on your list."),
+    refs: Optional[List[str]] = typer.Argument(
+        None, metavar="[ID...]", help="Default: every arXiv paper on your list."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the papers with a newer version as JSON."),
 ) -> None:
     """Re-fetch metadata and flag papers whose arXiv version is newer than the one you read."""
@@ -224,5 +230,6 @@ def refresh_cmd(
     else:
         say(f"refreshed {plural(len(report.refreshed), 'paper')}")
         for paper in report.newer:
-            say(f"newer version: {paper.key} v{paper.latest_version} is out (you read v{paper.read_version}): {paper.title}")
+            say(f"newer version: {paper.key} v{paper.latest_version} is out "
+                f"(you read v{paper.read_version}): {paper.title}")
     _finish(report)

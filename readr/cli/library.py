@@ -103,7 +103,9 @@ def note_cmd(
     ctx: typer.Context,
     paper_id: str = typer.Argument(..., metavar="ID"),
     text: Optional[str] = typer.Argument(None, help="The summary text (Markdown). Use - to read stdin."),
-    file: Optional[Path] = typer.Option(None, "--file", "-f", exists=True, dir_okay=False, help="Read the summary from a file."),
+    file: Optional[Path] = typer.Option(
+        None, "--file", "-f", exists=True, dir_okay=False, help="Read the summary from a file."
+    ),
     edit: bool = typer.Option(False, "--edit", "-e", help="Write the summary in $EDITOR."),
     append: bool = typer.Option(False, "--append", "-a", help="Append to the existing summary."),
 ) -> None:

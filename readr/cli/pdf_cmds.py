@@ -99,7 +99,9 @@ def figures_cmd(
     extract: Optional[List[str]] = typer.Option(
         None, "--extract", "-x", metavar="N", help="Save image N (also 1,4 or 2-5 or all) into the library's assets."
     ),
-    insert: bool = typer.Option(False, "--insert", "-i", help="Append ![](...) links to the saved images to the summary."),
+    insert: bool = typer.Option(
+        False, "--insert", "-i", help="Append ![](...) links to the saved images to the summary."
+    ),
     show_all: bool = typer.Option(False, "--all", "-a", help="Also list tiny images (glyphs, bullets, masks)."),
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help=LIMIT_OPTIONS_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),

@@ -121,7 +121,7 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
         indent_from = 1
     if marker:
         pad = " " * len(marker)
-        out = out[:indent_from] + [pad + l if l.strip() else "" for l in out[indent_from:]]
+        out = out[:indent_from] + [pad + line if line.strip() else "" for line in out[indent_from:]]
     return "\n".join(out)
 
 

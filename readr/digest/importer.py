@@ -196,12 +196,12 @@ def _finish_entry(name: str, entry: dict[str, Any], lines: list[str]) -> PageEnt
         lines.pop()
     if marker and lines:
         width = len(marker)
-        lines = [lines[0]] + [l[width:] if l.startswith(" " * width) else l for l in lines[1:]]
+        lines = [lines[0]] + [line[width:] if line.startswith(" " * width) else line for line in lines[1:]]
     summary = "\n".join(lines).strip()
     brk = 0
     if summary and not lines[0].strip():
         # The summary starts on a later line: keep that layout on export.
-        brk = next(i for i, l in enumerate(lines) if l.strip())
+        brk = next(i for i, line in enumerate(lines) if line.strip())
     bold: bool | str
     title_markdown, bold = split_bold(link.text)
     if entry["outer_bold"]:

@@ -165,7 +165,9 @@ def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Down
                             _check_head(head, shown, host)
                     size += len(chunk)
                     if size > MAX_PDF_BYTES:
-                        raise DownloadError(f"the PDF of {shown} is too big (over {MAX_PDF_BYTES // 10**6} MB)", "too-big")
+                        raise DownloadError(
+                            f"the PDF of {shown} is too big (over {MAX_PDF_BYTES // 10**6} MB)", "too-big"
+                        )
                     digest.update(chunk)
                     handle.write(chunk)
                     if on_bytes is not None:
@@ -182,7 +184,9 @@ def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Down
             if _requests_failure(exc):
                 if isinstance(exc, OSError) and not _is_network_oserror(exc):
                     raise DownloadError(f"cannot write {target}: {exc.strerror or exc}", "disk") from None
-                raise DownloadError(f"the connection to {host} was dropped mid-download of {shown}", "dropped") from None
+                raise DownloadError(
+                    f"the connection to {host} was dropped mid-download of {shown}", "dropped"
+                ) from None
             raise
         os.replace(tmp, target)
         return Downloaded(target, size, digest.hexdigest(), url)

@@ -134,7 +134,9 @@ def run_worker(request: dict[str, Any], limits: Limits = DEFAULT_LIMITS) -> dict
         raise ExtractionError(f"cannot start the PDF worker: {exc}", "crash") from None
     answer = _parse_answer(done.stdout)
     if answer is None:
-        raise ExtractionError(_crash_message(done.returncode, done.stderr, limits), _crash_kind(done.returncode, done.stderr))
+        raise ExtractionError(
+            _crash_message(done.returncode, done.stderr, limits), _crash_kind(done.returncode, done.stderr)
+        )
     if not answer.get("ok"):
         raise ExtractionError(str(answer.get("error") or "cannot read the PDF"), str(answer.get("kind") or "invalid"))
     return answer
@@ -270,7 +272,9 @@ def record_text(store, key: str, result: PdfText, limits: Limits = DEFAULT_LIMIT
         return Indexed(key, "failed", reason, result.pages)
     notes = []
     if result.truncated:
-        notes.append(f"only the first {min(result.pages, limits.max_pages)} pages or {limits.max_chars:,} characters kept")
+        notes.append(
+            f"only the first {min(result.pages, limits.max_pages)} pages or {limits.max_chars:,} characters kept"
+        )
     if result.damage or result.page_errors:
         detail = _short(result.damage[0] if result.damage else result.first_error or "unreadable pages")
         message = (

@@ -188,7 +188,10 @@ def import_file(store, path: Path, client=None, limits: Limits = DEFAULT_LIMITS)
             raise ReadrError(f"{path.name}: {failure}")
         key = f"pdf-{digest[:12]}"
         created = store.add_local(key, title_from(pdf, path), authors=authors_from(pdf))
-        what = f"{'added' if created else 'already had'} {key} \u201c{shorten(title_from(pdf, path), 70)}\u201d (no arXiv id found)"
+        what = (
+            f"{'added' if created else 'already had'} {key} \u201c{shorten(title_from(pdf, path), 70)}\u201d"
+            " (no arXiv id found)"
+        )
         if ident is not None:
             what = what.replace(" (no arXiv id found)", "")
     target = store.pdf_dir / pdf_filename(key, version)

@@ -492,7 +492,7 @@ def op_extract_images(request: dict[str, Any]) -> dict[str, Any]:
     stem = request["stem"]
     out_dir.mkdir(parents=True, exist_ok=True)
     files: dict[int, dict[str, Any]] = {}
-    for index, page, name, xobj in _all_images(reader, max_pages):
+    for index, page, _name, xobj in _all_images(reader, max_pages):
         if index not in wanted:
             continue
         try:
@@ -599,7 +599,9 @@ def _smask(xobj, width: int, height: int) -> bytes | None:
         return None
     if int(_resolve(smask.get("/Width")) or 0) != width or int(_resolve(smask.get("/Height")) or 0) != height:
         return None
-    if int(_resolve(smask.get("/BitsPerComponent")) or 8) != 8 or _filters(smask)[-1:] in (["/DCTDecode"], ["/JPXDecode"]):
+    if int(_resolve(smask.get("/BitsPerComponent")) or 8) != 8:
+        return None
+    if _filters(smask)[-1:] in (["/DCTDecode"], ["/JPXDecode"]):
         return None
     alpha = bytes(smask.get_data())
     need = width * height
@@ -645,7 +647,9 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
 
-def encode_png(width: int, height: int, bits: int, colour_type: int, rows: list[bytes], palette: bytes | None = None) -> bytes:
+def encode_png(
+    width: int, height: int, bits: int, colour_type: int, rows: list[bytes], palette: bytes | None = None
+) -> bytes:
     """A PNG from unfiltered rows (each row already packed and padded to a byte)."""
     raw = b"".join(b"\0" + row for row in rows)
     parts = [

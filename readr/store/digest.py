@@ -4,7 +4,6 @@ title text a published page used for each entry, and BibTeX citation keys."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, Sequence

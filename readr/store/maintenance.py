@@ -114,7 +114,8 @@ class MaintenanceMixin(StoreBase):
         return [name for name in FTS_TRIGGERS if name not in have]
 
     def migration_records(self) -> list[tuple[int, str]]:
-        return [(row[0], row[1]) for row in self.conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")]
+        rows = self.conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")
+        return [(row[0], row[1]) for row in rows]
 
     def takeaway_mismatches(self, limit: int = MAX_REPORTED) -> tuple[int, list[str]]:
         """(count, first keys) of papers whose stored takeaways differ from their summary's bold spans."""
@@ -123,7 +124,9 @@ class MaintenanceMixin(StoreBase):
             stored.setdefault(paper_id, []).append(text)
         count = 0
         keys: list[str] = []
-        cursor = self.conn.execute("SELECT id, key, summary FROM papers WHERE summary != '' OR id IN (SELECT paper_id FROM takeaways)")
+        cursor = self.conn.execute(
+            "SELECT id, key, summary FROM papers WHERE summary != '' OR id IN (SELECT paper_id FROM takeaways)"
+        )
         for paper_id, key, summary in cursor:
             if extract_takeaways(summary) != stored.get(paper_id, []):
                 count += 1

@@ -201,7 +201,8 @@ def word_counts_with_prefix(conn: sqlite3.Connection, prefix: str, cap: int | No
     where = "term >= ?" if end is None else "term >= ? AND term < ?"
     params: list[Any] = [prefix] if end is None else [prefix, end]
     words: dict[str, int] = {}
-    for table, docs in (("main.fts_terms", "docs"), ("temp.readr_vocab_new", "doc"), ("temp.readr_vocab_library", "doc")):
+    tables = (("main.fts_terms", "docs"), ("temp.readr_vocab_new", "doc"), ("temp.readr_vocab_library", "doc"))
+    for table, docs in tables:
         rows = conn.execute(f"SELECT term, {docs} FROM {table} WHERE {where} LIMIT ?", [*params, cap + 1])
         for term, count in rows:
             words[term] = words.get(term, 0) + count

@@ -20,14 +20,15 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from textual import events, on, work
+from textual import events, getters, on, work
 from textual.app import App, ComposeResult
 from textual.containers import Container
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.timer import Timer
 from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
@@ -44,6 +45,12 @@ from .failures import RelayWorkerStates, guarded, worker_failure_notice, write_o
 from .keybar import KeyBar
 from .keys import APP_BINDINGS, MAIN_BINDINGS, SEARCH_BINDINGS, check_keymap, normalize_keymap
 from .paper_list import ColumnHeader, PaperList, date_field_for
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from ..pdfs.download import Outcome
+    from .detail import DetailPane
 
 # The views bar, in order, with the digit that opens each (keys.py). Catalogue is every paper,
 # bulk-imported catalogue entries included.
@@ -133,7 +140,7 @@ class _Stopped(Exception):
 
 
 class SearchInput(Input):
-    BINDINGS = SEARCH_BINDINGS
+    BINDINGS = [*SEARCH_BINDINGS]
 
     def action_leave(self) -> None:
         # set_focus now, not later: keys typed in one burst must reach the right widget.
@@ -149,7 +156,10 @@ class DetailSlot(Static):
 class LibraryScreen(RelayWorkerStates, Screen):
     """The main screen: views, search bar, list, details, status line and footer."""
 
-    BINDINGS = MAIN_BINDINGS
+    if TYPE_CHECKING:
+        app = getters.app(lambda: ReadrApp)
+
+    BINDINGS = [*MAIN_BINDINGS]
     AUTO_FOCUS = "#papers"  # not the search bar first, then the list: one focus change fewer
 
     def __init__(self, store: Store, config: Config, demo: bool = False):
@@ -163,10 +173,10 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.counts: dict[str, int] = {}
         self.undo_stack: list[UndoStep] = []
         self.drafts = Drafts(store.data_dir / "drafts")
-        self._debounce = None
+        self._debounce: Timer | None = None
         self._loading: int | None = None  # the generation a view worker is computing, if any
-        self._detail_timer = None
-        self.detail = None  # the DetailPane, once mounted (right after the first frame)
+        self._detail_timer: Timer | None = None
+        self.detail: DetailPane | None = None  # the DetailPane, once mounted (right after the first frame)
         self._worker_conn: sqlite3.Connection | None = None
         self._conn_lock = threading.Lock()
         self._loaded_once = False
@@ -182,7 +192,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._pdf_current: str | None = None
         self._pdf_activity: dict[str, str] = {}  # key -> what the worker does with it ("waiting", ...)
         self._pdf_counts = {"done": 0, "total": 0, "ok": 0, "failed": 0, "downloaded": 0}
-        self._pdf_last: object = None  # the last outcome (for a one-paper summary)
+        self._pdf_last: Outcome | None = None  # the last outcome (for a one-paper summary)
         self._pdf_running = False
         # Search matches of highlighted papers: (paper id, search text) -> SearchMatch | None.
         self._matches: dict[tuple[int, str], object] = {}
@@ -339,6 +349,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self._query_error = message.error
             self._render_status()
             return
+        assert message.result is not None  # a ViewLoaded without an error has one
         papers = self.papers
         keep, keep_index = self._pending_keep
         if not message.partial and self._partial_generation == message.generation:
@@ -491,8 +502,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
             activity = self._pdf_activity.get(paper.key)
         if self.detail is None:
             return
-        self.detail.show_pdf(pdf_content(
-            paper, record, present, activity, {"fetch": keys.get("fetch-pdf", "f"), "open": keys.get("open-link", "o")}))
+        hint_keys = {"fetch": keys.get("fetch-pdf", "f"), "open": keys.get("open-link", "o")}
+        self.detail.show_pdf(pdf_content(paper, record, present, activity, hint_keys))
 
     # --- search matches -----------------------------------------------------------------------
 
@@ -928,7 +939,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
                         raise _Stopped()
                     self._set_activity(key, "downloading…" if stage == "downloading" else stage + "…")
 
-                def on_bytes(done: int, total: int | None, key=key) -> None:
+                def on_bytes(done: int, total: int | None, key=key, last=last) -> None:
                     if worker.is_cancelled:
                         raise _Stopped()
                     now = time.monotonic()
@@ -1054,21 +1065,26 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self.papers.focus()
 
 
+def _readr_commands() -> type[Provider]:
+    """readr's palette commands, imported when the palette first opens."""
+    from .commands import ReadrCommands
+
+    return ReadrCommands
+
+
 class ReadrApp(App):
     """readr's Textual app; build it with `make_app()`."""
 
     CSS_PATH = "app.tcss"
     TITLE = "readr"
-    BINDINGS = APP_BINDINGS
+    BINDINGS = [*APP_BINDINGS]
     ENABLE_COMMAND_PALETTE = True
     # False: text cursors never blink (snapshot tests: a blinking cursor is in one frame, not the next).
     cursor_blink = True
+    COMMANDS = App.COMMANDS | {_readr_commands}
 
     def __init__(self, db_path: Path, *, demo: bool = False, config: Config | None = None,
                  client_factory: Callable | None = None):
-        from .commands import ReadrCommands
-
-        self.COMMANDS = App.COMMANDS | {ReadrCommands}
         super().__init__()
         self.db_path = Path(db_path)
         self.demo = demo
@@ -1111,7 +1127,9 @@ class ReadrApp(App):
                 return screen
         raise LookupError("the library screen is not open")
 
-    def notify(self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False) -> None:
+    def notify(
+        self, message: str, *, title: str = "", severity="information", timeout=None, markup: bool = False
+    ) -> None:
         """Notifications often quote titles and tags: never parse them as markup, strip control chars."""
         super().notify(clean_text(str(message)), title=clean_line(title), severity=severity, timeout=timeout,
                        markup=False)

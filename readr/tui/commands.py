@@ -4,6 +4,7 @@ view, per tag view and per status."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -58,7 +59,7 @@ PALETTE_NAMES = {
 }
 
 
-def palette_commands(app) -> list[tuple[str, str, object]]:
+def palette_commands(app) -> list[tuple[str, str, Callable[[], object]]]:
     """(name, help, callback) for everything the palette offers."""
     from .app import LibraryScreen
 
@@ -67,7 +68,7 @@ def palette_commands(app) -> list[tuple[str, str, object]]:
     except LookupError:
         return []
     keymap = app.config.keymap
-    commands: list[tuple[str, str, object]] = []
+    commands: list[tuple[str, str, Callable[[], object]]] = []
     for binding in [*MAIN_BINDINGS, *LIST_BINDINGS]:
         if binding.id in ("clear",) or binding.id not in PALETTE_NAMES:
             continue
@@ -80,8 +81,8 @@ def palette_commands(app) -> list[tuple[str, str, object]]:
         if binding.id == "theme":
             continue  # Textual's own "Theme" command is the same picker
         commands.append(
-            (PALETTE_NAMES.get(binding.id, binding.description), f"key: {display_keys(keys_for(binding, keymap))}",
-             partial(app.run_action, binding.action))
+            (PALETTE_NAMES.get(binding.id or "", binding.description),
+             f"key: {display_keys(keys_for(binding, keymap))}", partial(app.run_action, binding.action))
         )
     if screen.pdf_downloads_running():
         commands.append(("Stop the PDF downloads", "after the current paper", screen.stop_pdf_downloads))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +23,9 @@ from ..tags import normalize_tag
 from .failures import RelayWorkerStates, write_or_notify
 from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for
 
+if TYPE_CHECKING:
+    from ..arxiv_api import PaperRecord
+
 
 # --- add papers ---------------------------------------------------------------------------------
 
@@ -31,7 +35,7 @@ class Candidate:
     """One paper offered in the add dialog: an arXiv record, or a web page to add by URL."""
 
     label: str
-    record: object | None = None
+    record: PaperRecord | None = None
     url: str | None = None
     exists: bool = False
 
@@ -41,7 +45,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
 
     CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
 
-    BINDINGS = ADD_BINDINGS
+    BINDINGS = [*ADD_BINDINGS]
 
     class Progress(Message):
         def __init__(self, generation: int, done: int, total: int) -> None:
@@ -80,7 +84,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
             loading = LoadingIndicator(id="add-loading")
             loading.display = False
             yield loading
-            results = SelectionList(id="add-results")
+            results = SelectionList[int](id="add-results")
             results.display = False
             yield results
             yield Static(Content(""), id="add-preview", classes="dim")
@@ -254,9 +258,8 @@ class TagSuggester(Suggester):
 def complete_tag(value: str, tags: list[str]) -> str | None:
     head, _, last = value.rpartition(",")
     stem = last.lstrip()
-    sign = ""
     if stem.startswith("-"):
-        sign, stem = "-", stem[1:]
+        stem = stem[1:]
     stem = stem.lstrip("#")
     if not stem:
         return None
@@ -271,7 +274,7 @@ class TagDialog(ModalScreen):
 
     CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
 
-    BINDINGS = TAG_BINDINGS
+    BINDINGS = [*TAG_BINDINGS]
 
     def __init__(self, tags: list[str], targets: int, current: list[str]):
         super().__init__()
@@ -352,7 +355,7 @@ class TagViewPicker(ModalScreen):
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.tags[int(event.option.id[1:])][0])
+        self.dismiss(self.tags[event.option_index][0])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -402,7 +405,7 @@ def help_sections(keymap: dict[str, str]) -> list:
 
 class HelpScreen(ModalScreen):
     CSS_PATH = "dialogs.tcss"  # loaded when the screen first opens, not at start-up
-    BINDINGS = HELP_BINDINGS
+    BINDINGS = [*HELP_BINDINGS]
 
     def __init__(self, keymap: dict[str, str]):
         super().__init__()

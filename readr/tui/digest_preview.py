@@ -73,7 +73,7 @@ def render_digest(store, day: date, week_start: int, include_unsummarized: bool)
 
 class DigestPreview(Screen):
     CSS_PATH = "digest.tcss"  # loaded when the screen first opens, not at start-up
-    BINDINGS = DIGEST_BINDINGS
+    BINDINGS = [*DIGEST_BINDINGS]
 
     def __init__(self, store, config, day: date | None = None):
         super().__init__()

@@ -44,7 +44,7 @@ class SummaryEditor(Screen):
 
     CSS_PATH = "editor.tcss"  # loaded when the screen first opens, not at start-up
 
-    BINDINGS = EDITOR_BINDINGS
+    BINDINGS = [*EDITOR_BINDINGS]
 
     def __init__(self, store, paper_key: str, drafts: Drafts, autosave_seconds: float = 1.0):
         super().__init__()
@@ -249,7 +249,9 @@ class SummaryEditor(Screen):
         area.replace(stored, area.document.start, area.document.end)
         self.base = stored
         self.conflict = False
-        self._status("Back to the stored summary; ctrl+z brings your text back (the draft follows at the next autosave).")
+        self._status(
+            "Back to the stored summary; ctrl+z brings your text back (the draft follows at the next autosave)."
+        )
 
 
 def external_editor_command() -> list[str]:

@@ -89,7 +89,7 @@ def fit(text: str, width: int) -> str:
 class PaperList(ScrollView, can_focus=True):
     """Rows of papers, one line each: selection, status, title, authors, tags and date."""
 
-    BINDINGS = LIST_BINDINGS
+    BINDINGS = [*LIST_BINDINGS]
 
     COMPONENT_CLASSES = {
         "paper-list--cursor",
@@ -387,7 +387,8 @@ class PaperList(ScrollView, can_focus=True):
             self._fetch_around(int(self.scroll_offset.y))
         row = self.rows.get(value)
         if row is None:
-            return Strip([Segment(fit("   (removed)", width), base + self.get_component_rich_style("paper-list--dim"))], width)
+            dim = base + self.get_component_rich_style("paper-list--dim")
+            return Strip([Segment(fit("   (removed)", width), dim)], width)
         return self._render_row(row, index, width, base)
 
     def _color_of(self, component: str) -> Style:
