@@ -201,8 +201,9 @@ BARE_WEEK = """
 import sqlite3, sys, datetime
 conn = sqlite3.connect(sys.argv[1])
 today = datetime.date.today(); monday = today - datetime.timedelta(days=today.weekday())
+week = (monday.isoformat(), (monday + datetime.timedelta(days=7)).isoformat())
 rows = conn.execute("SELECT key, title, summary FROM papers WHERE status = 'read' AND read_at >= ? AND read_at < ? "
-                    "ORDER BY read_at, read_seq", (monday.isoformat(), (monday + datetime.timedelta(days=7)).isoformat()))
+                    "ORDER BY read_at, read_seq", week)
 for key, title, summary in rows:
     print(f"[**{title}**](https://arxiv.org/abs/{key}) {summary}\\n")
 """
@@ -252,7 +253,8 @@ def measure_searches(db: Path, repeat: int) -> dict:
                        "WHERE papers_fts MATCH ? LIMIT 50")
                 params: tuple = (match,)
             else:
-                sql = ("SELECT p.* FROM papers p JOIN paper_tags pt ON pt.paper_id = p.id JOIN tags t ON t.id = pt.tag_id "
+                sql = ("SELECT p.* FROM papers p JOIN paper_tags pt ON pt.paper_id = p.id "
+                       "JOIN tags t ON t.id = pt.tag_id "
                        "WHERE t.name = ? AND substr(p.published, 1, 4) BETWEEN '2015' AND '2019' "
                        "ORDER BY p.added_at DESC LIMIT 50")
                 params = ("reading-group",)
@@ -265,7 +267,8 @@ def measure_searches(db: Path, repeat: int) -> dict:
         raw_typed = []
         for end in range(1, len(TYPED) + 1):
             words = TYPED[:end].split()
-            expr = " ".join(f'"{w}"' for w in words) + ("*" if len(words[-1]) >= 3 and not TYPED[:end].endswith(" ") else "")
+            prefix_star = len(words[-1]) >= 3 and not TYPED[:end].endswith(" ")
+            expr = " ".join(f'"{w}"' for w in words) + ("*" if prefix_star else "")
             raw_typed += time_calls(lambda expr=expr: raw.execute(
                 "SELECT p.* FROM papers_fts JOIN papers p ON p.id = papers_fts.rowid WHERE papers_fts MATCH ? LIMIT 50",
                 (expr,)).fetchall(), max(3, repeat // 5))

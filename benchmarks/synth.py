@@ -112,7 +112,8 @@ def arxiv_id(index: int) -> tuple[str, date]:
 
 
 def _kaggle_date(day: date, seconds: int) -> str:
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d} GMT"
+    clock_time = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year} {clock_time} GMT"
 
 
 def papers(n: int, seed: int = SEED, vocab: Vocabulary | None = None) -> Iterator[dict]:
@@ -193,7 +194,8 @@ def reader_state(n: int, seed: int = SEED, today: date | None = None) -> list[Re
         ident, _ = arxiv_id(index)
         if k < 10:
             status = "read"
-            read_at = datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time()) + timedelta(minutes=10 * k + 1)
+            monday = datetime.combine(today - timedelta(days=today.weekday()), datetime.min.time())
+            read_at = monday + timedelta(minutes=10 * k + 1)
         else:
             status = rng.choice(("inbox", "to-read", "to-read", "reading", "read", "read", "read", "dismissed"))
             read_at = (datetime.combine(today, datetime.min.time()) - timedelta(days=rng.randint(8, 900), minutes=k)

@@ -16,7 +16,8 @@ class Image:
     width: int
     height: int
     data: bytes  # raw samples, rows packed and padded to a byte
-    colorspace: str = "/DeviceRGB"  # or "/DeviceGray", "/DeviceCMYK", or a raw array like "[/Indexed /DeviceRGB 1 <ff000000ff00>]"
+    # or "/DeviceGray", "/DeviceCMYK", or a raw array like "[/Indexed /DeviceRGB 1 <ff000000ff00>]"
+    colorspace: str = "/DeviceRGB"
     bits: int = 8
     compress: bool = True
     smask: bytes | None = None  # 8-bit alpha, width*height bytes
@@ -125,7 +126,8 @@ def make_pdf(pages: list[Page] | list[str], title: str | None = None, author: st
             b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources " % pages_obj
             + resources + b" /Contents %d 0 R >>" % contents
         ))
-    w.set(pages_obj, b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % k for k in kids) + b"] /Count %d >>" % len(kids))
+    kid_refs = b" ".join(b"%d 0 R" % k for k in kids)
+    w.set(pages_obj, b"<< /Type /Pages /Kids [" + kid_refs + b"] /Count %d >>" % len(kids))
     w.set(catalog, b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj)
     fields = dict(info or {})
     if title:

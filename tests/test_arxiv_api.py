@@ -86,7 +86,8 @@ def test_old_style_ids(client):
 def test_single_old_style_id_replays_recording(client, arxiv_server):
     result = client.fetch_ids(ids("hep-ex/0406020v1"))
     assert [r.title for r in result.records] == ["Sparticle Reconstruction at LHC"]
-    assert arxiv_server.api_requests[0].answered_with.endswith("recording id_hep-ex_0406020v1_s0_m100_84b15d66c0ce.json")
+    answered_with = arxiv_server.api_requests[0].answered_with
+    assert answered_with.endswith("recording id_hep-ex_0406020v1_s0_m100_84b15d66c0ce.json")
 
 
 def test_empty_results_go_to_missing(client, arxiv_server):
@@ -236,12 +237,15 @@ def test_legacy_id_list_feed(client, arxiv_server):
 
 def test_legacy_search_feed(client, arxiv_server):
     results = client.search("au:del_maestro", max_results=10)
-    assert "recording arxiv.py_legacy_2016/search_query=au:del_maestro.xml" in arxiv_server.api_requests[0].answered_with
+    answered_with = arxiv_server.api_requests[0].answered_with
+    assert "recording arxiv.py_legacy_2016/search_query=au:del_maestro.xml" in answered_with
     assert len(results) == 10
     by_id = {r.arxiv_id: r for r in results}
     striped = by_id["cond-mat/0603029"]
     # the recorded title has a hard line break; it is collapsed
-    assert striped.title == "From stripe to checkerboard order on the square lattice in the presence of quenched disorder"
+    assert striped.title == (
+        "From stripe to checkerboard order on the square lattice in the presence of quenched disorder"
+    )
     assert all("\n" not in r.title for r in results)
     assert all(r.abstract == r.abstract.strip() for r in results)
     assert any(r.doi for r in results) and any(r.comment for r in results)

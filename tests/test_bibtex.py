@@ -170,7 +170,8 @@ def test_latex_escaped_titles_decode_back(text):
     escaped = latex_escape(text)
     # Math segments are kept verbatim, and `--`, quote pairs are LaTeX ligatures: by design.
     assume("$" not in text and "--" not in text and "''" not in text and "``" not in text)
-    decoded = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True).latex_to_text(escaped).replace("\u02c6", "^")
+    decoder = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    decoded = decoder.latex_to_text(escaped).replace("\u02c6", "^")
     assert " ".join(decoded.split()) == " ".join(text.split())
     library = bibtexparser.parse_string("@misc{k, title = {" + escaped + "}}")
     assert not library.failed_blocks

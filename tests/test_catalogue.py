@@ -59,7 +59,9 @@ def test_kaggle_sample_becomes_searchable_catalogue(store, mode):
     assert paper.comment == "37 pages, 15 figures; published version"
     # hard line breaks are unwrapped into one paragraph
     assert "\n" not in paper.abstract
-    assert paper.abstract.startswith("A fully differential calculation in perturbative quantum chromodynamics is presented")
+    assert paper.abstract.startswith(
+        "A fully differential calculation in perturbative quantum chromodynamics is presented"
+    )
 
     # search finds catalogue entries; the reading views leave them out unless asked
     assert fts_ids(store, "diphoton") == ["0704.0001"]
@@ -123,7 +125,8 @@ OAI_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 RECORD = """<record><header><identifier>oai:arXiv.org:{id}</identifier></header><metadata>
 <arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>{id}</id><created>2020-01-02</created>
 <authors><author><keyname>Lovelace</keyname><forenames>Ada</forenames><suffix>Jr</suffix></author></authors>
-<title>{title}</title><categories>cs.LG stat.ML</categories><abstract>{abstract}</abstract></arXiv></metadata></record>"""
+<title>{title}</title><categories>cs.LG stat.ML</categories><abstract>{abstract}</abstract>
+</arXiv></metadata></record>"""
 DELETED = """<record><header status="deleted"><identifier>oai:arXiv.org:{id}</identifier></header></record>"""
 
 
@@ -209,7 +212,8 @@ def test_reimport_updates_metadata_and_never_the_readers_state(store, tmp_path):
 
 
 def all_triggers(store) -> list[tuple]:
-    return [tuple(r) for r in store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")]
+    rows = store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+    return [tuple(r) for r in rows]
 
 
 @pytest.mark.parametrize("mode", ["rebuild", "triggers"])
@@ -415,7 +419,9 @@ def test_parallel_parsing_gives_the_same_library(tmp_path, monkeypatch):
         assert (catalogue.parse_workers(1) > 0) == (parallel and catalogue.sys.platform.startswith("linux"))
         with Store(tmp_path / f"p{parallel}.db") as lib:
             report = catalogue.import_file(lib, path)
-            rows = lib.conn.execute("SELECT key, title, authors, abstract, published FROM papers ORDER BY id").fetchall()
+            rows = lib.conn.execute(
+                "SELECT key, title, authors, abstract, published FROM papers ORDER BY id"
+            ).fetchall()
             outcomes.append(([tuple(r) for r in rows], report.lines()[1:], report.inserted, report.updated))
             lib.fts_integrity_check()
     assert outcomes[0] == outcomes[1]

@@ -36,7 +36,8 @@ def test_add_three_forms_stores_real_titles_and_search_finds_them(cli, db_path, 
     assert result.exit_code == 0, result.output
     # One batched id_list request for all three.
     assert len(arxiv_env.api_requests) == 1
-    assert set(arxiv_env.api_requests[0].params["id_list"].split(",")) == {"0704.0002", "hep-ex/0406020", "1605.08386v1"}
+    requested = set(arxiv_env.api_requests[0].params["id_list"].split(","))
+    assert requested == {"0704.0002", "hep-ex/0406020", "1605.08386v1"}
     papers = {p["id"]: p for p in json.loads(cli("list", "--json").stdout)}
     assert papers["0704.0002"]["title"] == "Sparsity-certifying Graph Decompositions"
     assert papers["hep-ex/0406020"]["title"] == "Sparticle Reconstruction at LHC"

@@ -243,11 +243,14 @@ def test_export_week_does_not_import_textual_or_heavy_modules(tmp_path):
         "from readr.cli import app\n"
         f"app(['--db', {str(db)!r}, 'import', {str(EXAMPLE)!r}], standalone_mode=False)\n"
         f"app(['--db', {str(db)!r}, 'export', '--week', '2007-04-08'], standalone_mode=False)\n"
-        "heavy = [m for m in ('textual', 'bibtexparser', 'pypdf', 'arxiv', 'sqlite_utils', 'requests') if m in sys.modules]\n"
+        "heavy = [m for m in ('textual', 'bibtexparser', 'pypdf', 'arxiv', 'sqlite_utils', 'requests')\n"
+        "         if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     env = dict(os.environ, READR_CONFIG=str(tmp_path / "none.toml"))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "### 2007-4-8:" in result.stdout
     assert "HEAVY []" in result.stdout

@@ -186,7 +186,8 @@ CASES = [
     ("unknown-command", ["serch", "x"], False, {}, "No such command"),
     ("command-case", ["SEARCH", "x"], False, {}, "No such command"),
     ("demo-help", ["demo", "--help"], False, {}, "Usage: readr demo"),
-    ("completion", ["search"], False, {"_READR_COMPLETE": "bash_complete", "COMP_WORDS": "readr se", "COMP_CWORD": "1"}, ""),
+    ("completion", ["search"], False,
+     {"_READR_COMPLETE": "bash_complete", "COMP_WORDS": "readr se", "COMP_CWORD": "1"}, ""),
 ]
 
 
@@ -231,7 +232,8 @@ def test_fast_parser_knows_exactly_the_typer_options():
     }
     assert params["words"].nargs == -1 and params["reading_list"].is_flag and params["as_json"].is_flag
     limit = params["limit"]
-    assert (limit.default, limit.min, limit.max) == (actions.SEARCH_LIMIT, actions.SEARCH_LIMIT_MIN, actions.SEARCH_LIMIT_MAX)
+    expected = (actions.SEARCH_LIMIT, actions.SEARCH_LIMIT_MIN, actions.SEARCH_LIMIT_MAX)
+    assert (limit.default, limit.min, limit.max) == expected
     assert fast.Plan("search").limit == actions.SEARCH_LIMIT
 
 

@@ -28,7 +28,8 @@ def as_json(result):
 def test_list_json_has_the_documented_fields(cli, lib):
     data = as_json(cli("list", "--json"))
     assert {p["id"] for p in data} == {"2101.00001", "hep-th/9901001"}
-    for key in ("id", "version", "title", "authors", "abstract", "status", "tags", "added_at", "read_at", "summary", "takeaways"):
+    for key in ("id", "version", "title", "authors", "abstract", "status", "tags", "added_at", "read_at", "summary",
+                "takeaways"):
         assert key in data[0]
     assert isinstance(data[0]["tags"], list)
 

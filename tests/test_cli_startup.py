@@ -135,7 +135,9 @@ def test_importtime_of_readr_search_shows_no_textual(tmp_path, library):
         env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    imported = [
+        line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    ]
     assert "readr.store" in imported and "readr.cli.fast" in imported
     assert not [name for name in imported if name.split(".")[0] in ("typer", "textual", "pydantic", "sqlite_utils")]
 

@@ -226,7 +226,10 @@ def test_an_existing_paper_keeps_its_metadata_title_but_exports_the_page_title(s
 
 
 def test_bare_entries_of_a_published_page_survive_the_round_trip(store, tmp_path):
-    page = "### 2021-1-3:\n\n[**Bare**](https://arxiv.org/abs/2101.00001)\n\n[**Full**](https://arxiv.org/abs/2101.00002) Yes.\n"
+    page = (
+        "### 2021-1-3:\n\n[**Bare**](https://arxiv.org/abs/2101.00001)\n\n"
+        "[**Full**](https://arxiv.org/abs/2101.00002) Yes.\n"
+    )
     import_files(store, [write(tmp_path, "p.md", page)])
     assert render_week(store, date(2021, 1, 3))[0] == page
 

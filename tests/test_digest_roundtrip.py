@@ -30,7 +30,9 @@ word = st.text(
     ),
     min_size=1, max_size=8,
 )
-latex = st.sampled_from([r"$\alpha$", r"$x_i^2$", r"$\mathcal{O}(n \log n)$", r"\cite{foo}", r"$a \leq b$", r"\emph{x}"])
+latex = st.sampled_from(
+    [r"$\alpha$", r"$x_i^2$", r"$\mathcal{O}(n \log n)$", r"\cite{foo}", r"$a \leq b$", r"\emph{x}"]
+)
 special = st.sampled_from(["*", "_", "[x]", "(y)", "#1", "<T>", "`", "\\", "&amp;", "**", "a_b", "[", "]", "!"])
 title_token = st.one_of(word, word, word, latex, special)
 titles = st.lists(title_token, min_size=1, max_size=8).map(" ".join)
@@ -54,7 +56,7 @@ continuation = st.one_of(
 )
 plain_word = st.text(alphabet=st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=8)
 # The first paragraph starts with a plain word (one starting a block goes to its own paragraph:
-# see test_digest_export.py), then anything.
+# see render_entry in readr/digest/export.py), then anything.
 summaries = st.one_of(
     st.just(""),
     st.tuples(plain_word, paragraph, st.lists(continuation, max_size=3)).map(

@@ -332,7 +332,9 @@ def test_real_cli_commands_in_parallel_while_a_reader_stays_open(tmp_path, monke
     several `readr` commands (add, tag, note, read, import, export, backup) run at the same time."""
     db = tmp_path / "library.db"
     page = tmp_path / "week.md"
-    page.write_text("### 2024-5-5:\n\n[**Imported**](https://arxiv.org/abs/2101.00009) Page **point**\n", encoding="utf-8")
+    page.write_text(
+        "### 2024-5-5:\n\n[**Imported**](https://arxiv.org/abs/2101.00009) Page **point**\n", encoding="utf-8"
+    )
     tui = Store(db)
     for i in range(4):
         tui.add_web(f"https://example.org/{i}", f"paper {i}")
@@ -340,7 +342,9 @@ def test_real_cli_commands_in_parallel_while_a_reader_stays_open(tmp_path, monke
     commands = []
     for i in range(4):
         url = f"https://example.org/{i}"
-        commands += [("tag", url, f"cli{i}"), ("note", url, f"from the CLI **{i}**"), ("read", url, "--on", "2024-05-01")]
+        commands += [
+            ("tag", url, f"cli{i}"), ("note", url, f"from the CLI **{i}**"), ("read", url, "--on", "2024-05-01")
+        ]
     commands += [("add", "--web", "https://example.org/new", "--title", "new one"), ("import", str(page)),
                  ("export", "2024-05-01"), ("backup", str(tmp_path / "b.db")), ("check",)]
     procs = [

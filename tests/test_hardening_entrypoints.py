@@ -16,7 +16,10 @@ from readr.sanitize import clean_line
 from readr.store import Store
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-EVIL = "[bold red]red[/] [/] [@click=app.quit]q[/] [link=\"https://evil.example\"]l[/link] \x1b]0;pwned\x07 \x1b]52;c;eA==\x07 \x9b31m \x00 \x7f"
+EVIL = (
+    "[bold red]red[/] [/] [@click=app.quit]q[/] [link=\"https://evil.example\"]l[/link] "
+    "\x1b]0;pwned\x07 \x1b]52;c;eA==\x07 \x9b31m \x00 \x7f"
+)
 EVIL_SHOWN = clean_line(EVIL)
 
 

@@ -128,7 +128,9 @@ def test_hostile_text_in_every_cli_field_is_stored_clean_and_shown_literally(cli
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_search_queries_never_crash(cli, paper, text):
-    for args in (("search", text), ("search", "--json", text), ("search", f"tag:{text}"), ("search", f'author:"{text}"')):
+    for args in (
+        ("search", text), ("search", "--json", text), ("search", f"tag:{text}"), ("search", f'author:"{text}"')
+    ):
         result = cli(*args)
         if result.exit_code != 0:
             one_line_error(result)
@@ -146,7 +148,9 @@ TRAVERSAL = [
 
 
 @pytest.mark.parametrize("ref", TRAVERSAL)
-def test_path_traversal_in_ids_is_a_clean_error_and_touches_nothing(cli, db_path, paper, ref, arxiv_server, monkeypatch):
+def test_path_traversal_in_ids_is_a_clean_error_and_touches_nothing(
+    cli, db_path, paper, ref, arxiv_server, monkeypatch
+):
     monkeypatch.setenv("READR_ARXIV_URL", arxiv_server.url)
     before = dump(db_path)
     for args in (("add", ref), ("show", ref), ("tag", ref, "x"), ("note", ref, "x"), ("read", ref), ("rm", "-y", ref),
@@ -300,7 +304,8 @@ def test_hostile_text_in_every_feed_field_is_stored_clean_and_shown_literally(cl
             assert not CONTROL.search(value), value
         assert "[bold red]red[/]" in paper.title and "[@click=app.quit]quit[/]" in paper.abstract
     shown = cli("show", "2101.00001")
-    assert shown.exit_code == 0 and "[bold red]red[/]" in shown.stdout and '[link="https://evil.example"]' in shown.stdout
+    assert shown.exit_code == 0
+    assert "[bold red]red[/]" in shown.stdout and '[link="https://evil.example"]' in shown.stdout
     assert_terminal_safe(shown.output)
     assert_terminal_safe(cli("list").output)
 
@@ -488,7 +493,9 @@ def test_a_damaged_library_is_reported_in_plain_words(cli, tmp_path):
     assert "cannot mend this" in lines[-1] and "No backup of it was found" in lines[-1]
     repaired = cli_db(cli, db, "check", "--repair")
     assert repaired.exit_code == 1 and "repaired:" not in repaired.stdout  # damage is not "repaired" away
-    for args in (("list",), ("search", "title"), ("show", "https://example.org/150"), ("tag", "https://example.org/150", "x")):
+    for args in (
+        ("list",), ("search", "title"), ("show", "https://example.org/150"), ("tag", "https://example.org/150", "x")
+    ):
         result = cli_db(cli, db, *args)
         if result.exit_code != 0:
             one_line_error(result)

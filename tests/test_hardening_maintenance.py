@@ -76,7 +76,8 @@ def test_derived_data_out_of_sync_is_found_and_repaired(cli, lib, db_path):
 
 def test_an_out_of_sync_search_index_is_found(lib, db_path):
     conn = raw(db_path)
-    conn.execute("INSERT INTO papers_fts (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)"
+    conn.execute("INSERT INTO papers_fts"
+                 " (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)"
                  " VALUES ('delete', 2, 'paper 1', '', '', 'notes 1 **point 1**', 'alpha t1', NULL)")
     conn.close()
     report = check(lib)

@@ -236,7 +236,8 @@ def test_readr_pdf_json_and_a_summary_error_for_several_papers(cli, store, remot
     assert "HTTP 404" in outcomes[1]["message"]
     assert "1 of 2 PDFs failed" in result.stderr
     listed = cli("pdf", "--list", "--json")
-    assert [(r["id"], r["extract_status"], r["version"]) for r in json.loads(listed.stdout)] == [("2302.07324", "ok", 1)]
+    listed_rows = [(r["id"], r["extract_status"], r["version"]) for r in json.loads(listed.stdout)]
+    assert listed_rows == [("2302.07324", "ok", 1)]
     nothing = cli("pdf")
     assert nothing.exit_code == 1 and "--list" in nothing.stderr
 
@@ -305,7 +306,8 @@ def test_every_bad_shared_pdf_served_by_arxiv_gives_a_clean_error_in_time(cli, s
     if not folder.is_dir():
         pytest.skip(f"{folder} is not here")
     readable = {"unencrypted", "r3-empty-password"}  # the encrypted folder's controls open without a password
-    bad = sorted(folder.glob("*.pdf")) + sorted(p for p in (SHARED / "encrypted").glob("*.pdf") if p.stem not in readable)
+    encrypted = sorted(p for p in (SHARED / "encrypted").glob("*.pdf") if p.stem not in readable)
+    bad = sorted(folder.glob("*.pdf")) + encrypted
     for number, path in enumerate(bad, start=1):
         key = f"2303.{number:05d}"
         store.upsert_arxiv(make_record(key, path.stem))

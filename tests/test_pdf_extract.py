@@ -52,7 +52,9 @@ def test_page_cap_keeps_only_the_first_pages(tmp_path):
         ("notes.pdf", b"just some text, not a PDF at all\n" * 10, "not-pdf", "%PDF"),
     ],
 )
-def test_files_that_are_not_pdfs_are_refused_without_starting_the_worker(tmp_path, monkeypatch, name, data, kind, words):
+def test_files_that_are_not_pdfs_are_refused_without_starting_the_worker(
+    tmp_path, monkeypatch, name, data, kind, words
+):
     monkeypatch.setattr(extract, "run_worker", lambda *a, **k: pytest.fail("the worker must not run"))
     with pytest.raises(ExtractionError) as caught:
         extract_text(write(tmp_path, name, data), FAST)

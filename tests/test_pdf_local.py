@@ -71,7 +71,9 @@ def test_without_an_id_the_pdf_becomes_a_local_entry_titled_from_its_metadata_or
     titled = tmp_path / "scan_0001.pdf"
     titled.write_bytes(make_pdf(["ignored first line here"], title="Notes on Gardening", author="Ann Smith; Bo Li"))
     untitled = tmp_path / "scan_0002.pdf"
-    untitled.write_bytes(make_pdf(["\n(c) 2024\nA Study of Hedgehog Migration\nby someone"], title="Microsoft Word - draft.docx"))
+    untitled.write_bytes(
+        make_pdf(["\n(c) 2024\nA Study of Hedgehog Migration\nby someone"], title="Microsoft Word - draft.docx")
+    )
     lines = list(local.import_files(store, [titled, untitled]))
     assert len(lines) == 2 and all("no arXiv id found" in line for line in lines)
     first = store.search("Gardening")[0].paper

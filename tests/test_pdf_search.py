@@ -49,7 +49,8 @@ def test_prefix_and_author_filters_are_highlighted(store):
     fill(store)
     assert store.search("te", snippets=True) == []  # no prefix under 3 characters
     prefixed = {h.paper.key: h.match for h in store.search("tens", snippets=True)}
-    assert len(prefixed) == 4 and prefixed["2106.00001"].snippet[slice(*prefixed["2106.00001"].highlights[0])] == "Tensor"
+    first = prefixed["2106.00001"]
+    assert len(prefixed) == 4 and first.snippet[slice(*first.highlights[0])] == "Tensor"
     [by_author] = store.search("author:person", snippets=True)
     assert by_author.match.field == "authors" and by_author.match.snippet == "Tensor Person"
 

@@ -101,7 +101,8 @@ def test_a_prefix_ranks_by_its_common_words_not_by_a_rare_one(store):
     # the rare "netete" first (its own document frequency makes it weigh most); `"net"*` pools
     # the words, and so does ranking by the common words under the prefix.
     for n in range(40):
-        store.upsert_arxiv(make_record(f"2101.{n:05d}", f"Neural network study {n}", abstract="Neural network."), status=None)
+        record = make_record(f"2101.{n:05d}", f"Neural network study {n}", abstract="Neural network.")
+        store.upsert_arxiv(record, status=None)
     store.upsert_arxiv(make_record("2101.00100", "Neural netete", abstract="A neural netete."), status=None)
     store.rebuild_derived()
     query = parse_query("neural net")

@@ -47,7 +47,9 @@ def test_quotes_inside_tokens_are_doubled():
 
 
 def test_filters():
-    q = parse_query('tag:ml tag:"deep learning" status:to-read author:curie cat:cs.LG year:2019..2021 week:2024-05-08 words')
+    q = parse_query(
+        'tag:ml tag:"deep learning" status:to-read author:curie cat:cs.LG year:2019..2021 week:2024-05-08 words'
+    )
     assert q.tags == ["ml", "deep learning"]
     assert q.statuses == ["to-read"]
     assert q.authors == ["curie"]
@@ -93,7 +95,9 @@ def test_any_text_is_a_valid_query(store, text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(['"', "-", "AND", "OR", "NOT", "NEAR", "*", "^", ":", "(", ")", "tag:", "C++", "a", "x.y", "{", "}"]), max_size=8))
+@given(st.lists(st.sampled_from(
+    ['"', "-", "AND", "OR", "NOT", "NEAR", "*", "^", ":", "(", ")", "tag:", "C++", "a", "x.y", "{", "}"]
+), max_size=8))
 def test_fts_syntax_fragments_are_safe(store, parts):
     for text in (" ".join(parts), "".join(parts)):
         try:

@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def schema_of(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
     rows = conn.execute(
-        "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        "SELECT type, name, sql FROM sqlite_master"
+        " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name"
     ).fetchall()
     return [(t, n, " ".join(s.split())) for t, n, s in rows]
 

@@ -123,7 +123,8 @@ def test_delete_and_undo_with_snapshot(store):
 
 
 def test_control_characters_are_stripped_on_the_way_in(store):
-    paper, _ = store.upsert_arxiv(make_record("2101.00001", "Evil\x1b]0;pwned\x07 title\x9b31m", abstract="a\x00b\r\nc"))
+    record = make_record("2101.00001", "Evil\x1b]0;pwned\x07 title\x9b31m", abstract="a\x00b\r\nc")
+    paper, _ = store.upsert_arxiv(record)
     assert paper.title == "Evil]0;pwned title31m"
     assert paper.abstract == "ab\nc"
     paper = store.set_summary("2101.00001", "x\x1b[2Jy")
@@ -179,7 +180,8 @@ def test_search_filters(store):
 
 @pytest.mark.parametrize(
     "text", ['"', "-", "AND", "OR", "NOT", "C++", "arXiv:2401.00001", "*", "", "   ", "a.b", "don't", "(", ")",
-             "NEAR(a b)", "title:x", "^x", "a OR", "\"unbalanced", "tag:", "col : x", "{title}: x", "'", "\\", "%", "_"],
+             "NEAR(a b)", "title:x", "^x", "a OR", "\"unbalanced", "tag:", "col : x", "{title}: x", "'", "\\",
+             "%", "_"],
 )
 def test_any_search_input_is_safe(store, text):
     from readr.errors import QueryError

@@ -212,7 +212,11 @@ async def test_keys_typed_while_a_search_runs_wait_for_a_pause_then_run_one_quer
     monkeypatch.setattr(Store, "view_ids", slow)
     loads = []
     app = app_for(demo_db)
-    async with app.run_test(size=(100, 30), message_hook=lambda m: loads.append(m) if isinstance(m, ViewLoaded) else None) as pilot:
+    def hook(message):
+        if isinstance(message, ViewLoaded):
+            loads.append(message)
+
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
         await settle(pilot, app)
         await pilot.press("slash", "p")
         await wait_until(pilot, lambda: searched == ["p"])
@@ -637,7 +641,7 @@ def empty_library_app(tmp_path, arxiv_server):
 
     db = tmp_path / "lib.db"
     Store(db).close()
-    return make_app(db, config=Config(),                     client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
+    return make_app(db, config=Config(), client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0))
 
 
 async def test_add_by_ids_fetches_in_a_worker_and_adds_the_picked(tmp_path, arxiv_server):
@@ -679,8 +683,8 @@ async def test_add_failure_is_a_notification_and_the_ui_stays_responsive(tmp_pat
     arxiv_server.default = ("hang", None)
     db = tmp_path / "lib.db"
     Store(db).close()
-    app = make_app(db, config=Config(),                    client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0, timeout=0.5,
-                                                      retries=0, deadline=1.0))
+    app = make_app(db, config=Config(), client_factory=lambda: ArxivClient(base_url=arxiv_server.url, delay=0,
+                                                                           timeout=0.5, retries=0, deadline=1.0))
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("a")
