@@ -22,15 +22,9 @@ def library_path(db: str | Path | None) -> Path:
     return library_file(None if db is None else str(db))
 
 def open_tui(db_path: Path, demo: bool = False) -> None:
-    """Start the Textual app; until it exists, print the library instead."""
-    try:
-        from ..tui import run_tui
-    except ImportError:
-        from ..store import Store
+    """Start the Textual app."""
+    from ..tui import run_tui
 
-        with Store(db_path) as lib:
-            print_papers(lib.list_papers(), title=f"{db_path}")
-        return
     run_tui(db_path, demo=demo)
 
 

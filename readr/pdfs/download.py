@@ -95,11 +95,9 @@ def pdf_url(base_url: str, arxiv_id: str, version: int | None) -> str:
 
 
 def _requests_failure(exc: BaseException) -> bool:
-    try:
-        import requests
-        import urllib3
-    except ImportError:  # pragma: no cover
-        return False
+    import requests
+    import urllib3
+
     return isinstance(exc, (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError))
 
 

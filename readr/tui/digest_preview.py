@@ -104,7 +104,7 @@ class DigestPreview(Screen):
         first, last = week_bounds(self.day, self.config.week_start)
         try:
             text, shown, read = render_digest(self.store, self.day, self.config.week_start, self.include_unsummarized)
-        except (ReadrError, AttributeError, ImportError) as exc:
+        except ReadrError as exc:
             self.markdown = ""
             self.query_one("#digest-title", Static).update(
                 Content.styled(f"The digest cannot be rendered: {clean_line(str(exc))}", "$error")

@@ -1,7 +1,9 @@
 """Every key binding of the TUI, each with an id, so a config file can remap it.
 
 `[keymap]` in config.toml maps a binding id to comma-separated keys, e.g. `"mark-read" = "x"`;
-`apply_keymap()` hands it to `App.set_keymap`. The help screen (`?`) lists ids and keys.
+the app hands it to `App.set_keymap` on mount. The help screen (`?`) lists ids and keys.
+Screens take a copy (`BINDINGS = [*MAIN_BINDINGS]`): Textual types BINDINGS as a list of any
+BindingType, and a list of Binding is not one to a type checker.
 """
 
 from __future__ import annotations
