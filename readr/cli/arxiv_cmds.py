@@ -104,8 +104,12 @@ def arxiv_cmd(
         ..., metavar="QUERY...", help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'
     ),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=2000),
-    sort: str = typer.Option("relevance", "--sort", metavar="ORDER", help="relevance, submittedDate or lastUpdatedDate."),
-    add: Optional[str] = typer.Option(None, "--add", metavar="NUMBERS", help="Add these results without asking: '1 3-5' or 'all'."),
+    sort: str = typer.Option(
+        "relevance", "--sort", metavar="ORDER", help="relevance, submittedDate or lastUpdatedDate."
+    ),
+    add: Optional[str] = typer.Option(
+        None, "--add", metavar="NUMBERS", help="Add these results without asking: '1 3-5' or 'all'."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON and add nothing."),
 ) -> None:
     """Search arXiv and pick results to add to the to-read list."""

@@ -25,7 +25,9 @@ STATUS_HELP = "inbox, to-read, reading, read or dismissed"
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    status: Optional[List[str]] = typer.Option(None, "--status", "-s", metavar="STATUS", help=f"Only these statuses ({STATUS_HELP})."),
+    status: Optional[List[str]] = typer.Option(
+        None, "--status", "-s", metavar="STATUS", help=f"Only these statuses ({STATUS_HELP})."
+    ),
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
     catalogue: bool = typer.Option(False, "--catalogue", help="Include catalogue entries from bulk imports."),
     limit: int = typer.Option(200, "--limit", "-n", min=1, help="At most this many papers."),
@@ -254,7 +256,9 @@ def status_cmd(
 def read_cmd(
     ctx: typer.Context,
     paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
-    on: Optional[str] = typer.Option(None, "--on", metavar="DATE", help="The day you read it (YYYY-MM-DD); default now."),
+    on: Optional[str] = typer.Option(
+        None, "--on", metavar="DATE", help="The day you read it (YYYY-MM-DD); default now."
+    ),
 ) -> None:
     """Mark papers read (they go into that week's digest)."""
     from ..weeks import parse_date
