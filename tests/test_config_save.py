@@ -15,11 +15,17 @@ from readr.errors import ReadrError
     [
         ("", 'theme = "nord"\n'),
         ('week_start = "sunday"', 'week_start = "sunday"\ntheme = "nord"\n'),
-        ('# mine\ntheme = "dracula"   # dark\n[keymap]\n"q" = "x"\n', '# mine\ntheme = "nord"   # dark\n[keymap]\n"q" = "x"\n'),
+        (
+            '# mine\ntheme = "dracula"   # dark\n[keymap]\n"q" = "x"\n',
+            '# mine\ntheme = "nord"   # dark\n[keymap]\n"q" = "x"\n',
+        ),
         ("theme='gruvbox'\n", 'theme="nord"\n'),
         ('[keymap]\n"mark-read" = "x"\n', 'theme = "nord"\n[keymap]\n"mark-read" = "x"\n'),
         ('[keymap]\ntheme = "x"\n', 'theme = "nord"\n[keymap]\ntheme = "x"\n'),  # a key of a table is another key
-        ('front_matter = """\n[looks like a table]\n"""\n', 'theme = "nord"\nfront_matter = """\n[looks like a table]\n"""\n'),
+        (
+            'front_matter = """\n[looks like a table]\n"""\n',
+            'theme = "nord"\nfront_matter = """\n[looks like a table]\n"""\n',
+        ),
         ('theme = "a\\"b" # q\n', 'theme = "nord" # q\n'),
     ],
 )

@@ -37,7 +37,8 @@ def test_counts_of_one_are_singular(cli, store, tmp_path):
 
     imported = CliRunner().invoke(app, ["--db", str(other), "import", str(page)])
     assert imported.exit_code == 0, imported.output
-    assert "imported page.md: 1 entry in 1 week (1 new, 0 summaries updated, 0 moved, 0 links updated)" in imported.stderr
+    expected = "imported page.md: 1 entry in 1 week (1 new, 0 summaries updated, 0 moved, 0 links updated)"
+    assert expected in imported.stderr
     again = CliRunner().invoke(app, ["--db", str(other), "import", str(page)])
     assert "page.md: 1 entry in 1 week, already up to date" in again.stderr
 

@@ -126,7 +126,8 @@ def test_a_library_opened_read_only_checks_clean_and_its_damage_is_still_found(l
             read_only.set_summary("https://example.org/1", "changed")
     # The read-only check really looks at the index (on a private copy), it does not just skip it.
     conn = raw(db_path)
-    conn.execute("INSERT INTO papers_fts (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)"
+    conn.execute("INSERT INTO papers_fts"
+                 " (papers_fts, rowid, title, authors_text, abstract, summary, tags_text, fulltext)"
                  " VALUES ('delete', 2, 'paper 1', '', '', 'notes 1 **point 1**', 'alpha t1', NULL)")
     conn.close()
     with Store(db_path, read_only=True) as read_only:

@@ -163,7 +163,10 @@ async def test_the_tui_search_bar_reports_unknown_and_empty_filters_and_finds_cp
     app = app_for(db)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot, app)
-        status = lambda: str(app.screen.query_one("#status").render())
+
+        def status() -> str:
+            return str(app.screen.query_one("#status").render())
+
         search = app.screen.query_one("#search")
         await pilot.press("slash", *"C++")
         await settle(pilot, app)

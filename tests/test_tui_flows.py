@@ -609,7 +609,8 @@ async def test_command_palette_runs_actions(demo_db):
         await settle(pilot, app)
         names = [name for name, _, _ in palette_commands(app)]
         for wanted in ("Mark read", "Add papers from arXiv (ids, URLs or a query)", "Undo the last change",
-                       "Preview the digest (of the read paper's week, else this week)", "View: #biology", "Tag the selected papers"):
+                       "Preview the digest (of the read paper's week, else this week)", "View: #biology",
+                       "Tag the selected papers"):
             assert wanted in names
         key = app.store.list_papers(statuses=["to-read"])[0].key
         await move_to(pilot, app, key)

@@ -218,7 +218,9 @@ def edit_cmd(
     authors: Optional[str] = typer.Option(
         None, "--authors", metavar="NAMES", help='The authors in order, separated by ";" ("Ada Lovelace; Alan Turing").'
     ),
-    year: Optional[int] = typer.Option(None, "--year", metavar="YYYY", min=1000, max=9999, help="The year it appeared."),
+    year: Optional[int] = typer.Option(
+        None, "--year", metavar="YYYY", min=1000, max=9999, help="The year it appeared."
+    ),
 ) -> None:
     """Correct a paper's title, authors or year (a title cut short in a PDF, say)."""
     if title is None and authors is None and year is None:
@@ -234,7 +236,8 @@ def edit_cmd(
         ) if old != new
     ]
     if changed:
-        say(f"{after.key}: {' and '.join([', '.join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed)} saved")
+        fields = [", ".join(changed[:-1]), changed[-1]] if len(changed) > 1 else changed
+        say(f"{after.key}: {' and '.join(fields)} saved")
     else:
         say(f"{after.key}: nothing changed, it already reads so")
 

@@ -288,8 +288,8 @@ def import_files(store: Store, paths: Sequence[Path]) -> list[str]:
     if stats.changed:
         report.append(
             f"imported {names}: {plural(stats.entries, 'entry', 'entries')} in {plural(stats.weeks, 'week')} "
-            f"({stats.created} new, {stats.summaries_updated} {'summary' if stats.summaries_updated == 1 else 'summaries'} "
-            f"updated, {stats.moved} moved, {stats.links_updated} {'link' if stats.links_updated == 1 else 'links'} updated)"
+            f"({stats.created} new, {plural(stats.summaries_updated, 'summary', 'summaries')} updated, "
+            f"{stats.moved} moved, {plural(stats.links_updated, 'link')} updated)"
         )
     else:
         report.append(

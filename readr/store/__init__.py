@@ -36,7 +36,7 @@ class Store(ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMi
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._pool = ConnectionPool(self.path, read_only=read_only)
         if read_only:
-            self.conn  # opens it now, so a missing or damaged file is reported here
+            self._pool.get()  # opens it now, so a missing or damaged file is reported here
         else:
             try:
                 migrate(self.conn, self.path)

@@ -161,7 +161,7 @@ def _open_uri(uri: str) -> sqlite3.Connection:
 
 def is_readonly_error(exc: BaseException) -> bool:
     """True for SQLite's SQLITE_READONLY family: the library (or its folder) cannot be written."""
-    code = getattr(exc, "sqlite_errorcode", None)
+    code: int | None = getattr(exc, "sqlite_errorcode", None)
     if code is not None:
         return code & 0xFF == sqlite3.SQLITE_READONLY
     return "readonly" in str(exc)

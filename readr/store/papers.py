@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import NotFound, ReadrError
 from ..sanitize import clean_line, clean_text
-from ..tags import MAX_TAG_LENGTH, normalize_tag  # noqa: F401 (part of the store's API)
+from ..tags import MAX_TAG_LENGTH as MAX_TAG_LENGTH, normalize_tag as normalize_tag  # part of the store's API
 from ..takeaways import extract_takeaways
 from .base import StoreBase
 from .connection import immediate, now_iso

@@ -185,7 +185,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._pending_keep: tuple[int | None, int | None] = (None, None)
         self.capped = False
         self._partial_generation: int | None = None
-        self._partial_landing: int | None = None  # where a first page put the cursor when its paper to keep was not in it
+        # Where a first page put the cursor when its paper to keep was not in it.
+        self._partial_landing: int | None = None
         # PDF downloads: a queue of keys drained by one worker thread.
         self._pdf_lock = threading.Lock()
         self._pdf_queue: list[str] = []
@@ -391,7 +392,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
             parts = [Content.styled(" readr ", "bold reverse"), Content(" ")] if badge else []
             for name, _ in VIEWS:
                 count = self.counts.get(name)
-                text = f" {VIEW_DIGITS[name]} {labels[name]}" + (f" {short_count(count)}" if count is not None else "") + " "
+                shown = f" {short_count(count)}" if count is not None else ""
+                text = f" {VIEW_DIGITS[name]} {labels[name]}{shown} "
                 parts.append(Content.styled(text, "bold reverse $accent") if self.view == name else Content(text))
             if self.view.startswith("tag:"):
                 parts.append(Content.styled(f" {view_label(self.view)} ", "bold reverse $accent"))

@@ -25,6 +25,7 @@ from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display
 
 if TYPE_CHECKING:
     from ..arxiv_api import PaperRecord
+    from ..ingest import Lookup
 
 
 # --- add papers ---------------------------------------------------------------------------------
@@ -53,7 +54,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
             self.generation, self.done, self.total = generation, done, total
 
     class Found(Message):
-        def __init__(self, generation: int, candidates: list[Candidate], lookup, preselect: bool,
+        def __init__(self, generation: int, candidates: list[Candidate], lookup: Lookup, preselect: bool,
                      notes: list[str]) -> None:
             super().__init__()
             self.generation, self.candidates, self.lookup = generation, candidates, lookup
@@ -70,7 +71,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
         self.client_factory = client_factory
         self.status = status
         self.candidates: list[Candidate] = []
-        self.lookup = None  # what the last Enter found (readr.ingest.Lookup)
+        self.lookup: Lookup | None = None  # what the last Enter found
         self.generation = 0
 
     def compose(self) -> ComposeResult:
@@ -213,6 +214,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
             return
         from ..ingest import add_looked_up
 
+        assert self.lookup is not None  # candidates come with the lookup that found them
         picks = self.lookup.only([c.record for c in picked if c.record is not None],
                                  [c.url for c in picked if c.url is not None])
         with write_or_notify(self.app, "Not added", "The picks stay here to try again.") as attempt:

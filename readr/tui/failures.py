@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from typing import TYPE_CHECKING
 
 from textual.worker import Worker
 
 from ..errors import ReadrError
 from ..store.connection import describe_database_error
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 # What a write can fail with that the user can act on; anything else is a bug and stays loud.
 WRITE_FAILURES = (ReadrError, sqlite3.Error, OSError)
@@ -92,6 +96,9 @@ def worker_failure_notice(worker: Worker, library=None) -> tuple[str, str]:
 class RelayWorkerStates:
     """For screens that run workers: Textual tells only a worker's own screen about its state
     (Worker.StateChanged does not bubble); the app handles them all in one place."""
+
+    if TYPE_CHECKING:
+        app: App[object]  # the screen's (Textual's MessagePump.app)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.app.post_message(Worker.StateChanged(event.worker, event.state))

@@ -51,7 +51,7 @@ class MetadataDialog(ModalScreen):
     MetadataDialog { align: center middle; }
     MetadataDialog Label { margin-top: 1; }
     """
-    BINDINGS = METADATA_BINDINGS
+    BINDINGS = [*METADATA_BINDINGS]
 
     def __init__(self, paper, save: Callable[[dict], bool]):
         super().__init__()
