@@ -14,7 +14,7 @@ Built on the ``arxiv`` package (``arxiv.Client`` / ``arxiv.Search``), with what 
   rest of the batch is still fetched;
 * every outside string cleaned of terminal control characters.
 
-Nothing here imports Textual or sqlite-utils; ``arxiv`` and ``requests`` are imported lazily.
+Nothing here imports Textual; ``arxiv`` and ``requests`` are imported lazily.
 """
 
 from __future__ import annotations

@@ -243,7 +243,7 @@ def test_export_week_does_not_import_textual_or_heavy_modules(tmp_path):
         "from readr.cli import app\n"
         f"app(['--db', {str(db)!r}, 'import', {str(EXAMPLE)!r}], standalone_mode=False)\n"
         f"app(['--db', {str(db)!r}, 'export', '--week', '2007-04-08'], standalone_mode=False)\n"
-        "heavy = [m for m in ('textual', 'bibtexparser', 'pypdf', 'arxiv', 'sqlite_utils', 'requests')\n"
+        "heavy = [m for m in ('textual', 'bibtexparser', 'pypdf', 'arxiv', 'requests')\n"
         "         if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )

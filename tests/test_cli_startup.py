@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import kaggle_library_read_this_week
 
-HEAVY = ("textual", "sqlite_utils", "pypdf", "bibtexparser", "arxiv", "requests", "pydantic")
+HEAVY = ("textual", "pypdf", "bibtexparser", "arxiv", "requests", "pydantic")
 
 PROBE = r"""
 import json, runpy, sys
@@ -112,7 +112,7 @@ except TextualLoads:
 
 @pytest.mark.parametrize("argv", [[], ["--db", "{library}"], ["--db={library}"]], ids=["READR_DB", "--db", "--db="])
 def test_tui_start_imports_no_typer_before_textual(tmp_path, library, argv):
-    """`readr` goes from the command line to Textual without Typer, pydantic or sqlite_utils."""
+    """`readr` goes from the command line to Textual without Typer or pydantic."""
     out = tmp_path / "probe.json"
     argv = [arg.format(library=library) for arg in argv]
     result = subprocess.run(
@@ -123,7 +123,7 @@ def test_tui_start_imports_no_typer_before_textual(tmp_path, library, argv):
     modules = json.loads(out.read_text())["modules"]
     assert "readr.cli.fast" in modules and "readr.tui" in modules
     loaded = {name.split(".")[0] for name in modules}
-    for heavy in ("typer", "pydantic", "sqlite_utils", "click"):
+    for heavy in ("typer", "pydantic", "click"):
         assert heavy not in loaded, f"`readr {' '.join(argv)}` imported {heavy} before Textual"
 
 
@@ -139,7 +139,7 @@ def test_importtime_of_readr_search_shows_no_textual(tmp_path, library):
         line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
     ]
     assert "readr.store" in imported and "readr.cli.fast" in imported
-    assert not [name for name in imported if name.split(".")[0] in ("typer", "textual", "pydantic", "sqlite_utils")]
+    assert not [name for name in imported if name.split(".")[0] in ("typer", "textual", "pydantic")]
 
 
 # --- the pydantic-free coercion gives exactly Typer's results and errors --------------------------
