@@ -21,7 +21,7 @@ from ..errors import ReadrError
 from ..sanitize import clean_line
 from ..tags import normalize_tag
 from .failures import RelayWorkerStates, write_or_notify
-from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for
+from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for, palette_name
 
 if TYPE_CHECKING:
     from ..arxiv_api import PaperRecord
@@ -373,10 +373,8 @@ def help_sections(keymap: dict[str, str]) -> list:
     from rich.table import Table
     from rich.text import Text
 
-    from .commands import PALETTE_NAMES
-
     groups = [
-        (title, [(display_keys(keys_for(b, keymap)), PALETTE_NAMES.get(b.id or "", b.description), b.id or "")
+        (title, [(display_keys(keys_for(b, keymap)), palette_name(b), b.id or "")
                  for b in bindings])
         for title, bindings in ALL_GROUPS
     ]

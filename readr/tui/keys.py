@@ -1,5 +1,8 @@
 """Every key binding of the TUI, each with an id, so a config file can remap it.
 
+A binding's `description` is its short footer label; its `tooltip` is the longer name the
+command palette and the help screen show (`palette_name`), so both read from this one table.
+
 `[keymap]` in config.toml maps a binding id to comma-separated keys, e.g. `"mark-read" = "x"`;
 the app hands it to `App.set_keymap` on mount. The help screen (`?`) lists ids and keys.
 Screens take a copy (`BINDINGS = [*MAIN_BINDINGS]`): Textual types BINDINGS as a list of any
@@ -12,55 +15,92 @@ from textual.binding import Binding
 
 # Bindings of the whole app (active on every screen).
 APP_BINDINGS = [
-    Binding("q", "quit", "Quit", show=False, id="quit"),
-    Binding("question_mark", "help", "Help", id="help"),
-    Binding("ctrl+t", "change_theme", "Theme", show=False, id="theme"),
+    Binding("q", "quit", "Quit", show=False, id="quit",
+            tooltip="Quit readr"),
+    Binding("question_mark", "help", "Help", id="help",
+            tooltip="Help: every key binding"),
+    Binding("ctrl+t", "change_theme", "Theme", show=False, id="theme",
+            tooltip="Theme (saved in config.toml)"),
 ]
 
 # Bindings of the library screen.
 MAIN_BINDINGS = [
-    Binding("slash", "focus_search", "Search", id="search"),
-    Binding("a", "add", "Add", id="add"),
-    Binding("e", "edit", "Summary", id="edit"),
-    Binding("E", "edit_external", "$EDITOR", show=False, id="edit-external"),
-    Binding("m", "edit_metadata", "Fix details", show=False, id="edit-metadata"),
-    Binding("plus,T", "tag", "Tag", id="tag"),
-    Binding("r", "status('read')", "Read", id="mark-read"),
-    Binding("s", "status('reading')", "Reading", show=False, id="mark-reading"),
-    Binding("w", "status('to-read')", "Keep", id="mark-to-read"),
-    Binding("d", "status('dismissed')", "Dismiss", show=False, id="dismiss"),
-    Binding("i", "status('inbox')", "Inbox", show=False, id="mark-inbox"),
-    Binding("delete,D", "delete", "Delete", show=False, id="delete"),
-    Binding("u", "undo", "Undo", id="undo"),
-    Binding("p", "digest_preview", "Digest", id="digest-preview"),
-    Binding("f", "fetch_pdfs", "Get PDF", show=False, id="fetch-pdf"),
-    Binding("o", "open_link", "Open PDF/link", show=False, id="open-link"),
-    Binding("O", "open_web", "Open web page", show=False, id="open-web"),
-    Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
-    Binding("enter", "zoom", "Details", show=False, id="zoom"),
-    Binding("1", "view('all')", "All", show=False, id="view-all"),
-    Binding("2", "view('inbox')", "Inbox", show=False, id="view-inbox"),
-    Binding("3", "view('to-read')", "To read", show=False, id="view-to-read"),
-    Binding("4", "view('reading')", "Reading", show=False, id="view-reading"),
-    Binding("5", "view('read')", "Read", show=False, id="view-read"),
-    Binding("6", "view('dismissed')", "Dismissed", show=False, id="view-dismissed"),
-    Binding("7", "view('catalogue')", "Catalogue", show=False, id="view-catalogue"),
-    Binding("v", "pick_tag_view", "Tag view", show=False, id="view-tag"),
-    Binding("right_square_bracket", "cycle_view(1)", "Next view", show=False, id="next-view"),
-    Binding("left_square_bracket", "cycle_view(-1)", "Previous view", show=False, id="previous-view"),
-    Binding("escape", "clear", "Clear", show=False, id="clear"),
+    Binding("slash", "focus_search", "Search", id="search",
+            tooltip="Search the library"),
+    Binding("a", "add", "Add", id="add",
+            tooltip="Add papers from arXiv (ids, URLs or a query)"),
+    Binding("e", "edit", "Summary", id="edit",
+            tooltip="Edit the summary"),
+    Binding("E", "edit_external", "$EDITOR", show=False, id="edit-external",
+            tooltip="Edit the summary in $EDITOR"),
+    Binding("m", "edit_metadata", "Fix details", show=False, id="edit-metadata",
+            tooltip="Fix the title, authors or year"),
+    Binding("plus,T", "tag", "Tag", id="tag",
+            tooltip="Tag the selected papers"),
+    Binding("r", "status('read')", "Read", id="mark-read",
+            tooltip="Mark read"),
+    Binding("s", "status('reading')", "Reading", show=False, id="mark-reading",
+            tooltip="Mark as reading"),
+    Binding("w", "status('to-read')", "Keep", id="mark-to-read",
+            tooltip="Keep to read"),
+    Binding("d", "status('dismissed')", "Dismiss", show=False, id="dismiss",
+            tooltip="Dismiss"),
+    Binding("i", "status('inbox')", "Inbox", show=False, id="mark-inbox",
+            tooltip="Move back to the inbox"),
+    Binding("delete,D", "delete", "Delete", show=False, id="delete",
+            tooltip="Delete from the library"),
+    Binding("u", "undo", "Undo", id="undo",
+            tooltip="Undo the last change"),
+    Binding("p", "digest_preview", "Digest", id="digest-preview",
+            tooltip="Preview the digest (of the read paper's week, else this week)"),
+    Binding("f", "fetch_pdfs", "Get PDF", show=False, id="fetch-pdf",
+            tooltip="Download the PDF, index its text"),
+    Binding("o", "open_link", "Open PDF/link", show=False, id="open-link",
+            tooltip="Open the PDF (else the web page)"),
+    Binding("O", "open_web", "Open web page", show=False, id="open-web",
+            tooltip="Open the web page in the browser"),
+    Binding("y", "copy_link", "Copy link", show=False, id="copy-link",
+            tooltip="Copy the paper's link"),
+    Binding("enter", "zoom", "Details", show=False, id="zoom",
+            tooltip="Show details full screen"),
+    Binding("1", "view('all')", "All", show=False, id="view-all",
+            tooltip="View: All"),
+    Binding("2", "view('inbox')", "Inbox", show=False, id="view-inbox",
+            tooltip="View: Inbox"),
+    Binding("3", "view('to-read')", "To read", show=False, id="view-to-read",
+            tooltip="View: To read"),
+    Binding("4", "view('reading')", "Reading", show=False, id="view-reading",
+            tooltip="View: Reading"),
+    Binding("5", "view('read')", "Read", show=False, id="view-read",
+            tooltip="View: Read (by week)"),
+    Binding("6", "view('dismissed')", "Dismissed", show=False, id="view-dismissed",
+            tooltip="View: Dismissed"),
+    Binding("7", "view('catalogue')", "Catalogue", show=False, id="view-catalogue",
+            tooltip="View: Catalogue (every paper, bulk imports included)"),
+    Binding("v", "pick_tag_view", "Tag view", show=False, id="view-tag",
+            tooltip="View: papers with a tag…"),
+    Binding("right_square_bracket", "cycle_view(1)", "Next view", show=False, id="next-view",
+            tooltip="Next view"),
+    Binding("left_square_bracket", "cycle_view(-1)", "Previous view", show=False, id="previous-view",
+            tooltip="Previous view"),
+    Binding("escape", "clear", "Clear", show=False, id="clear",
+            tooltip="Clear the search / selection"),
 ]
 
 # Bindings of the paper list (when it has focus).
 LIST_BINDINGS = [
     Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
     Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
-    Binding("home,g", "cursor_first", "First", show=False, id="cursor-first"),
-    Binding("end,G", "cursor_last", "Last", show=False, id="cursor-last"),
+    Binding("home,g", "cursor_first", "First", show=False, id="cursor-first",
+            tooltip="Go to the first paper"),
+    Binding("end,G", "cursor_last", "Last", show=False, id="cursor-last",
+            tooltip="Go to the last paper"),
     Binding("pagedown,ctrl+d", "page_down", "Page down", show=False, id="page-down"),
     Binding("pageup,ctrl+u", "page_up", "Page up", show=False, id="page-up"),
-    Binding("space", "toggle_select", "Select, move down", show=False, id="select"),
-    Binding("ctrl+a", "select_all", "Select all", show=False, id="select-all"),
+    Binding("space", "toggle_select", "Select, move down", show=False, id="select",
+            tooltip="Select / unselect the paper and move down"),
+    Binding("ctrl+a", "select_all", "Select all", show=False, id="select-all",
+            tooltip="Select every paper of the view (esc clears)"),
 ]
 
 # The search box.
@@ -80,11 +120,16 @@ EDITOR_BINDINGS = [
 # The digest preview.
 DIGEST_BINDINGS = [
     Binding("escape,q,p", "close", "Back", id="digest-close"),
-    Binding("left,h,left_square_bracket", "week(-1)", "Previous", id="digest-previous-week"),
-    Binding("right,l,right_square_bracket", "week(1)", "Next", id="digest-next-week"),
-    Binding("g", "go_to", "Go to date", id="digest-go-to"),
-    Binding("m", "toggle_raw", "Markdown", id="digest-raw"),
-    Binding("a", "toggle_unsummarized", "With unsummarized", id="digest-all"),
+    Binding("left,h,left_square_bracket", "week(-1)", "Previous", id="digest-previous-week",
+            tooltip="Previous week (month on a month page)"),
+    Binding("right,l,right_square_bracket", "week(1)", "Next", id="digest-next-week",
+            tooltip="Next week (month on a month page)"),
+    Binding("g", "go_to", "Go to date", id="digest-go-to",
+            tooltip="Go to a date's week or a month: 2022-03-14, 2022-03, last, today"),
+    Binding("m", "toggle_raw", "Markdown", id="digest-raw",
+            tooltip="Markdown source"),
+    Binding("a", "toggle_unsummarized", "With unsummarized", id="digest-all",
+            tooltip="Include papers read without a summary (export --all)"),
     Binding("t", "this_week", "This week", show=False, id="digest-this-week"),
 ]
 
@@ -133,6 +178,11 @@ CONTEXTS = [
     ("the help screen", [HELP_BINDINGS, APP_BINDINGS], False),
 ]
 RENAMED_IDS = {"select-visible": "select-all", "toggle-theme": "theme"}
+
+
+def palette_name(binding: Binding) -> str:
+    """What the command palette and the help screen call a binding."""
+    return binding.tooltip or binding.description
 
 
 def binding_ids() -> set[str]:
