@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from readr.arxiv_api import ArxivClient
-from readr.pdfs.download import DownloadError, download_pdf, fetch_pdfs, pdf_filename, pdf_url
+from readr.pdfs.download import PdfEvent, DownloadError, download_pdf, fetch_pdfs, pdf_filename, pdf_url
 from readr.pdfs.extract import Limits
 from tests.conftest import make_record
 from tests.pdf_samples import HTML_PAGE, bomb_pdf, make_pdf, truncated
@@ -259,10 +259,99 @@ def test_the_progress_bar_draws_for_several_files_on_a_terminal(store, arxiv_ser
         real(self, *args, **kwargs)
 
     monkeypatch.setattr(Console, "__init__", terminal_console)
-    outcomes = fetch_pdfs(store, ["2302.07331", "2302.07332", "2302.07333"], client=client, limits=LIMITS,
-                          progress=True)
+    from readr.cli.progress import pdf_progress
+
+    with pdf_progress(3, enabled=True) as draw:
+        outcomes = fetch_pdfs(store, ["2302.07331", "2302.07332", "2302.07333"], client=client, limits=LIMITS,
+                              on_event=draw)
     assert [o.status for o in outcomes] == ["ok"] * 3
     assert "PDFs" in buffer.getvalue() and "3/3" in buffer.getvalue()
+
+
+# --- the one batch function: events, stopping, leftovers ------------------------------------------
+
+
+def _two_papers(store, pdf_dir, first="2302.07341", second="2302.07342", padding=0):
+    for key in (first, second):
+        store.upsert_arxiv(make_record(key, "A title"))
+        serve(pdf_dir, f"{key}v1", make_pdf([f"body of {key}"]) + b"\n" * padding)
+    return [first, second]
+
+
+def test_the_batch_reports_each_paper_through_events(store, arxiv_server, pdf_dir, client):
+    keys = _two_papers(store, pdf_dir)
+    events: list[PdfEvent] = []
+    outcomes = fetch_pdfs(store, keys, client=client, limits=LIMITS, on_event=events.append)
+    assert [o.status for o in outcomes] == ["ok", "ok"]
+    for key in keys:
+        mine = [e for e in events if e.ref == key]
+        assert mine[0].kind == "start" and mine[-1].kind == "done" and mine[-1].outcome.key == key
+        assert [e.stage for e in mine if e.kind == "stage"] == ["downloading", "reading text"]
+        assert any(e.kind == "bytes" and e.done_bytes > 0 for e in mine)
+
+
+def test_a_stop_before_a_paper_leaves_the_rest_alone(store, arxiv_server, pdf_dir, client):
+    keys = _two_papers(store, pdf_dir)
+    done: list[str] = []
+    outcomes = fetch_pdfs(store, keys, client=client, limits=LIMITS, should_stop=lambda: bool(done),
+                          on_event=lambda e: done.append(e.ref) if e.kind == "done" else None)
+    assert [o.key for o in outcomes] == [keys[0]]
+    assert store.pdf_record(keys[1]) is None and not list(store.pdf_dir.glob("2302.07342*"))
+
+
+def test_a_stop_mid_download_records_nothing_and_leaves_no_partial_file(store, arxiv_server, pdf_dir, client):
+    [key, _] = _two_papers(store, pdf_dir, padding=1_000_000)  # many chunks
+    stop = {"now": False}
+
+    def on_event(event: PdfEvent) -> None:
+        if event.kind == "bytes":
+            stop["now"] = True  # the reader quits while the file is being written
+
+    outcomes = fetch_pdfs(store, [key], client=client, limits=LIMITS, on_event=on_event,
+                          should_stop=lambda: stop["now"])
+    assert outcomes == [] and stop["now"]
+    deadline = time.monotonic() + 10
+    while leftovers(store) and time.monotonic() < deadline:  # the abandoned thread stops at its next chunk
+        time.sleep(0.05)
+    assert store.pdf_record(key) is None and leftovers(store) == []
+
+
+def test_partial_files_of_gone_processes_are_removed_and_live_ones_kept(store, arxiv_server, pdf_dir, client):
+    import subprocess
+    import sys
+
+    keys = _two_papers(store, pdf_dir)
+    store.pdf_dir.mkdir(parents=True, exist_ok=True)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_part = store.pdf_dir / f".2302.07399v1.pdf.{int(gone.stdout)}.part"
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as alive:
+        try:
+            live_part = store.pdf_dir / f".2302.07398v1.pdf.{alive.pid}.part"
+            dead_part.write_bytes(b"%PDF-1.4 half")
+            live_part.write_bytes(b"%PDF-1.4 another readr is writing this")
+            fetch_pdfs(store, keys[:1], client=client, limits=LIMITS)
+            assert not dead_part.exists()
+            assert live_part.exists()
+        finally:
+            alive.kill()
+
+
+def test_readr_pdf_goes_through_the_one_batch_function(cli, store, remote, pdf_dir, monkeypatch):
+    """`readr pdf` calls `fetch_pdfs` (the TUI's f too: tests/test_tui_integration.py)."""
+    from readr.pdfs import download
+
+    calls: list[list[str]] = []
+    real = download.fetch_pdfs
+
+    def recording(store_, refs, **kwargs):
+        calls.append(list(refs))
+        return real(store_, calls[-1], **kwargs)
+
+    monkeypatch.setattr(download, "fetch_pdfs", recording)
+    keys = _two_papers(store, pdf_dir)
+    result = cli("pdf", keys[0], keys[1], keys[0], "--no-progress")
+    assert result.exit_code == 0, result.output
+    assert calls == [keys]  # once, each paper once
 
 
 # --- done when: the real arXiv PDFs through a local server ----------------------------------------

@@ -39,6 +39,7 @@ def pdf_cmd(
     be read is recorded and not read again unless --force. Exits non-zero if any paper failed.
     """
     from ..pdfs.download import fetch_pdfs
+    from .progress import pdf_progress
 
     lib = store(ctx)
     if list_all:
@@ -46,6 +47,8 @@ def pdf_cmd(
         return
     if not paper_ids:
         raise ReadrError("give one or more paper ids (or --list)")
+
+    refs = list(dict.fromkeys(paper_ids))
 
     def report(outcome) -> None:
         if as_json or (outcome.failed and len(paper_ids) == 1):
@@ -59,8 +62,15 @@ def pdf_cmd(
         sys.stderr.write(clean_text(line) + "\n")
         sys.stderr.flush()
 
-    outcomes = fetch_pdfs(lib, paper_ids, limits=_limits(timeout, max_pages), force=force, progress=progress,
-                          on_outcome=report)
+    with pdf_progress(len(refs), enabled=progress and len(refs) > 1) as draw:
+
+        def on_event(event) -> None:
+            if event.kind == "done":
+                report(event.outcome)
+            if draw is not None:
+                draw(event)
+
+        outcomes = fetch_pdfs(lib, refs, limits=_limits(timeout, max_pages), force=force, on_event=on_event)
     if as_json:
         echo_json([o.to_json() for o in outcomes])
     failed = [o for o in outcomes if o.failed]

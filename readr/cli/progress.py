@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from rich.progress import TaskID
 
     from ..catalogue import ImportProgress
+    from ..pdfs.download import PdfEvent
 
 
 def _short(name: str, width: int = 28) -> str:
@@ -47,4 +48,51 @@ def catalogue_progress(enabled: bool) -> Iterator[Callable[[ImportProgress], Non
     try:
         yield update
     finally:
+        bar.stop()
+
+
+@contextmanager
+def pdf_progress(total: int, enabled: bool) -> Iterator[Callable[[PdfEvent], None] | None]:
+    """A callback for `readr.pdfs.download.fetch_pdfs` that draws one bar on stderr: files done,
+    and the stage or the bytes of the current file. None when disabled; on a stream that is not
+    a terminal the bar draws nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..sanitize import clean_line
+
+    console = Console(stderr=True, markup=False, emoji=False, highlight=False)
+    bar = Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}", markup=False),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )
+    files = bar.add_task("PDFs", total=total, detail="")
+    current = [""]
+
+    def update(event: PdfEvent) -> None:
+        if event.kind == "start":
+            current[0] = clean_line(event.ref)[:40]
+            bar.update(files, detail=current[0])
+        elif event.kind == "stage":
+            bar.update(files, detail=f"{current[0]}: {event.stage}")
+        elif event.kind == "bytes":
+            total_mb = f" of {event.total_bytes / 1e6:.1f} MB" if event.total_bytes else ""
+            bar.update(files, detail=f"{current[0]}: {event.done_bytes / 1e6:.1f} MB{total_mb}")
+        elif event.kind == "done":
+            bar.advance(files)
+
+    bar.start()
+    try:
+        yield update
+    finally:
+        bar.update(files, detail="")
         bar.stop()

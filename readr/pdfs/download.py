@@ -215,7 +215,25 @@ def _check_head(head: bytes, shown: str, host: str) -> None:
     raise DownloadError(f"{host} sent something that is not a PDF for {shown} (no %PDF header)", "not-pdf")
 
 
-# --- the command's work --------------------------------------------------------------------------
+# --- a batch of papers: `readr pdf` and the TUI's f ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdfEvent:
+    """What `fetch_pdfs` is doing, for a front end to draw. kind: "start" (a paper begins),
+    "stage" (`stage` is "downloading" or "reading text"), "bytes" (`done_bytes` of
+    `total_bytes`, None when the server does not say) or "done" (`outcome` is set)."""
+
+    kind: str
+    ref: str
+    stage: str = ""
+    done_bytes: int = 0
+    total_bytes: int | None = None
+    outcome: Outcome | None = None
+
+
+class _Stopped(Exception):
+    """Raised inside a paper's download when `should_stop()` turns true."""
 
 
 def fetch_pdfs(
@@ -225,39 +243,131 @@ def fetch_pdfs(
     client=None,
     limits: Limits = DEFAULT_LIMITS,
     force: bool = False,
-    progress: bool = False,
-    on_outcome: Callable[[Outcome], None] | None = None,
+    retry_failed: bool = False,
+    on_event: Callable[[PdfEvent], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[Outcome]:
-    """Download (if needed) and index the PDF of each paper; one Outcome per ref, never raises
-    for a single paper's failure. Used by `readr pdf` and the TUI."""
-    refs = list(dict.fromkeys(refs))
+    """Download (if needed) and index the PDF of each paper, in the order given; one Outcome per
+    ref done, never raises for a single paper's failure. `readr pdf` and the TUI both call it.
+
+    `refs` is read lazily, one ref at a time, so a caller may feed it from a queue that grows
+    while the batch runs; dropping duplicates is the caller's choice. `client` is an
+    ArxivClient or a function that makes one (made once, and only if a download is needed).
+    `retry_failed`: a paper whose recorded PDF could not be read is read again (as with force).
+    `should_stop`: asked before each paper and during a download; when it is given, each paper
+    runs in a daemon thread, so a stop never waits for a stalled network (the abandoned
+    download stops at its next chunk and removes its partial file). Partial files left by
+    readr processes that are gone are removed first.
+    """
+    sweep_partial_downloads(store.pdf_dir)
+    emit = on_event or (lambda _event: None)
+    stop = should_stop or (lambda: False)
     outcomes: list[Outcome] = []
-    clients: list[Any] = [client] if client is not None else []
+    clients: list[Any] = []
 
     def shared_client():
         if not clients:
-            clients.append(_default_client())
+            clients.append(_make_client(client))
         return clients[0]
 
-    bar = _Progress(len(refs)) if progress and len(refs) > 1 else None
-    try:
-        for ref in refs:
-            if bar:
-                bar.start_file(ref)
+    pending = iter(refs)
+    while not stop():
+        ref = next(pending, None)
+        if ref is None:
+            break
+        emit(PdfEvent("start", ref))
+
+        def on_stage(stage: str, ref: str = ref) -> None:
+            if stop():
+                raise _Stopped()
+            emit(PdfEvent("stage", ref, stage=stage))
+
+        def on_bytes(done: int, total: int | None, ref: str = ref) -> None:
+            if stop():
+                raise _Stopped()
+            emit(PdfEvent("bytes", ref, done_bytes=done, total_bytes=total))
+
+        def fetch(ref: str = ref, on_stage=on_stage, on_bytes=on_bytes) -> Outcome:
             try:
-                outcome = fetch_one(store, ref, client=shared_client, limits=limits, force=force,
-                                    on_bytes=bar.bytes if bar else None, on_stage=bar.stage if bar else None)
+                return fetch_one(store, ref, client=shared_client, limits=limits, force=force,
+                                 retry_failed=retry_failed, on_bytes=on_bytes, on_stage=on_stage)
             except ReadrError as exc:  # unknown paper, arXiv unreachable ...
-                outcome = Outcome(ref, "failed", str(exc))
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
-            if bar:
-                bar.done_file()
-    finally:
-        if bar:
-            bar.stop()
+                return Outcome(ref, "failed", str(exc))
+            except _Stopped:
+                raise
+            except Exception as exc:  # one paper's surprise must not end the batch
+                return Outcome(ref, "failed", f"{exc.__class__.__name__}: {exc}")
+
+        try:
+            outcome = fetch() if should_stop is None else _in_daemon_thread(store, fetch, stop)
+        except _Stopped:
+            break
+        if outcome is None:  # stopped while the paper's thread was still working
+            break
+        outcomes.append(outcome)
+        emit(PdfEvent("done", ref, outcome=outcome))
     return outcomes
+
+
+def _in_daemon_thread(store, fetch: Callable[[], Outcome], stop: Callable[[], bool]) -> Outcome | None:
+    """`fetch()` in a daemon thread, waited for until it ends or `stop()` (then None): quitting
+    never waits for a download that hangs. Raises _Stopped if the fetch saw the stop itself."""
+    import threading
+
+    got: list[Any] = []
+
+    def run() -> None:
+        try:
+            got.append(fetch())
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            got.append(exc)
+        finally:
+            store.release_thread_connection()
+
+    fetcher = threading.Thread(target=run, name="readr-pdf", daemon=True)
+    fetcher.start()
+    while fetcher.is_alive() and not stop():
+        fetcher.join(0.1)
+    if not got:
+        return None
+    if isinstance(got[0], BaseException):
+        raise got[0]
+    return got[0]
+
+
+def sweep_partial_downloads(folder: Path) -> None:
+    """Remove `.NAME.PID.part` files left by a readr process that is gone (killed, or quit
+    mid-download); files of running processes (a `readr pdf` elsewhere) are left alone."""
+    try:
+        leftovers = list(folder.glob(".*.part"))
+    except OSError:
+        return
+    for path in leftovers:
+        try:
+            pid = int(path.name.rsplit(".", 2)[-2])
+        except (ValueError, IndexError):
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except OSError:  # PermissionError: another user's live process
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def _make_client(client):
+    if client is None:
+        return _default_client()
+    if callable(client) and not hasattr(client, "get"):
+        return client()
+    return client
 
 
 def _default_client():
@@ -267,14 +377,17 @@ def _default_client():
 
 
 def fetch_one(store, ref: str, *, client=None, limits: Limits = DEFAULT_LIMITS, force: bool = False,
-              on_bytes=None, on_stage: Callable[[str], None] | None = None) -> Outcome:
+              retry_failed: bool = False, on_bytes=None, on_stage: Callable[[str], None] | None = None) -> Outcome:
     """Download (unless the right file is there) and index one paper's PDF.
 
     `client` is an ArxivClient or a function that makes one (only called if a download is needed).
+    `retry_failed`: force, for a paper whose recorded PDF could not be read.
     """
     stage = on_stage or (lambda _: None)
     paper = store.get(ref)
     record = store.pdf_record(paper.key)
+    if retry_failed and record is not None and record.extract_status == "failed":
+        force = True
     existing = store.data_dir / record.path if record else None
     have_file = existing is not None and existing.is_file()
     downloaded = False
@@ -305,45 +418,3 @@ def fetch_one(store, ref: str, *, client=None, limits: Limits = DEFAULT_LIMITS, 
     stage("reading text")
     result = index_pdf(store, paper.key, limits=limits, force=force)
     return Outcome(ref, result.status, result.message, paper.key, downloaded, existing, result.pages)
-
-
-class _Progress:
-    """A rich progress bar on stderr: files done, and the bytes of the current file."""
-
-    def __init__(self, total: int):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        console = Console(stderr=True, markup=False, emoji=False, highlight=False)
-        self.enabled = console.is_terminal
-        self.progress = Progress(
-            TextColumn("{task.description}", markup=False),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[detail]}", markup=False),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-            disable=not self.enabled,
-        )
-        self.current = ""
-        self.files = self.progress.add_task("PDFs", total=total, detail="")
-        self.progress.start()
-
-    def start_file(self, ref: str) -> None:
-        self.current = clean_line(ref)[:40]
-        self.progress.update(self.files, detail=self.current)
-
-    def stage(self, what: str) -> None:
-        self.progress.update(self.files, detail=f"{self.current}: {what}")
-
-    def bytes(self, done: int, total: int | None) -> None:
-        mb = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-        self.progress.update(self.files, detail=f"{self.current}: {mb}")
-
-    def done_file(self) -> None:
-        self.progress.advance(self.files)
-
-    def stop(self) -> None:
-        self.progress.update(self.files, detail="")
-        self.progress.stop()
