@@ -17,7 +17,8 @@ from readr.store import Store
 pytest.importorskip("textual")
 
 from readr.tui import make_app  # noqa: E402
-from readr.tui.app import LibraryScreen, ViewLoaded  # noqa: E402
+from readr.tui.messages import ViewLoaded  # noqa: E402
+from readr.tui.screen import LibraryScreen  # noqa: E402
 from readr.tui.paper_list import PaperList  # noqa: E402
 from tests.tui_support import (  # noqa: F401 (demo_db is a fixture)
     app_for, demo_db, first_palette_hit, screen_lines, settle, wait_until,
@@ -186,9 +187,9 @@ async def test_search_uses_filter_syntax_and_reports_bad_filters(demo_db):
 
 
 async def test_a_keystroke_searches_at_once_without_waiting_for_a_pause(demo_db, monkeypatch):
-    import readr.tui.app as tui_app
+    import readr.tui.screen as tui_screen
 
-    monkeypatch.setattr(tui_app, "DEBOUNCE", 30.0)  # a debounced search would not run in this test
+    monkeypatch.setattr(tui_screen, "DEBOUNCE", 30.0)  # a debounced search would not run in this test
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
@@ -227,7 +228,7 @@ async def test_keys_typed_while_a_search_runs_wait_for_a_pause_then_run_one_quer
         await settle(pilot, app)
         assert searched == ["p", "protein"], "the first key at once, the rest in one query after the pause"
         assert listed_keys(app) == ["0704.0191"]
-        shown = [m for m in loads if m.generation == screen(app).generation and not m.partial]
+        shown = [m for m in loads if m.generation == screen(app).loader.generation and not m.partial]
         assert shown and all(app.store.keys_for(list(m.result.ids)) == ["0704.0191"] for m in shown)
 
 
@@ -491,7 +492,7 @@ async def test_delete_and_undo_restores_everything(demo_db):
 
 async def test_a_paper_deleted_by_another_process_is_an_error_notice_not_a_crash(demo_db, monkeypatch):
     # Act before the app notices the outside write (its once-a-second poll would move the cursor).
-    monkeypatch.setattr("readr.tui.app.POLL_SECONDS", 3600)
+    monkeypatch.setattr("readr.tui.screen.POLL_SECONDS", 3600)
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)

@@ -24,7 +24,7 @@ from tests.pdf_samples import make_pdf
 pytest.importorskip("textual")
 
 from readr.tui import make_app  # noqa: E402
-from readr.tui.app import PdfFinished, PdfProgress  # noqa: E402
+from readr.tui.messages import PdfFinished, PdfProgress  # noqa: E402
 from tests.tui_support import settle, wait_until
 
 BODY_WORD = "axolotl"
@@ -76,6 +76,41 @@ def row_text(app, key: str) -> str:
 
 
 # --- PDFs --------------------------------------------------------------------------------------
+
+
+async def test_f_goes_through_the_one_batch_function_with_a_stop_callback(tmp_path, arxiv_server, served,
+                                                                         monkeypatch):
+    """The TUI's queue runs `readr.pdfs.download.fetch_pdfs` (as `readr pdf` does:
+    tests/test_pdf_download.py), fed from the queue, with the worker's cancellation as should_stop."""
+    from readr.pdfs import download
+
+    db = tmp_path / "lib.db"
+    library(db, "2302.07302")
+    (served / "2302.07302v1.pdf").write_bytes(make_pdf(["Intro", f"the body mentions the {BODY_WORD} once"]))
+    calls: list[dict] = []
+    real = download.fetch_pdfs
+
+    def recording(store, refs, **kwargs):
+        taken: list[str] = []
+        calls.append({"refs": taken, "stop": kwargs.get("should_stop")})
+
+        def passing_on():
+            for ref in refs:
+                taken.append(ref)
+                yield ref
+
+        return real(store, passing_on(), **kwargs)
+
+    monkeypatch.setattr(download, "fetch_pdfs", recording)
+    app = app_for(db, arxiv_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: calls and not app.library.pdfs.running)
+        await settle(pilot, app)
+        assert [call["refs"] for call in calls] == [["2302.07302"]]
+        assert calls[0]["stop"] is not None and calls[0]["stop"]() is False
+        assert app.store.pdf_record("2302.07302").extract_status == "ok"
 
 
 async def test_f_downloads_and_indexes_the_pdf_in_a_worker(tmp_path, arxiv_server, served):
@@ -167,7 +202,7 @@ async def test_a_failed_download_is_a_notification_not_a_crash(tmp_path, arxiv_s
         await pilot.press("space", "space", "space")  # select all three
         assert len(app.library.papers.selected) == 3
         await pilot.press("f")
-        await wait_until(pilot, lambda: not app.library.pdf_downloads_running())
+        await wait_until(pilot, lambda: not app.library.pdfs.running)
         await settle(pilot, app)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert len(errors) == 2
@@ -190,7 +225,7 @@ async def test_papers_queued_during_a_download_are_fetched_too(tmp_path, arxiv_s
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
         await pilot.press("f", "j", "f", "f")  # the second f on the same paper is a no-op
-        await wait_until(pilot, lambda: not app.library.pdf_downloads_running())
+        await wait_until(pilot, lambda: not app.library.pdfs.running)
         await settle(pilot, app)
         assert all(app.store.pdf_record(k) and app.store.pdf_record(k).extract_status == "ok"
                    for k in ("2302.07320", "2302.07321"))
@@ -212,7 +247,7 @@ async def test_stopping_drops_the_queue_after_the_current_paper(tmp_path, arxiv_
         await wait_until(pilot, lambda: "PDF 1/3" in text_of(app, "#status"), timeout=3)
         [stop] = [cb for name, _, cb in palette_commands(app) if name == "Stop the PDF downloads"]
         stop()
-        await wait_until(pilot, lambda: not app.library.pdf_downloads_running(), timeout=15)
+        await wait_until(pilot, lambda: not app.library.pdfs.running, timeout=15)
         await settle(pilot, app)
         assert len(arxiv_server.requests) == 1
         assert any("Stopped: 2 PDFs not fetched." in n.message for n in app._notifications)
@@ -259,7 +294,7 @@ async def test_o_opens_the_pdf_in_the_viewer_else_the_web_page(tmp_path, arxiv_s
         assert link.startswith("https://arxiv.org/abs/2302.07340")
         assert browsed == [link] and not log.exists()
         await pilot.press("f")
-        await wait_until(pilot, lambda: not app.library.pdf_downloads_running())
+        await wait_until(pilot, lambda: not app.library.pdfs.running)
         await settle(pilot, app)
         await pilot.press("o")
         await wait_until(pilot, lambda: log.exists() and log.read_text())

@@ -80,7 +80,8 @@ async def test_ctrl_a_selects_the_whole_view_not_only_the_rows_on_screen(demo_db
 
 async def test_ctrl_a_while_only_the_first_page_is_loaded_selects_the_rest_when_it_arrives(tmp_path):
     from readr.query import Query
-    from readr.tui.app import FIRST_PAGE, ViewLoaded
+    from readr.tui.messages import ViewLoaded
+    from readr.tui.view_loader import FIRST_PAGE
 
     db = tmp_path / "big.db"
     _bulk_library(db, 1000)
@@ -92,11 +93,11 @@ async def test_ctrl_a_while_only_the_first_page_is_loaded_selects_the_rest_when_
         first = app.store.view_ids("all", Query(), limit=FIRST_PAGE)
         whole = app.store.view_ids("all", Query())
         assert first.partial and len(whole.ids) == 1000
-        screen.generation += 1
-        screen.on_view_loaded(ViewLoaded(screen.generation, first, None, 0.0, partial=True))
+        screen.loader.generation += 1
+        screen.on_view_loaded(ViewLoaded(screen.loader.generation, first, None, 0.0, partial=True))
         await pilot.press("ctrl+a")
         assert len(papers.selected) == FIRST_PAGE
-        screen.on_view_loaded(ViewLoaded(screen.generation, whole, None, 0.0))
+        screen.on_view_loaded(ViewLoaded(screen.loader.generation, whole, None, 0.0))
         assert papers.selected == set(whole.ids)
 
 
@@ -120,12 +121,11 @@ async def test_tagging_keeps_the_selection_until_the_user_clears_it(demo_db):
 
 
 def test_space_says_it_moves_down_and_ctrl_a_says_it_selects_all():
-    from readr.tui.commands import PALETTE_NAMES
-    from readr.tui.keys import LIST_BINDINGS
+    from readr.tui.keys import LIST_BINDINGS, palette_name
 
     by_id = {b.id: b for b in LIST_BINDINGS}
     assert "move down" in by_id["select"].description
-    assert "move down" in PALETTE_NAMES["select"]
+    assert "move down" in palette_name(by_id["select"])
     assert by_id["select-all"].key == "ctrl+a" and "all" in by_id["select-all"].description.lower()
 
 
@@ -134,9 +134,8 @@ def test_space_says_it_moves_down_and_ctrl_a_says_it_selects_all():
 
 @pytest.mark.parametrize("width", [80, 120])
 async def test_help_screen_keeps_keys_apart_from_whole_descriptions(demo_db, width):
-    from readr.tui.commands import PALETTE_NAMES
     from readr.tui.dialogs import HelpScreen
-    from readr.tui.keys import ALL_GROUPS
+    from readr.tui.keys import ALL_GROUPS, palette_name
 
     app = app_for(demo_db)
     async with app.run_test(size=(width, 40)) as pilot:
@@ -151,7 +150,7 @@ async def test_help_screen_keeps_keys_apart_from_whole_descriptions(demo_db, wid
         words = set(text.split())
         for _, bindings in ALL_GROUPS:
             for binding in bindings:
-                description = PALETTE_NAMES.get(binding.id, binding.description)
+                description = palette_name(binding)
                 assert set(description.split()) <= words, f"{description!r} is cut"
                 assert binding.id in words
                 if width >= 120:

@@ -17,7 +17,7 @@ from readr.store import connection as store_connection
 
 pytest.importorskip("textual")
 
-from readr.tui.app import LibraryScreen  # noqa: E402
+from readr.tui.screen import LibraryScreen  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
 from tests.tui_support import app_for, demo_db, settle, wait_until  # noqa: F401,E402 (demo_db is a fixture)
 

@@ -36,7 +36,7 @@ def palette_commands(app) -> list[tuple[str, str, Callable[[], object]]]:
             (palette_name(binding),
              f"key: {display_keys(keys_for(binding, keymap))}", partial(app.run_action, binding.action))
         )
-    if screen.pdf_downloads_running():
+    if screen.pdfs.running:
         commands.append(("Stop the PDF downloads", "after the current paper", screen.stop_pdf_downloads))
     for name, count in screen.store.tags_with_counts():
         label = clean_line(name)

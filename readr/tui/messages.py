@@ -1,0 +1,59 @@
+"""Every message the library screen's workers post to it. Workers never touch a widget: they
+post one of these and the screen's handler (`on_view_loaded`, `on_pdf_finished`, ...) updates
+the display on the UI thread."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from ..pdfs.download import Outcome
+    from ..store.search import SearchMatch
+    from ..store.views import ViewResult
+
+
+class ViewLoaded(Message, bubble=False):
+    """A view's (or search's) id list, all of it or its first page (`partial`), or an error."""
+
+    def __init__(self, generation: int, result: ViewResult | None, counts: dict | None, elapsed: float,
+                 partial: bool = False, error: str | None = None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.result = result
+        self.counts = counts
+        self.elapsed = elapsed
+        self.partial = partial
+        self.error = error
+
+
+class PdfProgress(Message, bubble=False):
+    """The PDF worker started a paper or moved to another stage of it."""
+
+    def __init__(self, key: str, activity: str) -> None:
+        super().__init__()
+        self.key = key
+        self.activity = activity
+
+
+class PdfFinished(Message, bubble=False):
+    """One paper's PDF is done (ok, damaged or failed)."""
+
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+class PdfBatchDone(Message, bubble=False):
+    """The PDF worker emptied its queue (or was stopped)."""
+
+
+class MatchFound(Message, bubble=False):
+    """Where the search matched one paper (None: nowhere to point at)."""
+
+    def __init__(self, paper_id: int, text: str, match: SearchMatch | None) -> None:
+        super().__init__()
+        self.paper_id = paper_id
+        self.text = text
+        self.match = match

@@ -1,0 +1,100 @@
+"""The library screen's two one-line bars: the views bar at the top (each view with its digit
+and count) and the status line at the bottom (view, count, search, selection, PDFs, undo).
+Each renders itself from the state it is given; neither reads the library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ..sanitize import clean_line
+
+# The views bar, in order, with the digit that opens each (keys.py). Catalogue is every paper,
+# bulk-imported catalogue entries included.
+VIEWS = [("all", "All"), ("inbox", "Inbox"), ("to-read", "To read"), ("reading", "Reading"), ("read", "Read"),
+         ("dismissed", "Dismissed"), ("catalogue", "Catalogue")]
+VIEW_DIGITS = {"all": 1, "inbox": 2, "to-read": 3, "reading": 4, "read": 5, "dismissed": 6, "catalogue": 7}
+VIEW_LABELS = dict(VIEWS)
+SHORT_VIEW_LABELS = VIEW_LABELS | {"dismissed": "Dism.", "catalogue": "Cat."}  # when 80 columns are tight
+
+
+def short_count(count: int) -> str:
+    """12, 9999, 57k, 1.2M: the views bar must fit in 80 columns."""
+    if count < 10_000:
+        return str(count)
+    if count < 1_000_000:
+        return f"{count // 1000}k"
+    return f"{count / 1_000_000:.1f}M"
+
+
+def view_label(view: str) -> str:
+    if view.startswith("tag:"):
+        return "#" + clean_line(view[4:])
+    return VIEW_LABELS.get(view, view)
+
+
+class ViewsBar(Static):
+    """The views, each with its digit and count, the open one highlighted; short labels when narrow."""
+
+    def show(self, view: str, counts: dict[str, int]) -> None:
+        def bar(labels: dict[str, str], badge: bool) -> list[Content]:
+            parts = [Content.styled(" readr ", "bold reverse"), Content(" ")] if badge else []
+            for name, _ in VIEWS:
+                count = counts.get(name)
+                shown = f" {short_count(count)}" if count is not None else ""
+                text = f" {VIEW_DIGITS[name]} {labels[name]}{shown} "
+                parts.append(Content.styled(text, "bold reverse $accent") if view == name else Content(text))
+            if view.startswith("tag:"):
+                parts.append(Content.styled(f" {view_label(view)} ", "bold reverse $accent"))
+            return parts
+
+        parts = bar(VIEW_LABELS, badge=True)
+        if sum(part.cell_length for part in parts) > self.app.size.width:
+            parts = bar(SHORT_VIEW_LABELS, badge=False)
+        # One line high (app.tcss): no layout pass over the whole screen for a new text.
+        self.update(Content.assemble(*parts), layout=False)
+
+
+@dataclass
+class StatusState:
+    """Everything the status line says."""
+
+    view: str
+    count: int
+    loading: bool = False  # only the first page is in: the count is a lower bound
+    capped: bool = False  # a search showing its best matches only
+    search: str = ""
+    selected: int = 0
+    pdfs: str = ""  # the PDF queue's progress, if it runs
+    undo: str | None = None  # what u undoes
+    demo: bool = False
+    error: str | None = None  # the search's syntax error, or a failed load
+
+
+class StatusLine(Static):
+    """One line: the view, its count, the search, the selection, PDFs, what u undoes, ? keys."""
+
+    def show(self, state: StatusState) -> None:
+        bits = [view_label(state.view)]
+        if state.loading:
+            bits.append(f"{state.count:,}+ papers (loading…)")
+        else:
+            noun = "paper" if state.count == 1 else "papers"
+            bits.append(f"{state.count:,} {noun}" + (" (best matches)" if state.capped else ""))
+        if state.search.strip():
+            bits.append(f"search: {clean_line(state.search)} (esc in the list clears)")
+        if state.selected:
+            bits.append(f"{state.selected} selected")
+        if state.pdfs:
+            bits.append(state.pdfs)
+        if state.undo is not None:
+            bits.append(f"u undoes: {state.undo}")
+        if state.demo:
+            bits.append("demo library")
+        bits.append("? keys")
+        text = Content(" · ".join(bits))
+        if state.error:
+            text = Content.assemble(text, ("  ", ""), (clean_line(state.error), "bold $error"))
+        self.update(text, layout=False)  # one line high: no layout pass
