@@ -16,7 +16,7 @@ emulator (pyte), timed to what the emulated screen shows.
   at the echo in the search bar. The screen is then left to settle (no output for SETTLE
   seconds) before the next key: the numbers are per-key latencies of a reader who looks at the
   list between keys, not of a burst of fast typing (readr defers searches typed during a slow
-  one: see readr/tui/app.py `_search_changed`).
+  one: see readr/tui/screen.py `_search_changed`).
 
 The harness keeps off the CPU while the program works (2 cores, shared): the expected screens are
 computed before the process starts, with the core calls the TUI makes (`Store.view_ids(view,
