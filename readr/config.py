@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .errors import ReadrError
+from .files import atomic_write_text
 from .paths import config_path
 from .weeks import week_start_index
 
@@ -146,20 +146,6 @@ def _with_setting(old: str, name: str, value: str, line: str) -> list[str]:
 def _write_atomic(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            try:
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-            except FileNotFoundError:
-                os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write_text(path, text)
     except OSError as exc:
         raise ReadrError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
 from ..errors import ReadrError
+from ..files import atomic_file
 from ..sanitize import clean_line
 from .extract import DEFAULT_LIMITS, Limits, describe_not_pdf, index_pdf, looks_like_pdf
 
@@ -131,7 +132,6 @@ def download_pdf(
 def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Downloaded:
     host = getattr(client, "host", "arXiv")
     response = client.get(url, stream=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         status = response.status_code
         if status == 404:
@@ -152,7 +152,7 @@ def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Down
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             chunks = response.iter_content(CHUNK)
-            with open(tmp, "wb") as handle:
+            with atomic_file(target) as handle:
                 head = b""
                 for chunk in chunks:
                     if not chunk:
@@ -174,8 +174,6 @@ def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Down
                     _check_head(head, shown, host)
                 if expected is not None and size != expected:
                     raise DownloadError(f"the connection to {host} was dropped mid-download of {shown}", "dropped")
-                handle.flush()
-                os.fsync(handle.fileno())
         except DownloadError:
             raise
         except Exception as exc:
@@ -186,12 +184,9 @@ def _download_once(client, url: str, shown: str, target: Path, on_bytes) -> Down
                     f"the connection to {host} was dropped mid-download of {shown}", "dropped"
                 ) from None
             raise
-        os.replace(tmp, target)
         return Downloaded(target, size, digest.hexdigest(), url)
     finally:
         response.close()
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _is_network_oserror(exc: OSError) -> bool:

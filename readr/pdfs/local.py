@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import ReadrError
+from ..files import atomic_file
 from ..ids import ArxivId, try_parse_arxiv_id
 from ..sanitize import clean_line
 from ..wording import shorten
@@ -113,16 +114,8 @@ def _copy_into(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists() and target.resolve() == source.resolve():
         return
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with open(source, "rb") as src, open(tmp, "wb") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
-            os.fsync(dst.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with open(source, "rb") as src, atomic_file(target) as dst:
+        shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _metadata_record(ident: ArxivId, client) -> tuple[Any | None, str | None]:

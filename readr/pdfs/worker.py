@@ -30,6 +30,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from ..files import atomic_write_bytes
+
 try:
     import resource
 except ImportError:  # pragma: no cover - Windows
@@ -498,7 +500,7 @@ def op_extract_images(request: dict[str, Any]) -> dict[str, Any]:
         try:
             data, ext = image_bytes(xobj)
             target = out_dir / f"{stem}-p{page}-img{index}.{ext}"
-            write_atomic(target, data)
+            atomic_write_bytes(target, data)
             files[index] = {"index": index, "page": page, "path": str(target)}
         except MemoryError:
             raise
@@ -509,19 +511,6 @@ def op_extract_images(request: dict[str, Any]) -> dict[str, Any]:
     for index in sorted(wanted - set(files)):
         files[index] = {"index": index, "error": "no such image"}
     return {"ok": True, "files": [files[i] for i in sorted(files)]}
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 # --- image encoding ----------------------------------------------------------------------------
