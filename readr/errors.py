@@ -1,5 +1,9 @@
 """User-facing errors: the CLI prints str(error) on one line and exits non-zero."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 
 class ReadrError(Exception):
     """An error the user can act on; its message is one plain line."""
@@ -27,11 +31,13 @@ class LibraryDamaged(SchemaError):
 
 
 class SummaryConflict(ReadrError):
-    """A summary changed elsewhere since an editor loaded it; `current` is what is stored now."""
+    """A summary changed elsewhere since an editor loaded it; `current` is what is stored now,
+    `draft` the file that keeps the refused text (when it was kept in one)."""
 
-    def __init__(self, message: str, current: str = ""):
+    def __init__(self, message: str, current: str = "", draft: Path | None = None):
         super().__init__(message)
         self.current = current
+        self.draft = draft
 
 
 class LibraryBusy(ReadrError):

@@ -125,16 +125,14 @@ def test_note_edit_hands_a_file_with_a_final_newline(cli, db_path, appending_edi
 
 
 def test_tui_external_editor_hands_a_file_with_a_final_newline(db_path, appending_editor):
-    from readr.tui.drafts import Drafts
-    from readr.tui.editor import edit_with_external_editor
+    from readr.summaries import edit_summary_in_editor
 
     with Store(db_path) as lib:
         lib.upsert_arxiv(make_record("2101.00001", "A paper"))
         lib.set_summary("2101.00001", "Only line.")
-        drafts = Drafts(lib.data_dir / "drafts")
-        text = edit_with_external_editor(lib, "2101.00001", drafts)
+        saved = edit_summary_in_editor(lib, "2101.00001")
         assert appending_editor.read_text() == "Only line.\n"
-        assert text == "Only line.\n**Appended line.**"
+        assert saved.summary == "Only line.\n**Appended line.**"
         assert lib.get("2101.00001").summary == "Only line.\n**Appended line.**"
         assert lib.get("2101.00001").takeaways == ["Appended line."]
 

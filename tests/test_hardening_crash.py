@@ -154,7 +154,7 @@ def test_sigkill_during_saves_leaves_every_summary_whole(tmp_path):
 DRAFTER = r'''
 import sys
 from pathlib import Path
-from readr.tui.drafts import Drafts
+from readr.drafts import Drafts
 
 drafts = Drafts(Path(sys.argv[1]))
 ready = sys.argv[2]
@@ -168,8 +168,8 @@ while True:
 
 
 def test_sigkill_while_autosaving_a_draft_keeps_a_whole_draft(tmp_path):
-    pytest.importorskip("readr.tui.drafts")
-    from readr.tui.drafts import Drafts
+    pytest.importorskip("readr.drafts")
+    from readr.drafts import Drafts
 
     folder = tmp_path / "drafts"
     for round_ in range(3):
@@ -394,7 +394,7 @@ asyncio.run(main())
 def test_sigkill_of_the_tui_while_editing_keeps_the_autosaved_draft(tmp_path):
     pytest.importorskip("textual")
     pytest.importorskip("readr.tui")
-    from readr.tui.drafts import Drafts
+    from readr.drafts import Drafts
 
     db = tmp_path / "library.db"
     with Store(db) as lib:

@@ -163,7 +163,7 @@ def test_path_traversal_in_ids_is_a_clean_error_and_touches_nothing(
 
 @pytest.mark.parametrize("key", TRAVERSAL + ["hep-th/9901001", "web-0123456789", "a/b/c"])
 def test_files_named_after_keys_stay_in_their_folder(tmp_path, key):
-    from readr.tui.drafts import Drafts
+    from readr.drafts import Drafts
 
     drafts = Drafts(tmp_path / "drafts")
     path = drafts.save(key, "draft")

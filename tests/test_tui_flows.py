@@ -12,6 +12,7 @@ import pytest
 
 from readr.clock import clock
 from readr.config import Config
+from readr.errors import ReadrError
 from readr.store import Store
 
 pytest.importorskip("textual")
@@ -367,23 +368,31 @@ async def test_a_draft_left_by_a_crash_is_recovered(demo_db):
 
 
 async def test_external_editor_edits_the_draft_file(demo_db, tmp_path, monkeypatch):
-    from readr.tui.drafts import Drafts
-    from readr.tui.editor import edit_with_external_editor
+    from readr.drafts import Drafts
+    from readr.summaries import edit_summary_in_editor
 
     script = tmp_path / "fake-editor.sh"
     script.write_text('#!/bin/sh\nprintf "\\n**From vim.**" >> "$1"\n')
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
     with Store(demo_db) as lib:
-        drafts = Drafts(lib.data_dir / "drafts")
-        text = edit_with_external_editor(lib, "hep-ex/0406020" if lib.find("hep-ex/0406020") else "0704.0002", drafts)
-        assert text.endswith("**From vim.**")
-        assert "From vim." in lib.get("0704.0002").takeaways or lib.find("hep-ex/0406020") is not None
+        drafts = Drafts.of_library(lib)
+        saved = edit_summary_in_editor(lib, "0704.0002")
+        assert saved.summary.endswith("**From vim.**")
+        assert "From vim." in lib.get("0704.0002").takeaways
         assert drafts.keys() == []
         monkeypatch.setenv("EDITOR", "false")
-        with pytest.raises(Exception, match="exited with status"):
-            edit_with_external_editor(lib, "0704.0002", drafts)
-        assert drafts.keys() == ["0704.0002"]  # a failed editor keeps the draft
+        with pytest.raises(ReadrError, match="exited with status 1; nothing was saved$"):
+            edit_summary_in_editor(lib, "0704.0002")
+        assert drafts.keys() == []  # the editor wrote nothing: no draft left behind
+        failing = tmp_path / "failing-editor.sh"
+        failing.write_text('#!/bin/sh\nprintf "half a thought" >> "$1"\nexit 3\n')
+        failing.chmod(0o755)
+        monkeypatch.setenv("EDITOR", str(failing))
+        with pytest.raises(ReadrError, match="exited with status 3; nothing was saved; the text is kept as a draft"):
+            edit_summary_in_editor(lib, "0704.0002")
+        assert drafts.keys() == ["0704.0002"]  # what a failed editor wrote is kept
+        assert drafts.load("0704.0002").endswith("half a thought")
 
 
 # --- tags, status, undo ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ pytest.importorskip("textual")
 from readr.errors import SummaryConflict  # noqa: E402
 from readr.tui.app import LibraryScreen  # noqa: E402
 from readr.tui.detail import MAX_FIELD_CHARS, excerpt  # noqa: E402
-from readr.tui.drafts import MAX_NAME_BYTES, Drafts  # noqa: E402
+from readr.drafts import MAX_NAME_BYTES, Drafts  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
 from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
 
@@ -137,13 +137,14 @@ def _editor_script(tmp_path, db, other_text: str, append: str) -> str:
 
 
 def test_external_editor_keeps_the_draft_when_the_summary_changed_meanwhile(demo_db, tmp_path, monkeypatch):
-    from readr.tui.editor import edit_with_external_editor
+    from readr.summaries import edit_summary_in_editor
 
     monkeypatch.setenv("EDITOR", _editor_script(tmp_path, demo_db, "from the CLI", "\n**from vim**"))
     with Store(demo_db) as lib:
         drafts = Drafts(lib.data_dir / "drafts")
-        with pytest.raises(SummaryConflict, match="changed elsewhere.*kept as a draft"):
-            edit_with_external_editor(lib, KEY, drafts)
+        with pytest.raises(SummaryConflict, match="changed elsewhere.*kept as a draft") as refused:
+            edit_summary_in_editor(lib, KEY)
+        assert refused.value.draft == drafts.path_for(KEY)
         assert lib.get(KEY).summary == "from the CLI"
         assert drafts.load(KEY).endswith("\n**from vim**")
 
@@ -158,7 +159,7 @@ def test_cli_note_edit_refuses_and_says_where_the_text_is(cli, db_path, tmp_path
     with Store(db_path) as lib:
         assert lib.get(KEY).summary == "from another terminal"
         kept = Drafts(lib.data_dir / "drafts").path_for(KEY)
-    assert f"Your text is in {kept}" in line
+    assert f"Your text is kept as a draft in {kept}" in line
     assert kept.read_text(encoding="utf-8").endswith("\n**my edit**")
     # What the message suggests works, and the kept draft is then done with.
     saved = cli("note", KEY, "--file", str(kept))
@@ -168,7 +169,7 @@ def test_cli_note_edit_refuses_and_says_where_the_text_is(cli, db_path, tmp_path
     assert not kept.exists()
 
 
-def test_cli_note_edit_never_overwrites_an_existing_different_draft(cli, db_path, tmp_path, monkeypatch):
+def test_cli_note_edit_opens_an_unsaved_draft_and_loses_neither_text(cli, db_path, tmp_path, monkeypatch):
     build_sample_library(db_path, now=clock.now())
     with Store(db_path) as lib:
         drafts = Drafts(lib.data_dir / "drafts")
@@ -176,11 +177,14 @@ def test_cli_note_edit_never_overwrites_an_existing_different_draft(cli, db_path
     monkeypatch.setenv("EDITOR", _editor_script(tmp_path, db_path, "from another terminal", "\n**my edit**"))
     result = cli("note", KEY, "--edit")
     assert result.exit_code == 1
-    (line,) = result.stderr.strip().splitlines()
-    where = Path(line.split("Your text is in ", 1)[1].split(" (readr note", 1)[0])
-    assert where.read_text(encoding="utf-8").endswith("\n**my edit**")
-    assert drafts.load(KEY) == "a TUI draft, not saved yet"
+    opened, refused = result.stderr.strip().splitlines()
+    assert opened == f"opening your unsaved draft of {KEY} in the editor"
+    assert f"Your text is kept as a draft in {drafts.path_for(KEY)}" in refused
+    # The editor was handed the draft: the kept text is the draft plus what was typed.
+    assert drafts.load(KEY) == "a TUI draft, not saved yet\n\n**my edit**"
     assert drafts.keys() == [KEY]
+    with Store(db_path) as lib:
+        assert lib.get(KEY).summary == "from another terminal"
 
 
 def test_cli_note_edit_unchanged_writes_nothing(cli, db_path, tmp_path, monkeypatch):

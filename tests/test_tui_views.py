@@ -12,7 +12,7 @@ import pytest
 from readr.query import parse_query
 from readr.store.views import VIEW_STATUSES, group_by_week, view_query
 from readr.tui.dialogs import complete_tag, split_tag_input
-from readr.tui.drafts import Drafts
+from readr.drafts import Drafts
 from tests.conftest import make_record
 
 
@@ -186,7 +186,7 @@ def test_tag_input_and_completion():
 
 def test_headless_modules_do_not_import_textual():
     code = (
-        "import sys; import readr.store.views, readr.tui.drafts, readr.cli; "
+        "import sys; import readr.store.views, readr.drafts, readr.cli; "
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shlex
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -12,7 +10,6 @@ from typing import List, Optional
 
 import typer
 
-from ..editor_files import for_editor, from_editor
 from ..errors import ReadrError
 from ..wording import plural, shorten
 from . import actions
@@ -82,24 +79,6 @@ def show_cmd(
         print_paper(paper)
 
 
-def _edit_in_editor(initial: str) -> str:
-    """Open $VISUAL/$EDITOR on a temporary Markdown file (no shell involved)."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, name = tempfile.mkstemp(prefix="readr-summary-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(for_editor(initial))
-        try:
-            result = subprocess.run([*shlex.split(editor), name])
-        except FileNotFoundError:
-            raise ReadrError(f"editor {editor!r} not found; set $EDITOR") from None
-        if result.returncode != 0:
-            raise ReadrError(f"editor exited with status {result.returncode}; summary not changed")
-        return from_editor(Path(name).read_text(encoding="utf-8"))
-    finally:
-        os.unlink(name)
-
-
 @app.command("note")
 def note_cmd(
     ctx: typer.Context,
@@ -112,80 +91,53 @@ def note_cmd(
     append: bool = typer.Option(False, "--append", "-a", help="Append to the existing summary."),
 ) -> None:
     """Set a paper's summary (Markdown; **bold** marks takeaways) from text, a file, stdin or $EDITOR."""
+    from ..summaries import drop_draft_if_saved
+
     lib = store(ctx)
     paper = lib.get(paper_id)
     sources = sum(x is not None and x is not False for x in (text, file, edit or None))
     if sources > 1:
         raise ReadrError("give the summary as text, --file or --edit, not several")
+    reads_stdin = text == "-" or (text is None and file is None and not edit and not sys.stdin.isatty())
+    given = text is not None or file is not None or reads_stdin
+    if append and not given:
+        raise ReadrError("--append needs the text to append: give it as text, --file or - for stdin")
+    if not given:  # --edit, or `readr note ID` at a terminal
+        _note_in_editor(lib, paper.key)
+        return
     if file is not None:
         try:
             new = file.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
             raise ReadrError(f"{file} is not UTF-8 text") from None
-    elif text == "-" or (text is None and not edit and not sys.stdin.isatty()):
+    elif reads_stdin:
         new = sys.stdin.read()
-    elif text is not None:
-        new = text
     else:
-        new = _edit_in_editor(paper.summary)
-        from ..sanitize import clean_text
-
-        if not append and clean_text(new).strip() == paper.summary:
-            say(f"summary of {paper.key} unchanged")  # and never an old copy over a newer one
-            return
+        new = text or ""
     if append and paper.summary:
         new = paper.summary.rstrip() + "\n\n" + new
-    # --append and --edit are read-modify-write (the editor may stay open for hours): refuse
-    # rather than drop what another process saved meanwhile.
-    from ..errors import SummaryConflict
-
-    try:
-        updated = lib.set_summary(paper.key, new, expected=paper.summary if append or edit else None)
-    except SummaryConflict:
-        if not edit:
-            raise
-        where = _keep_edited_text(lib, paper.key, new)
-        raise ReadrError(
-            f"the summary of {paper.key} was changed elsewhere while you edited it; nothing was saved. "
-            f"Your text is in {where} (readr note {shlex.quote(paper.key)} --file {shlex.quote(str(where))} "
-            "puts it over the other)"
-        ) from None
-    _drop_draft_if_saved(lib, updated)
+    # --append is read-modify-write: refuse rather than drop what another process saved meanwhile.
+    updated = lib.set_summary(paper.key, new, expected=paper.summary if append else None)
+    drop_draft_if_saved(lib, updated)
     say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')})")
 
 
-def _keep_edited_text(lib, key: str, text: str) -> Path:
-    """Keep text written in $EDITOR that could not be saved: as the paper's summary draft (the
-    TUI offers it when the paper is opened), or when a different draft is already there, in a
-    new file beside the library's drafts folder."""
-    from ..tui.drafts import Drafts, draft_name
+def _note_in_editor(lib, key: str) -> None:
+    from ..drafts import Drafts
+    from ..errors import SummaryConflict
+    from ..summaries import edit_summary_in_editor
 
-    drafts = Drafts(lib.data_dir / "drafts")
-    existing = drafts.load(key)
-    if existing is None or existing == text:
-        return drafts.save(key, text)
-    drafts.folder.mkdir(parents=True, exist_ok=True)
-    prefix = f"summary-{draft_name(key).removesuffix('.md')}-"
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".md", dir=drafts.folder.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    return Path(name)
-
-
-def _drop_draft_if_saved(lib, paper) -> None:
-    """A draft whose text is now the stored summary (readr note --file on a kept draft) is done."""
-    folder = lib.data_dir / "drafts"
-    if not folder.is_dir():
+    if Drafts.of_library(lib).load(key) is not None:
+        say(f"opening your unsaved draft of {key} in the editor")
+    try:
+        updated = edit_summary_in_editor(lib, key)
+    except SummaryConflict as conflict:
+        where = shlex.quote(str(conflict.draft))
+        raise ReadrError(f"{conflict} (readr note {shlex.quote(key)} --file {where} puts it over the other)") from None
+    if updated is None:
+        say(f"summary of {key} unchanged")
         return
-    from ..sanitize import clean_text
-    from ..tui.drafts import Drafts
-
-    drafts = Drafts(folder)
-    draft = drafts.load(paper.key)
-    if draft is not None and clean_text(draft).strip() == paper.summary:
-        drafts.discard(paper.key)
+    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')})")
 
 
 @app.command("tag")

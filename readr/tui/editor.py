@@ -3,7 +3,7 @@
 A draft file is written (atomically, fsync'd) whenever the text changed since the last save, so
 a `kill -9` of the terminal loses at most the last `autosave_seconds`. Esc or ctrl+s store the
 summary in the library and remove the draft; reopening a paper with a draft restores it.
-`$EDITOR` is the alternative (see `edit_with_external_editor`).
+`$EDITOR` is the alternative (E in the list: readr.summaries.edit_summary_in_editor).
 
 No lost summaries: a save only replaces the summary the editor opened with. If `readr note` or
 another window changed it meanwhile, the save is refused (SummaryConflict), the reader's text
@@ -13,10 +13,6 @@ version (the one the notice was about, not a yet newer one), ctrl+r loads it (ct
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -24,12 +20,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static, TextArea
 
 from ..clock import clock
-from ..editor_files import for_editor, from_editor
-from ..errors import ReadrError, SummaryConflict
+from ..drafts import Drafts
+from ..errors import SummaryConflict
 from ..sanitize import clean_line, clean_text
 from ..takeaways import extract_takeaways
 from .detail import MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS, excerpt
-from .drafts import Drafts
 from .failures import write_or_notify
 from .keys import EDITOR_BINDINGS, display_keys, keys_for
 
@@ -252,46 +247,3 @@ class SummaryEditor(Screen):
         self._status(
             "Back to the stored summary; ctrl+z brings your text back (the draft follows at the next autosave)."
         )
-
-
-def external_editor_command() -> list[str]:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    return shlex.split(editor)
-
-
-def edit_with_external_editor(store, paper_key: str, drafts: Drafts) -> str | None:
-    """Run $VISUAL/$EDITOR on the paper's draft file (the terminal must be free: call inside
-    App.suspend()). Saves the result as the summary and returns it; None if there was nothing to
-    save. SummaryConflict (the draft kept) if the summary changed elsewhere while the editor ran.
-
-    The file lives in the drafts folder, so what the editor wrote survives a crash like any draft.
-    """
-    paper = store.get(paper_key)
-    existing = drafts.load(paper.key)
-    path = drafts.save(paper.key, for_editor(existing if existing is not None else paper.summary))
-    base = paper.summary  # the editor may run for hours: refuse to overwrite a newer summary
-    command = external_editor_command()
-    try:
-        result = subprocess.run([*command, str(path)])
-    except FileNotFoundError:
-        raise ReadrError(f"editor {command[0] if command else ''!r} not found; set $EDITOR") from None
-    if result.returncode != 0:
-        raise ReadrError(f"the editor exited with status {result.returncode}; the draft is kept")
-    text = drafts.load(paper.key)
-    if text is None:
-        return None
-    text = from_editor(text)
-    if clean_text(text).strip() == clean_text(base).strip():
-        drafts.discard(paper.key)  # unchanged: nothing to store, never an old copy over a newer one
-        return None
-    try:
-        store.set_summary(paper.key, text, expected=base)
-    except SummaryConflict as conflict:
-        if conflict.current != clean_text(text).strip():
-            raise SummaryConflict(
-                f"the summary of {paper.key} was changed elsewhere while $EDITOR ran; nothing was saved. "
-                "Your text is kept as a draft: e opens it, and saving it there replaces the other version.",
-                current=conflict.current,
-            ) from None
-    drafts.discard(paper.key)
-    return text

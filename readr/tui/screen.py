@@ -31,7 +31,7 @@ from ..errors import QueryError, ReadrError
 from ..query import parse_query
 from ..sanitize import clean_line
 from ..store import Store
-from .drafts import Drafts
+from ..drafts import Drafts
 from .failures import RelayWorkerStates, guarded, write_or_notify
 from .keybar import KeyBar
 from .keys import MAIN_BINDINGS, SEARCH_BINDINGS
@@ -103,7 +103,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.loader = ViewLoader(self, store, config.week_start)
         self.counts: dict[str, int] = {}
         self.undo_stack: list[UndoStep] = []
-        self.drafts = Drafts(store.data_dir / "drafts")
+        self.drafts = Drafts.of_library(store)
         self._debounce: Timer | None = None
         self._detail_timer: Timer | None = None
         self.detail: DetailPane | None = None  # the DetailPane, once mounted (right after the first frame)
@@ -604,7 +604,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
     def action_edit_external(self) -> None:
         from textual.app import SuspendNotSupported
 
-        from .editor import edit_with_external_editor
+        from ..errors import SummaryConflict
+        from ..summaries import edit_summary_in_editor
 
         paper = self.current_paper()
         if paper is None:
@@ -613,10 +614,13 @@ class LibraryScreen(RelayWorkerStates, Screen):
         with write_or_notify(self.app, "Summary not saved", kept) as attempt:
             try:
                 with self.app.suspend():
-                    text = edit_with_external_editor(self.store, paper.key, self.drafts)
+                    saved = edit_summary_in_editor(self.store, paper.key)
             except SuspendNotSupported:
                 self.notify("This terminal cannot hand over to $EDITOR; press e for the built-in editor.",
                             severity="warning")
+                return
+            except SummaryConflict as exc:
+                self.notify(f"{exc}: e opens it, and saving it there replaces the other version.", severity="error")
                 return
             except ReadrError as exc:
                 self.notify(str(exc), severity="error")
@@ -625,7 +629,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             return
         self.papers.invalidate([paper.id])
         self.show_detail()
-        if text is not None:
+        if saved is not None:
             self.notify("Summary saved.", timeout=2)
 
     @guarded

@@ -1,29 +1,40 @@
-"""Summary drafts on disk: what the editor autosaves every second, so a killed terminal loses at
-most the last second of typing. One file per paper under `<library>.files/drafts/`, written
-atomically (temporary file, fsync, rename), removed once the summary is saved to the library.
-
-Headless: no Textual here.
+"""Summary drafts on disk: what the TUI's editor autosaves every second (so a killed terminal
+loses at most the last second of typing) and the file $EDITOR edits (readr.summaries). One file
+per paper under `<library>.files/drafts/`, written atomically (readr.files), removed once the
+summary is saved to the library.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote, unquote
 
-# File names are bounded: most file systems refuse names over 255 bytes, and ".tmp" (the atomic
-# write) goes on top. A key whose quoted name is longer gets a readable prefix plus a hash, and
-# a ".key" file beside the draft remembers the whole key. quote() escapes "=", so only such
-# names contain one; every other key keeps the name it always had.
+from .files import atomic_write_text
+
+# File names are bounded: most file systems refuse names over 255 bytes, and the atomic write's
+# temporary name adds about 25 bytes. A key whose quoted name is longer gets a readable prefix
+# plus a hash, and a ".key" file beside the draft remembers the whole key. quote() escapes "=",
+# so only such names contain one; every other key keeps the name it always had.
 MAX_NAME_BYTES = 200
 PREFIX_CHARS = 100
 HASHED = "="
 
 
+class HasDataDir(Protocol):
+    @property
+    def data_dir(self) -> Path: ...
+
+
 class Drafts:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+
+    @classmethod
+    def of_library(cls, store: HasDataDir) -> Drafts:
+        """The drafts of the library `store` opens (its `data_dir`/drafts)."""
+        return cls(Path(store.data_dir) / "drafts")
 
     def path_for(self, key: str) -> Path:
         return self.folder / draft_name(key)
@@ -34,8 +45,8 @@ class Drafts:
         if HASHED in target.name:
             side = target.with_suffix(".key")
             if _read(side) != key:
-                _write_atomically(side, key)
-        _write_atomically(target, text)
+                atomic_write_text(side, key)
+        atomic_write_text(target, text)
         return target
 
     def load(self, key: str) -> str | None:
@@ -88,12 +99,3 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
