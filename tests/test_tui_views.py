@@ -170,7 +170,7 @@ def test_drafts_round_trip_old_style_ids(tmp_path):
     assert drafts.keys() == ["2101.00001", "hep-ex/0406020"]
     drafts.discard("hep-ex/0406020")
     assert drafts.load("hep-ex/0406020") is None
-    assert not list((tmp_path / "drafts").glob("*.tmp"))
+    assert sorted(p.name for p in (tmp_path / "drafts").iterdir()) == ["2101.00001.md"]  # no temporaries
 
 
 def test_tag_input_and_completion():
