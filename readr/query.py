@@ -23,14 +23,13 @@ from typing import Callable, Sequence
 
 from .errors import QueryError, ReadrError
 from .sanitize import clean_line, clean_text
+from .statuses import STATUSES, UnknownStatus, parse_status
 from .tags import normalize_tag
 from .weeks import week_of
 
-STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
 FILTER_KEYS = ("tag", "status", "author", "cat", "year", "week")
 _EXAMPLES = {"tag": "tag:ml", "status": "status:read", "author": "author:curie", "cat": "cat:cs.LG",
              "year": "year:2021", "week": "week:last"}
-_STATUS_ALIASES = {"toread": "to-read", "to_read": "to-read", "todo": "to-read", "new": "inbox"}
 
 # A token is a double-quoted phrase, or a run of non-space characters; a filter value may be quoted.
 _TOKEN = re.compile(r'(?P<key>[A-Za-z]+):"(?P<qval>[^"]*)"?|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')
@@ -130,11 +129,10 @@ def _parse_week(value: str, week_start: int, today: date | None) -> tuple[date, 
 
 
 def _parse_status(value: str) -> str:
-    key = value.strip().lower()
-    key = _STATUS_ALIASES.get(key, key)
-    if key not in STATUSES:
-        raise QueryError(f"status:{value} is not a status; use one of {', '.join(STATUSES)}")
-    return key
+    try:
+        return parse_status(value)
+    except UnknownStatus:
+        raise QueryError(f"status:{value} is not a status; use one of {', '.join(STATUSES)}") from None
 
 
 def parse_query(text: str | None, *, week_start: int = 0, today: date | None = None) -> Query:

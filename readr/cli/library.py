@@ -11,19 +11,19 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
+from ..statuses import STATUS_CHOICES
 from ..wording import plural, shorten
 from . import actions
 from .output import echo_json, print_paper, print_papers, say, say_how_many_more
 from .typer_app import app, store
 
-STATUS_HELP = "inbox, to-read, reading, read or dismissed"
 
 
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
     status: Optional[List[str]] = typer.Option(
-        None, "--status", "-s", metavar="STATUS", help=f"Only these statuses ({STATUS_HELP})."
+        None, "--status", "-s", metavar="STATUS", help=f"Only these statuses ({STATUS_CHOICES})."
     ),
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
     catalogue: bool = typer.Option(False, "--catalogue", help="Include catalogue entries from bulk imports."),
@@ -31,9 +31,9 @@ def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
     """List the reading list, the most recently added first."""
-    from ..query import _parse_status
+    from ..statuses import parse_status
 
-    statuses = [_parse_status(s) for s in status or []]
+    statuses = [parse_status(s) for s in status or []]
     lib = store(ctx)
     papers = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit)
     if as_json:
@@ -197,13 +197,13 @@ def edit_cmd(
 @app.command("status")
 def status_cmd(
     ctx: typer.Context,
-    new_status: str = typer.Argument(..., metavar="STATUS", help=STATUS_HELP),
+    new_status: str = typer.Argument(..., metavar="STATUS", help=STATUS_CHOICES),
     paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
 ) -> None:
     """Set the reading status of one or more papers."""
-    from ..query import _parse_status
+    from ..statuses import parse_status
 
-    for paper in store(ctx).set_status(paper_ids, _parse_status(new_status)):
+    for paper in store(ctx).set_status(paper_ids, parse_status(new_status)):
         say(f"{paper.key}: {paper.status}")
 
 

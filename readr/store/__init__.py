@@ -10,10 +10,11 @@ import sqlite3
 from pathlib import Path
 
 from ..errors import LibraryDamaged
+from ..statuses import STATUSES
 from .connection import (
     ConnectionPool, backup_to, describe_database_error, head_version, is_damage_error, migrate, now_iso,
 )
-from .papers import STATUSES, Paper, PapersMixin, normalize_tag, web_key
+from .papers import Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
 from .digest import DigestMixin
 from .search import CANDIDATES, SearchHit, SearchMixin

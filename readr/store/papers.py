@@ -13,12 +13,11 @@ from typing import Any, Iterable, Sequence
 
 from ..errors import NotFound, ReadrError
 from ..sanitize import clean_line, clean_text
+from ..statuses import STATUSES, UnknownStatus
 from ..tags import MAX_TAG_LENGTH as MAX_TAG_LENGTH, normalize_tag as normalize_tag  # part of the store's API
 from ..takeaways import extract_takeaways
 from .base import StoreBase
 from .connection import immediate, now_iso
-
-STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
 
 # Columns that describe the paper (refreshed from arXiv); never the reader's own state.
 METADATA_COLUMNS = (
@@ -367,7 +366,7 @@ class PapersMixin(StoreBase):
         row = self.conn.execute("SELECT id, latest_version FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
         if row is None:
             if status is not None and status not in STATUSES:
-                raise ReadrError(f"unknown status {status!r}")
+                raise UnknownStatus(status)
             columns = dict(meta)
             columns.update(
                 key=arxiv_id, arxiv_id=arxiv_id, latest_version=version,
@@ -496,7 +495,7 @@ class PapersMixin(StoreBase):
     def set_status(self, refs: Sequence[str], status: str, on: date | datetime | None = None) -> list[Paper]:
         """Change status; 'read' stamps read_at (today or `on`) and the reading order."""
         if status not in STATUSES:
-            raise ReadrError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+            raise UnknownStatus(status)
         papers = [self.get(ref) for ref in refs]
         with immediate(self.conn):
             for paper in papers:

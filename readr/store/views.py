@@ -16,6 +16,7 @@ from datetime import date
 from typing import Iterable, Sequence
 
 from ..query import Query
+from ..statuses import STATUSES
 from ..weeks import week_bounds
 from .search import CANDIDATES, SearchMixin, _filter_sql
 
@@ -23,12 +24,8 @@ from .search import CANDIDATES, SearchMixin, _filter_sql
 # catalogue entries are left out. A tag view is "tag:<name>". CATALOGUE is every paper,
 # catalogue entries from bulk imports included, the most recently added first.
 VIEW_STATUSES: dict[str, tuple[str, ...]] = {
-    "all": ("inbox", "to-read", "reading", "read"),
-    "inbox": ("inbox",),
-    "to-read": ("to-read",),
-    "reading": ("reading",),
-    "read": ("read",),
-    "dismissed": ("dismissed",),
+    "all": tuple(status for status in STATUSES if status != "dismissed"),
+    **{status: (status,) for status in STATUSES},
 }
 CATALOGUE = "catalogue"
 GROUPED_VIEWS = ("to-read", "reading", "read")

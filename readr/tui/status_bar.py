@@ -10,11 +10,11 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..sanitize import clean_line
+from ..statuses import STATUS_LABELS
 
 # The views bar, in order, with the digit that opens each (keys.py). Catalogue is every paper,
 # bulk-imported catalogue entries included.
-VIEWS = [("all", "All"), ("inbox", "Inbox"), ("to-read", "To read"), ("reading", "Reading"), ("read", "Read"),
-         ("dismissed", "Dismissed"), ("catalogue", "Catalogue")]
+VIEWS = [("all", "All"), *STATUS_LABELS.items(), ("catalogue", "Catalogue")]
 VIEW_DIGITS = {"all": 1, "inbox": 2, "to-read": 3, "reading": 4, "read": 5, "dismissed": 6, "catalogue": 7}
 VIEW_LABELS = dict(VIEWS)
 SHORT_VIEW_LABELS = VIEW_LABELS | {"dismissed": "Dism.", "catalogue": "Cat."}  # when 80 columns are tight
