@@ -23,13 +23,43 @@ from typing import Callable, Sequence
 
 from .errors import QueryError, ReadrError
 from .sanitize import clean_line, clean_text
-from .statuses import STATUSES, UnknownStatus, parse_status
+from .statuses import STATUS_CHOICES, STATUSES, UnknownStatus, parse_status
 from .tags import normalize_tag
 from .weeks import week_of
 
-FILTER_KEYS = ("tag", "status", "author", "cat", "year", "week")
-_EXAMPLES = {"tag": "tag:ml", "status": "status:read", "author": "author:curie", "cat": "cat:cs.LG",
-             "year": "year:2021", "week": "week:last"}
+@dataclass(frozen=True)
+class SearchFilter:
+    key: str
+    example: str  # the shortest useful one, for placeholders and error messages
+    meaning: str
+
+
+# The filters, described once: `readr search --help`, the TUI's search placeholder and help
+# screen, and the errors for an unknown or empty filter are made from this table.
+SEARCH_FILTERS = (
+    SearchFilter("tag", "tag:ml", "papers with this tag"),
+    SearchFilter("status", "status:read", f"papers with this status: {STATUS_CHOICES}"),
+    SearchFilter("author", "author:curie", "papers by an author (a name or part of one)"),
+    SearchFilter("cat", "cat:cs.LG", "papers in an arXiv category, or a whole archive: cat:cs"),
+    SearchFilter("year", "year:2021", "papers published that year, or in a range: year:2019..2021"),
+    SearchFilter("week", "week:last", "papers read in a week: this, last, or a date in it (week:2024-03-04)"),
+)
+FILTER_KEYS = tuple(f.key for f in SEARCH_FILTERS)
+_EXAMPLES = {f.key: f.example for f in SEARCH_FILTERS}
+SEARCH_TEXT_HELP = 'words (the last one as a prefix) and "a phrase"'
+
+
+def search_placeholder() -> str:
+    """One line for a search box: the text and an example of every filter."""
+    return 'words, "phrase", ' + " ".join(f.example for f in SEARCH_FILTERS)
+
+
+def search_help_lines() -> list[str]:
+    """The search language, a line per filter (`readr search --help`, the TUI's help screen)."""
+    width = max(len(f.key) for f in SEARCH_FILTERS) + 1
+    return [f"Free text: {SEARCH_TEXT_HELP}; filters:"] + [
+        f"  {f.key + ':':<{width}}  {f.meaning}" for f in SEARCH_FILTERS
+    ]
 
 # A token is a double-quoted phrase, or a run of non-space characters; a filter value may be quoted.
 _TOKEN = re.compile(r'(?P<key>[A-Za-z]+):"(?P<qval>[^"]*)"?|"(?P<phrase>[^"]*)"?|(?P<word>\S+)')

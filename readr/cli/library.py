@@ -11,6 +11,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import ReadrError
+from ..query import FILTER_KEYS, search_help_lines
 from ..statuses import STATUS_CHOICES
 from ..wording import plural, shorten
 from . import actions
@@ -44,11 +45,18 @@ def list_cmd(
         say_how_many_more(len(papers), lib.count_papers(statuses=statuses, tag=tag, include_catalogue=catalogue))
 
 
-@app.command("search")
+SEARCH_HELP = "\n\n".join([
+    "Search titles, authors, abstracts, summaries, takeaways, tags and PDF text.",
+    "\b\n" + "\n".join(search_help_lines()),  # \b: Click keeps these lines as they are
+    'With --json each result has "match": the field that matched, and a snippet around it.',
+])
+
+
+@app.command("search", help=SEARCH_HELP)
 def search_cmd(
     ctx: typer.Context,
     words: Optional[List[str]] = typer.Argument(
-        None, help="Free text plus filters tag:, status:, author:, cat:, year:, week:."
+        None, help=f"Free text plus filters {', '.join(key + ':' for key in FILTER_KEYS)} (see above)."
     ),
     limit: int = typer.Option(
         actions.SEARCH_LIMIT, "--limit", "-n", min=actions.SEARCH_LIMIT_MIN, max=actions.SEARCH_LIMIT_MAX
@@ -56,10 +64,6 @@ def search_cmd(
     reading_list: bool = typer.Option(False, "--reading-list", "-r", help="Leave out catalogue entries."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
-    """Search titles, authors, abstracts, summaries, takeaways, tags and PDF text.
-
-    With --json each result has "match": the field that matched, and a snippet around it.
-    """
     # The body is shared with the fast dispatcher (readr.cli.fast), which runs `readr search`
     # without importing Typer (tests/test_cli_fast.py checks that it parses these same options).
     actions.search(store(ctx), words, limit=limit, reading_list=reading_list, as_json=as_json)

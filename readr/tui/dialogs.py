@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from ..errors import ReadrError
+from ..query import search_help_lines
 from ..sanitize import clean_line
 from ..tags import normalize_tag
 from .failures import RelayWorkerStates, write_or_notify
@@ -395,11 +396,8 @@ def help_sections(keymap: dict[str, str]) -> list:
             table.add_row(Text("  " + keys), Text(what), Text(binding_id))
         parts.append(table)
     parts.append(Content.styled("Search", "bold $text-accent"))
-    parts.append(Content(
-        "  words (the last one as a prefix), \"a phrase\", tag:x status:read author:name cat:cs.LG\n"
-        "  year:2021 or year:2019..2021, week:this / week:last / week:2024-03-04\n"
-        "  ctrl+p opens the command palette: every action by name."
-    ))
+    parts.append(Content("\n".join(["  " + line for line in search_help_lines()]
+                                    + ["  ctrl+p opens the command palette: every action by name."])))
     return parts
 
 

@@ -28,7 +28,7 @@ from textual.widgets import Input, Static
 from ..clock import clock
 from ..config import Config
 from ..errors import QueryError, ReadrError
-from ..query import parse_query
+from ..query import parse_query, search_placeholder
 from ..sanitize import clean_line
 from ..store import Store
 from ..drafts import Drafts
@@ -126,7 +126,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
     def compose(self) -> ComposeResult:
         yield ViewsBar(Content(""), id="views")
         yield SearchInput(
-            placeholder="/ search: words, \"phrase\", tag:x status:read author:name cat:cs.LG year:2021 week:this",
+            placeholder="/ search: " + search_placeholder(),
             id="search",
         )
         with Container(id="body", classes="wide" if self.app.size.width >= 120 else ""):
