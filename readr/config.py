@@ -12,7 +12,6 @@ Example ~/.config/readr/config.toml:
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache

@@ -15,7 +15,12 @@ from readr.store import Store
 
 pytest.importorskip("textual")
 
-from tests.tui_support import app_for, demo_db, settle, wait_until  # noqa: E402,F401 (demo_db is a fixture)
+from tests.tui_support import app_for, settle, wait_until  # noqa: E402
+
+
+@pytest.fixture
+def sample_db(tmp_path):
+    return build_sample_library(tmp_path / "demo.db", now=clock.now())
 
 
 @pytest.fixture
@@ -50,8 +55,8 @@ def test_cli_note_edit_runs_the_core_use_case(cli, db_path, appending_editor, co
         assert lib.get("0704.0002").takeaways[-1] == "Added in the editor."
 
 
-async def test_tui_external_editor_runs_the_core_use_case(demo_db, appending_editor, core_calls):
-    app = app_for(demo_db)
+async def test_tui_external_editor_runs_the_core_use_case(sample_db, appending_editor, core_calls):
+    app = app_for(sample_db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
         # A headless test terminal cannot be handed over; the real one is (App.suspend).

@@ -52,11 +52,14 @@ SEARCH_HELP = "\n\n".join([
 ])
 
 
+SEARCH_WORDS_HELP = f"Free text plus filters {', '.join(key + ':' for key in FILTER_KEYS)} (see above)."
+
+
 @app.command("search", help=SEARCH_HELP)
 def search_cmd(
     ctx: typer.Context,
     words: Optional[List[str]] = typer.Argument(
-        None, help=f"Free text plus filters {', '.join(key + ':' for key in FILTER_KEYS)} (see above)."
+        None, help=SEARCH_WORDS_HELP
     ),
     limit: int = typer.Option(
         actions.SEARCH_LIMIT, "--limit", "-n", min=actions.SEARCH_LIMIT_MIN, max=actions.SEARCH_LIMIT_MAX

@@ -9,7 +9,6 @@ holds no terminal control characters, and is written atomically.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta

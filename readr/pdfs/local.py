@@ -11,7 +11,6 @@ goes into the full-text index.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 from pathlib import Path
