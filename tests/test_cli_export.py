@@ -109,6 +109,7 @@ def test_out_writes_atomically_and_replaces(imported, tmp_path):
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch):
+    import readr.files
     from readr.digest import export
 
     target = tmp_path / "page.md"
@@ -117,7 +118,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypat
     def boom(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export.os, "replace", boom)
+    monkeypatch.setattr(readr.files.os, "replace", boom)
     with pytest.raises(OSError):
         export.write_atomic(target, "new text")
     assert target.read_text() == "published"
