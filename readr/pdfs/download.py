@@ -10,6 +10,7 @@ left under the library's `pdfs/` folder.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import time
 from dataclasses import dataclass
