@@ -4,7 +4,14 @@ the demo (issue 11, "The CLI")."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import re
+import select
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -378,3 +385,38 @@ def test_export_to_stdout_links_library_images_by_their_path_and_says_how_to_pub
     assert published.exit_code == 0, published.output
     assert "![Figure from page 2](assets/fig%201.png)" in (site / "digest.md").read_text(encoding="utf-8")
     assert (site / "assets" / "fig 1.png").is_file()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_demo_deletes_its_sample_library_when_killed_or_its_terminal_closes(tmp_path, signum):
+    """The real `readr demo` in a pseudo-terminal, ended by SIGTERM or SIGHUP (a closed terminal)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = dict(os.environ, TMPDIR=str(temp), TERM="xterm-256color", COLUMNS="100", LINES="30")
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "readr", "demo"], stdin=secondary, stdout=secondary,
+                            stderr=secondary, env=env, close_fds=True)
+    os.close(secondary)
+    screen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"Catalogue" not in screen:  # the views bar: the TUI is up
+            assert time.monotonic() < deadline, screen[-2000:]
+            ready, _, _ = select.select([primary], [], [], 0.5)
+            if ready:
+                screen += os.read(primary, 65536)
+        assert [p.name.startswith("readr-demo-") for p in temp.iterdir()] == [True]
+        proc.send_signal(signum)
+        while proc.poll() is None:  # keep reading so the app never blocks on a full terminal
+            ready, _, _ = select.select([primary], [], [], 0.2)
+            if ready:
+                try:
+                    os.read(primary, 65536)
+                except OSError:
+                    break
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(primary)
+    assert list(temp.iterdir()) == []

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import typer
 
@@ -248,6 +250,22 @@ def rm_cmd(
         say(f"deleted {paper.key}")
 
 
+@contextmanager
+def _exit_on_termination() -> Iterator[None]:
+    """SIGTERM and SIGHUP (the terminal was closed) end readr through SystemExit, so what a
+    `with` block holds (the demo's temporary library) is cleaned up as on a normal exit."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 @app.command("demo")
 def demo_cmd(
     ctx: typer.Context,
@@ -257,7 +275,7 @@ def demo_cmd(
     deleted when readr exits."""
     from ..sample import build_sample_library
 
-    with tempfile.TemporaryDirectory(prefix="readr-demo-") as folder:
+    with _exit_on_termination(), tempfile.TemporaryDirectory(prefix="readr-demo-") as folder:
         target = Path(folder) / "demo.db"
         build_sample_library(target)
         if print_only:
