@@ -234,9 +234,36 @@ def add_references(
     """Add papers by id or URL (web pages only with `web_pages`). Bad input fails before any
     request; what arXiv returns is stored even when part of the batch failed, and the rest is
     reported."""
+    from .arxiv_api import ArxivError
+
     parse_references(texts, web_pages=web_pages)
-    lookup = look_up_references(client, texts, on_progress=on_progress, web_pages=web_pages)
+    try:
+        lookup = look_up_references(client, texts, on_progress=on_progress, web_pages=web_pages)
+    except ArxivError as exc:
+        return _add_known_offline(store, texts, exc, status, title, web_pages, report)
     return add_looked_up(store, lookup, status=status, title=title, report=report)
+
+
+def _add_known_offline(
+    store: Store, texts: Sequence[str], error: Exception, status: str, title: str | None, web_pages: bool,
+    report: AddReport | None,
+) -> AddReport:
+    """arXiv did not answer: papers already in the library still go onto the list (their metadata
+    stays as it was) and web pages are added; the other ids fail with arXiv's error. With no id
+    known to the library, the error is raised."""
+    refs, invalid = read_references(texts, web_pages=web_pages)
+    known = [(ref, store.find(ref.arxiv.base)) for ref in refs if ref.arxiv is not None]
+    if not any(paper is not None for _, paper in known):
+        raise error
+    lookup = Lookup(invalid=invalid, urls=[ref.url for ref in refs if ref.url is not None])
+    report = add_looked_up(store, lookup, status=status, title=title, report=report)
+    for ref, paper in known:
+        if paper is None:
+            report.errors.append(f"{ref.text}: {error}")
+        else:
+            report.existing.append(_onto_list(store, report, paper, status))
+    report.errors.append(f"metadata not refreshed: {error}")
+    return report
 
 
 def add_records(store: Store, records, status: str = "to-read") -> AddReport:

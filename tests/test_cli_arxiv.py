@@ -9,6 +9,7 @@ import time
 import pytest
 
 from readr.store import Store
+from tests.conftest import make_record
 
 
 @pytest.fixture
@@ -257,3 +258,19 @@ def test_ctrl_c_while_writing_says_how_many_papers_were_added(cli, arxiv_env, mo
     assert result.stderr.strip().splitlines() == ["interrupted after 2 of 4 papers were added; the others were not"]
     monkeypatch.setattr(Store, "upsert_arxiv", real_upsert)
     assert len(json.loads(cli("list", "--json").stdout)) == 2
+
+
+def test_add_moves_a_paper_of_the_library_to_to_read_when_arxiv_cannot_be_reached(cli, db_path):
+    # READR_ARXIV_URL points at the discard port (tests/conftest.py): nothing answers.
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", "Waiting in the inbox"), status="inbox")
+    result = cli("add", "2101.00001", "2101.00002")
+    assert result.exit_code == 1  # one id could not be looked up, and the metadata is as it was
+    assert "already in library (moved from the inbox to to-read): 2101.00001" in result.stderr
+    assert "failed: 2101.00002: " in result.stderr
+    assert "failed: metadata not refreshed: " in result.stderr
+    assert json.loads(cli("show", "--json", "2101.00001").stdout)["status"] == "to-read"
+    assert [p["arxiv_id"] for p in json.loads(cli("list", "--json").stdout)] == ["2101.00001"]  # nothing new
+
+    result = cli("add", "2101.00003")  # nothing known: arXiv's error, as before
+    assert result.exit_code == 1 and "cannot connect" in result.stderr
