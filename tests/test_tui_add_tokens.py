@@ -69,3 +69,16 @@ async def test_a_mistyped_id_alone_is_reported_not_searched(tmp_path, arxiv_serv
         assert not arxiv_server.api_requests
         assert any("'0704.00001' is not an arXiv id or URL" in n for n in notices(app)), notices(app)
         assert isinstance(app.screen, AddDialog) and app.is_running
+
+
+async def test_with_arxiv_unreachable_the_words_that_are_no_ids_are_still_reported(tmp_path):
+    from readr.arxiv_api import ArxivClient
+
+    db = tmp_path / "lib.db"
+    Store(db).close()
+    app = make_app(db, config=Config(), client_factory=lambda: ArxivClient(
+        base_url="http://127.0.0.1:9", delay=0, retries=0, timeout=3))  # the discard port: refused
+    async with app.run_test(size=(120, 30)) as pilot:
+        await look_up(pilot, app, "foo 0704.0001")
+        assert hint(app).startswith("Failed: ")
+        assert "'foo' is not an arXiv id or URL" in hint(app)

@@ -115,7 +115,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
     def _lookup(self, generation: int, text: str) -> None:
         """A line of ids and URLs is looked up token by token (the core's lookup, as `readr add`
         does); a line of words is an arXiv search."""
-        from ..ingest import Lookup, is_search_query, look_up_references, pasted_tokens
+        from ..ingest import Lookup, is_search_query, look_up_references, pasted_tokens, read_references
 
         try:
             client = self.client_factory()
@@ -132,7 +132,9 @@ class AddDialog(RelayWorkerStates, ModalScreen):
                 if lookup.invalid:
                     notes.append("(a line of words alone searches arXiv)")
         except ReadrError as exc:
-            self.post_message(self.Failed(generation, str(exc)))
+            # arXiv failed, but what is no id or URL is known without it: say that too.
+            invalid = [] if is_search_query(text) else read_references(pasted_tokens(text))[1]
+            self.post_message(self.Failed(generation, "; ".join([str(exc), *invalid])))
             return
         except Exception as exc:  # a worker must never take the app down
             self.post_message(self.Failed(generation, f"{exc.__class__.__name__}: {exc}"))
