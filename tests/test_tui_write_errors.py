@@ -173,3 +173,29 @@ async def test_a_failing_background_worker_is_a_notice(demo_db, monkeypatch):
         await wait_until(pilot, lambda: errors(app))
         assert app.is_running
         assert any("malformed" in e for e in errors(app)), errors(app)
+
+
+async def test_with_neither_library_nor_draft_writable_esc_twice_leaves_the_editor(demo_db, read_only, monkeypatch):
+    from readr.drafts import Drafts
+
+    def refuse(self, key, text):
+        raise PermissionError(13, "Permission denied", "drafts")
+
+    monkeypatch.setattr(Drafts, "save", refuse)
+    app = app_for(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_on(pilot, app, PAPER)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryEditor))
+        await pilot.press(*" Lost words.")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: errors(app))
+        assert isinstance(app.screen, SummaryEditor), "the first Esc keeps the text on screen"
+        assert any("esc again closes the editor without it" in e for e in errors(app)), errors(app)
+        await pilot.press(*" More.")  # typing again: the next Esc tries to save again, and stays
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: len(errors(app)) >= 2)
+        assert isinstance(app.screen, SummaryEditor)
+        await pilot.press("escape")  # the same text, nowhere to keep it: leave
+        await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
+        assert any("Closed without saving" in n.message for n in app._notifications)

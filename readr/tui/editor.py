@@ -57,6 +57,7 @@ class SummaryEditor(Screen):
         self.base = self.paper.summary
         self.conflict = False
         self.refused = False  # the library refused the last save (read-only, locked, full disk)
+        self._leave_unsaved: str | None = None  # the text the next Esc may leave unsaved
 
     def compose(self) -> ComposeResult:
         title = clean_line(self.paper.title) or self.paper.key
@@ -195,7 +196,8 @@ class SummaryEditor(Screen):
         if self._draft_holds_text():
             advice = f"Your text is kept here and as a draft: {close} again closes the editor, e reopens the draft."
         else:
-            advice = "The draft could not be written either: copy your text before you leave."
+            advice = (f"The draft could not be written either: copy your text; {close} again closes the editor "
+                      "without it.")
         with write_or_notify(self.app, "Summary not saved", advice) as attempt:
             try:
                 return self.save()
@@ -203,6 +205,8 @@ class SummaryEditor(Screen):
                 return None  # _on_conflict told the reader
         if attempt.failed:
             self.refused = True
+            # With nowhere to keep the text, the next Esc (text unchanged) leaves without it.
+            self._leave_unsaved = None if self._draft_holds_text() else self.text
             self._status("Not saved (see the notice). " + advice)
         return None
 
@@ -223,6 +227,11 @@ class SummaryEditor(Screen):
         if self.refused and self._draft_holds_text():
             # The library refused the last save and the draft has every keystroke: leave.
             self.notify("Closed without saving: your text is kept as a draft; e on the paper reopens it.",
+                        title="Summary not saved", severity="warning", timeout=10)
+            self.dismiss(False)
+            return
+        if self.refused and self._leave_unsaved == self.text:
+            self.notify("Closed without saving: neither the library nor the draft folder could be written.",
                         title="Summary not saved", severity="warning", timeout=10)
             self.dismiss(False)
             return
