@@ -442,6 +442,9 @@ async def test_typing_a_date_or_a_month_jumps_there_and_shows_what_export_writes
         await go_to(pilot, app, "last")
         assert preview.markdown == exported(read_in_2022, "--week", "last")
         assert "(this week)" not in str(preview.query_one("#digest-title").render())
+        await go_to(pilot, app, "2019-06-05")  # a week with nothing read, long ago
+        assert preview.markdown == ""
+        assert "nothing read that week" in str(preview.query_one("#digest-title").render())
 
 
 async def test_a_date_that_cannot_be_read_says_why_and_keeps_the_prompt_open(read_in_2022):

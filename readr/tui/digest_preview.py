@@ -117,7 +117,7 @@ class DigestPreview(Screen):
         if left_out > 0:
             note = f" · {left_out} read without a summary left out (a includes them)"
         if read == 0:
-            note = " · nothing read this week yet"
+            note = " · nothing read this week yet" if this else " · nothing read that week"
         title = (
             f"Digest for the week {first.isoformat()} – {last.isoformat()}{this} · "
             f"{shown} entr{'y' if shown == 1 else 'ies'}{note}"
