@@ -20,6 +20,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     test_command = ci_lines[-1]
     assert test_command in readme_commands()
     assert "pytest" in test_command and "pip install" in test_command
+    for check in ("lint-imports", "ruff check", "mypy"):  # the contracts, style and types gate CI too
+        assert check in test_command
 
 
 def test_readme_demo_command_installs_and_opens_the_demo():
