@@ -204,3 +204,15 @@ def test_kill_9_while_editing_loses_at_most_the_last_second(tmp_path, term_env, 
         assert paper.summary.endswith(text.strip())
         assert "never lose this" in paper.takeaways
     assert not list(drafts.glob("*.md"))
+
+
+def test_keys_in_the_same_burst_as_quit_open_nothing(tmp_path, term_env, terminals):
+    # q quits; e (the editor), s, t ... arrive while the app closes. A screen pushed then failed to
+    # mount and the app ended with a traceback.
+    db = build_sample_library(tmp_path / "lib.db", now=clock.now())
+    term = Terminal([sys.executable, "-m", "readr", "--db", str(db)], term_env)
+    terminals.append(term)
+    term.ready()
+    term.type("question_mark")
+    screen = term.wait_for("READR-EXITED-")
+    assert "READR-EXITED-0" in screen and "Traceback" not in screen, screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import events
 from textual.app import App
@@ -52,6 +52,7 @@ class ReadrApp(App):
         self.store = Store(self.db_path)
         self.title = "readr demo" if demo else "readr"
         self.resume_gc_after_first_frame = False  # run_tui() pauses collections until then
+        self.exiting = False  # quit has begun: no key opens anything any more
 
     def first_frame_shown(self) -> None:
         if self.resume_gc_after_first_frame:
@@ -92,6 +93,15 @@ class ReadrApp(App):
         """Notifications often quote titles and tags: never parse them as markup, strip control chars."""
         super().notify(clean_text(str(message)), title=clean_line(title), severity=severity, timeout=timeout,
                        markup=False)
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        self.exiting = True
+        super().exit(*args, **kwargs)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Keys that arrive in the same burst as quit (a paste, a fast typist) open nothing on an
+        # app that is closing: a screen pushed now would mount half-way and fail.
+        return not self.exiting
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Every worker of the TUI that fails ends here (screens relay theirs): a notice, not lost."""

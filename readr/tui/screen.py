@@ -557,6 +557,9 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.notify(f"Tagged {len(keys)} {noun}: {clean_line(change)}", timeout=3)
         self._after_change(ids, keep_selection=True)  # tagging one selection several times is common
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not getattr(self.app, "exiting", False)  # keys typed after quit open nothing
+
     @guarded
     def action_edit(self) -> None:
         from .editor import SummaryEditor
