@@ -108,6 +108,12 @@ def test_each_shipped_version_opens_with_nothing_lost(tmp_path, version):
                 "pages, extracted_at FROM pdfs"
             ).fetchall()
             assert sorted(tuple(r) for r in rows) == sorted(MAKER.PDFS)
+        if version >= 7:
+            rows = conn.execute("SELECT reader, paper_key, status, tags, summary, read_at FROM team_notes").fetchall()
+            assert sorted(tuple(r) for r in rows) == sorted(MAKER.TEAM_NOTES)
+            assert [(r[0], r[1]) for r in conn.execute("SELECT paper_key, note FROM sync_base")] == MAKER.SYNC_BASE
+            rows = conn.execute("SELECT paper_key, other_summary, found_at FROM summary_conflicts").fetchall()
+            assert [tuple(r) for r in rows] == MAKER.SUMMARY_CONFLICTS
 
         # Search still finds things by every field it indexes.
         assert [h.paper.key for h in lib.search("low-pass")] == ["2202.06709"]

@@ -23,7 +23,7 @@ def _load_app():
 
     install()
     # Each module registers its commands on app; keep heavy imports inside the commands.
-    from . import arxiv_cmds, export, imports, library, maintenance, pdf_cmds, takeaways  # noqa: F401
+    from . import arxiv_cmds, export, imports, library, maintenance, pdf_cmds, sync_cmd, takeaways  # noqa: F401
     from .typer_app import app
 
     globals()["app"] = app

@@ -81,11 +81,26 @@ def show_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON object."),
 ) -> None:
     """Show one paper: metadata, abstract, summary and takeaways."""
-    paper = store(ctx).get(paper_id)
+    lib = store(ctx)
+    paper = lib.get(paper_id)
+    team = lib.team_notes(paper.key)
+    conflict = lib.summary_conflict(paper.key)
     if as_json:
-        echo_json(paper.to_json())
-    else:
-        print_paper(paper)
+        data = paper.to_json()
+        data["summary_conflict"] = conflict
+        data["team"] = [note.to_json() for note in team]
+        echo_json(data)
+        return
+    print_paper(paper)
+    from ..sanitize import clean_text
+
+    if conflict is not None:
+        typer.echo("\nSummary edited on two machines; your other machine's text (edit the summary, then "
+                   f"readr sync --resolve {paper.key}):\n{clean_text(conflict)}")
+    for note in team:
+        read = f", read {note.read_at[:10]}" if note.read_at else ""
+        typer.echo(f"\n{clean_text(note.reader)} ({note.status}{read}):" + (f"\n{clean_text(note.summary)}"
+                                                                           if note.summary else ""))
 
 
 @app.command("note")

@@ -21,6 +21,7 @@ from .search import CANDIDATES, SearchHit, SearchMixin
 from .views import ViewsMixin
 from .bulk import BulkMixin
 from .maintenance import MaintenanceMixin
+from .team import TeamMixin
 
 __all__ = [
     "Store", "Paper", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version", "normalize_tag", "web_key",
@@ -28,7 +29,8 @@ __all__ = [
 
 
 # Search builds on papers, views on search, digest on papers: each mixin derives from what it uses.
-class Store(ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMixin, MaintenanceMixin):
+class Store(ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMixin, MaintenanceMixin,
+            TeamMixin):
     def __init__(self, path: Path | str, read_only: bool = False):
         """Open the library at `path`, creating and migrating it; with read_only=True open an
         existing library as it is (no migration), and every write fails."""

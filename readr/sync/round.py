@@ -1,0 +1,414 @@
+"""One `readr sync` round: fetch, merge, bring the others' notes in, write this reader's, commit, push.
+
+readr keeps its own clone of the shared repository beside the library (`library.files/sync`).
+Each round starts that clone afresh at the remote's branch, so git itself never merges: the
+only files two parties can both change are one reader's own, edited on two machines, and readr
+merges those note by note (three-way, against the notes the last completed sync shared, kept
+in the library). A summary edited on both machines keeps both texts: the library keeps this
+machine's as the summary and the other's beside it (and in the file, as `summary_conflict`),
+until the reader resolves it. The commit of this reader's files then goes on top of the
+remote's branch and is pushed as a fast-forward; a rejected push starts the round again.
+
+The library is written in one transaction before the push, and the merge base only after it,
+so a round killed at any point is completed by the next: whatever was merged in is merged
+again to the same result, and nothing of this machine's is taken for already shared.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import stat
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Iterator
+
+from ..clock import clock
+from ..errors import ReadrError
+from ..sanitize import clean_line
+from ..store import Store
+from ..store.team import Note
+from ..wording import plural
+from .git import Git, GitError, PushRejected
+from .notes import MAX_NOTE_BYTES, READERS_DIR, BadNote, arxiv_id_of, file_name, parse, render, valid_reader_name
+
+DEFAULT_BRANCH = "main"
+ATTEMPTS = 5
+
+
+@dataclass
+class SyncReport:
+    reader: str
+    remote: str
+    sent: int = 0  # this reader's notes changed in the repository
+    received: int = 0  # this reader's notes changed from their other machines
+    team_changed: int = 0  # teammates' notes added, changed or removed
+    readers: int = 0  # teammates in the repository
+    conflicts: list[str] = field(default_factory=list)  # papers whose summary now has two texts
+    skipped: list[str] = field(default_factory=list)  # one line per file that could not be read
+    attempts: int = 1
+
+    def line(self) -> str:
+        parts = [
+            f"{plural(self.sent, 'note')} sent",
+            f"{plural(self.received, 'note')} from your other machines",
+            f"{plural(self.team_changed, 'teammate note')} from {plural(self.readers, 'reader')}",
+        ]
+        text = f"synced as {self.reader} with {self.remote}: " + ", ".join(parts)
+        if self.conflicts:
+            text += (f"; {plural(len(self.conflicts), 'summary', 'summaries')} edited on two machines, both "
+                     f"texts kept (readr show {self.conflicts[0]})")
+        if self.skipped:
+            text += f"; {plural(len(self.skipped), 'file')} skipped"
+        return text
+
+
+def repository_dir(store: Store) -> Path:
+    return store.data_dir / "sync"
+
+
+def _remote_address(remote: str) -> str:
+    """A path to a repository becomes absolute (the next sync may run from another folder)."""
+    if "://" in remote or remote.startswith("git@") or (":" in remote.split("/", 1)[0] and not os.path.exists(remote)):
+        return remote
+    return str(Path(remote).expanduser().resolve())
+
+
+@dataclass
+class _Lock:
+    path: Path
+    handle: int = -1
+
+    def __enter__(self) -> "_Lock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.handle)
+            raise ReadrError("another readr sync of this library is running; try again when it has finished") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        os.close(self.handle)
+
+
+def sync(store: Store, remote: str | None = None, reader: str | None = None) -> SyncReport:
+    """Run one round; the first time, `remote` and `reader` are required and then remembered."""
+    saved_remote, saved_reader = store.get_meta("sync.remote"), store.get_meta("sync.reader")
+    if reader is not None:
+        reader = reader.strip()
+        if not valid_reader_name(reader):
+            raise ReadrError(f"{reader!r} cannot be a reader's name: use letters, digits, '.', '_' and '-' "
+                             "(at most 64, starting with a letter or digit)")
+        if saved_reader and reader != saved_reader and store.sync_base():
+            raise ReadrError(f"this library syncs as {saved_reader}; it cannot become {reader}")
+    reader = reader or saved_reader
+    address = _remote_address(remote) if remote else saved_remote
+    if not address or not reader:
+        raise ReadrError("no shared repository yet: run readr sync REMOTE --as NAME once (REMOTE: a git URL or path)")
+    with _Lock(store.data_dir / "sync.lock"):
+        report = _Round(store, address, reader).run()
+        store.set_meta("sync.remote", address)
+        store.set_meta("sync.reader", reader)
+    return report
+
+
+def _merge_field(name: str, base: object, ours: object, theirs: object) -> tuple[object, bool]:
+    """(value, whether both machines changed a summary to different texts)."""
+    if ours == theirs or theirs == base:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    if name == "tags":
+        base_set = set(base) if isinstance(base, tuple) else set()
+        ours_t = ours if isinstance(ours, tuple) else ()
+        theirs_t = theirs if isinstance(theirs, tuple) else ()
+        kept = [t for t in ours_t if t in theirs_t or t not in base_set]
+        kept += [t for t in theirs_t if t not in base_set and t not in kept]
+        return tuple(sorted(kept, key=str.lower)), False
+    if name == "summary":
+        if not ours:
+            return theirs, False
+        if not theirs:
+            return ours, False
+        return ours, True
+    return ours, False  # a status or a date set differently on each machine: this machine's stands
+
+
+def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tuple[Note | None, bool]:
+    """The three-way merge of one of this reader's notes; True when the summary kept two texts."""
+    if ours == theirs or theirs == base:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    if ours is None or theirs is None:
+        return ours or theirs, False  # removed on one machine, changed on the other: keep the changes
+    values: dict[str, object] = {}
+    conflict = False
+    for item in fields(Note):
+        if item.name in ("arxiv_id", "other_summary"):
+            continue
+        value, clash = _merge_field(item.name, getattr(base, item.name, None), getattr(ours, item.name),
+                                    getattr(theirs, item.name))
+        values[item.name] = value
+        conflict = conflict or clash
+    other = ours.other_summary if ours.other_summary is not None else theirs.other_summary
+    if conflict:
+        other = theirs.summary
+    merged = replace(ours, **values)  # type: ignore[arg-type]
+    return replace(merged, other_summary=other), conflict
+
+
+def _read_file(path: Path) -> bytes:
+    """A regular file's bytes, never through a symbolic link; BadNote otherwise."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise BadNote("a symbolic link" if os.path.islink(path) else (exc.strerror or str(exc))) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadNote("not a regular file")
+        if info.st_size > MAX_NOTE_BYTES:
+            raise BadNote(f"larger than {MAX_NOTE_BYTES // 1_000_000} MB")
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read(MAX_NOTE_BYTES + 1)
+    finally:
+        os.close(handle)
+
+
+class _Round:
+    def __init__(self, store: Store, remote: str, reader: str):
+        self.store = store
+        self.remote = remote
+        self.reader = reader
+        self.repo = repository_dir(store)
+        self.git = Git(self.repo)
+        self.report = SyncReport(reader=reader, remote=remote)
+
+    # --- the local clone ----------------------------------------------------------------------
+
+    def _init_repository(self) -> None:
+        if self.repo.is_symlink() or (self.repo.exists() and not (self.repo / ".git").is_dir()):
+            raise ReadrError(f"{self.repo} is in the way of readr's clone of the shared repository; move it away")
+        if not self.repo.exists():
+            self.repo.mkdir(parents=True)
+            self.git.run("init", "-q", doing="creating the local clone")
+        # Teammates' symbolic links are checked out as plain files holding the link's text.
+        self.git.run("config", "core.symlinks", "false", doing="configuring the local clone")
+        self.git.run("config", "core.autocrlf", "false", doing="configuring the local clone")
+        if self.git.ok("remote", "get-url", "origin"):
+            self.git.run("remote", "set-url", "origin", self.remote, doing="setting the remote")
+        else:
+            self.git.run("remote", "add", "origin", self.remote, doing="setting the remote")
+
+    def _fetch(self) -> tuple[str, str | None]:
+        """(branch, its commit on the remote or None for an empty repository)."""
+        result = self.git.run("fetch", "-q", "--prune", "origin", "+refs/heads/*:refs/remotes/origin/*",
+                              doing="fetching", check=False)
+        if result.returncode != 0:
+            from .git import _last_words
+
+            raise GitError(f"cannot fetch from {self.remote}: {_last_words(result.stderr)}")
+        branches = self.git.out("for-each-ref", "--format=%(refname:strip=3)", "refs/remotes/origin/",
+                                doing="listing branches").split()
+        branches = [b for b in branches if b != "HEAD"]
+        branch = DEFAULT_BRANCH if DEFAULT_BRANCH in branches or len(branches) != 1 else branches[0]
+        if branch not in branches:
+            return branch, None
+        return branch, self.git.out("rev-parse", f"refs/remotes/origin/{branch}^{{commit}}", doing="reading the branch")
+
+    def _check_history(self, commit: str | None) -> None:
+        last = self.store.get_meta("sync.commit")
+        if not last or not self.git.ok("cat-file", "-e", f"{last}^{{commit}}"):
+            return
+        if commit is None or not self.git.ok("merge-base", last, commit):
+            raise GitError(f"{self.remote} holds a history unrelated to this library's last sync (was it replaced "
+                           "or emptied?); nothing was changed")
+
+    def _checkout(self, branch: str, commit: str | None) -> None:
+        if commit is None:
+            shutil.rmtree(self.repo)
+            self._init_repository()
+            self.git.run("symbolic-ref", "HEAD", f"refs/heads/{branch}", doing="starting the branch")
+            return
+        self.git.run("checkout", "-q", "-f", "-B", branch, commit, doing="checking out the shared notes")
+        self.git.run("clean", "-q", "-f", "-d", "-x", doing="cleaning the local clone")
+
+    # --- notes --------------------------------------------------------------------------------
+
+    def _skip(self, where: str, why: str) -> None:
+        self.report.skipped.append(f"skipped {clean_line(where)[:200]}: {why}")
+
+    def _reader_dirs(self) -> Iterator[tuple[str, Path]]:
+        root = self.repo / READERS_DIR
+        if not root.is_dir() or root.is_symlink():
+            return
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            if not valid_reader_name(entry.name):
+                self._skip(f"{READERS_DIR}/{ascii(entry.name)[1:-1]}", "not a reader's name")
+            elif not entry.is_dir(follow_symlinks=False):
+                self._skip(f"{READERS_DIR}/{entry.name}", "not a folder")
+            else:
+                yield entry.name, Path(entry.path)
+
+    def _read_note(self, reader: str, path: Path) -> Note | None:
+        where = f"{READERS_DIR}/{reader}/{ascii(path.name)[1:-1]}"
+        arxiv_id = arxiv_id_of(path.name)
+        if arxiv_id is None:
+            self._skip(where, "the name is not an arXiv id followed by .md")
+            return None
+        try:
+            return parse(_read_file(path), arxiv_id)
+        except BadNote as exc:
+            self._skip(where, str(exc))
+            return None
+
+    def _read_folder(self, reader: str, folder: Path) -> tuple[dict[str, Note], set[str]]:
+        """The notes in a reader's folder, and the file names that could not be read."""
+        notes: dict[str, Note] = {}
+        unreadable: set[str] = set()
+        if not folder.is_dir() or folder.is_symlink():
+            return notes, unreadable
+        for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+            note = self._read_note(reader, Path(entry.path))
+            if note is None:
+                unreadable.add(entry.name)
+            else:
+                notes[note.arxiv_id] = note
+        return notes, unreadable
+
+    def _team_changes(self, commit: str | None) -> tuple[dict[str, list[Note]], list[tuple[str, str]], list[str]]:
+        """Teammates' notes to store, (reader, id) pairs to drop, readers whose notes are all replaced."""
+        last = self.store.get_meta("sync.commit")
+        changed: set[tuple[str, str]] | None = None
+        if last and commit and self.git.ok("cat-file", "-e", f"{last}^{{commit}}"):
+            names = self.git.out("diff", "--name-only", "--no-renames", last, commit, "--", f"{READERS_DIR}/",
+                                 doing="listing changed notes")
+            changed = set()
+            for name in names.splitlines():
+                parts = name.split("/")
+                if len(parts) == 3 and parts[1] != self.reader:
+                    changed.add((parts[1], parts[2]))
+        team: dict[str, list[Note]] = {}
+        removed: list[tuple[str, str]] = []
+        replaced: list[str] = []
+        readers = 0
+        known = set(self.store.team_readers())
+        present: set[str] = set()
+        for reader, folder in self._reader_dirs():
+            if reader == self.reader:
+                continue
+            readers += 1
+            present.add(reader)
+            if changed is None or reader not in known:
+                notes, _ = self._read_folder(reader, folder)
+                team[reader] = list(notes.values())
+                replaced.append(reader)
+                self.report.team_changed += len(notes)
+                continue
+            for name in sorted(n for r, n in changed if r == reader):
+                path = folder / name
+                if not os.path.lexists(path):
+                    arxiv_id = arxiv_id_of(name)
+                    if arxiv_id:
+                        removed.append((reader, arxiv_id))
+                        self.report.team_changed += 1
+                    continue
+                note = self._read_note(reader, path)
+                if note is not None:
+                    team.setdefault(reader, []).append(note)
+                    self.report.team_changed += 1
+        for gone in known - present:
+            replaced.append(gone)  # a teammate's whole folder was removed
+            self.report.team_changed += len(self.store.team_paper_keys(gone))
+        self.report.readers = readers
+        return team, removed, replaced
+
+    # --- the round ----------------------------------------------------------------------------
+
+    def run(self) -> SyncReport:
+        self._init_repository()
+        for attempt in range(1, ATTEMPTS + 1):
+            self.report = SyncReport(reader=self.reader, remote=self.remote, attempts=attempt)
+            try:
+                self._attempt()
+                return self.report
+            except PushRejected:
+                if attempt == ATTEMPTS:
+                    raise GitError(f"the push to {self.remote} was rejected {ATTEMPTS} times (others keep pushing); "
+                                   "your changes are kept, run readr sync again") from None
+        raise AssertionError("unreachable")
+
+    def _attempt(self) -> None:
+        branch, commit = self._fetch()
+        self._check_history(commit)
+        self._checkout(branch, commit)
+        own_dir = self.repo / READERS_DIR / self.reader
+        theirs, unreadable = self._read_folder(self.reader, own_dir)
+        base = self.store.sync_base()
+        ours = self.store.own_notes()
+        merged: dict[str, Note] = {}
+        changed_here: list[Note] = []
+        removed_here: list[str] = []
+        for arxiv_id in sorted(set(base) | set(ours) | set(theirs)):
+            if arxiv_id not in theirs and file_name(arxiv_id) in unreadable:
+                theirs_note: Note | None = ours.get(arxiv_id)  # an unreadable file changes nothing here
+            else:
+                theirs_note = theirs.get(arxiv_id)
+            note, conflict = merge_notes(base.get(arxiv_id), ours.get(arxiv_id), theirs_note)
+            if conflict:
+                self.report.conflicts.append(arxiv_id)
+            if note is not None:
+                merged[arxiv_id] = note
+            if note != ours.get(arxiv_id):
+                if note is None:
+                    removed_here.append(arxiv_id)
+                else:
+                    changed_here.append(note)
+        self.report.received = len(changed_here) + len(removed_here)
+        team, team_removed, team_replaced = self._team_changes(commit)
+        self.store.apply_sync(changed_here, removed_here, team, team_removed, team_replaced)
+
+        written = self.store.own_notes()
+        self._write_own(own_dir, written, unreadable)
+        self.git.run("add", "-A", "--", f"{READERS_DIR}/{self.reader}", doing="staging your notes")
+        staged = self.git.out("diff", "--cached", "--name-only", doing="listing your changes").splitlines()
+        if staged:
+            self.report.sent = len(staged)
+            self._commit(f"{self.reader}: {plural(len(staged), 'note')} changed")
+            self.git.push(branch)
+        head = self.git.out("rev-parse", "HEAD", doing="reading the commit") if (staged or commit) else ""
+        self.store.set_sync_base(written, clock.now_iso(), head)
+
+    def _write_own(self, own_dir: Path, notes: dict[str, Note], unreadable: set[str]) -> None:
+        if os.path.lexists(own_dir) and (own_dir.is_symlink() or not own_dir.is_dir()):
+            os.unlink(own_dir)
+        own_dir.mkdir(parents=True, exist_ok=True)
+        wanted = {file_name(arxiv_id): render(note) for arxiv_id, note in notes.items()}
+        for entry in os.scandir(own_dir):
+            if entry.name not in wanted and entry.name not in unreadable:
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+        for name, text in wanted.items():
+            path = own_dir / name
+            data = text.encode("utf-8")
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            path.write_bytes(data)
+
+    def _commit(self, message: str) -> None:
+        identity: list[str] = []
+        if not self.git.ok("config", "user.email"):
+            identity += ["-c", f"user.email={self.reader}@readr.invalid"]
+        if not self.git.ok("config", "user.name"):
+            identity += ["-c", f"user.name={self.reader}"]
+        self.git.run(*identity, "commit", "-q", "--no-verify", "-m", message, doing="committing your notes")

@@ -1,0 +1,368 @@
+"""`readr sync` against git repositories on disk: bare remotes in temporary folders, file:// URLs."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from readr.errors import ReadrError
+from readr.store import Store
+from readr.sync import GitError, sync
+from readr.sync.git import Git
+from readr.sync.notes import parse, render
+from readr.sync.round import repository_dir
+from readr.store.team import Note
+
+PAPER = {"arxiv_id": "2202.06709", "version": 2, "title": "How Do Vision Transformers Work?",
+         "authors": ["Namuk Park", "Songkuk Kim"]}
+OTHER = {"arxiv_id": "hep-th/9901001", "version": 1, "title": "An old-style paper", "authors": ["A. Person"]}
+
+
+@pytest.fixture(autouse=True)
+def git_identity(monkeypatch):
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test Reader")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "reader@example.org")
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def remote(tmp_path) -> str:
+    path = tmp_path / "team.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path.as_uri()
+
+
+@pytest.fixture
+def libraries(tmp_path):
+    opened: list[Store] = []
+
+    def make(name: str) -> Store:
+        (tmp_path / name).mkdir()
+        lib = Store(tmp_path / name / "library.db")
+        opened.append(lib)
+        return lib
+
+    yield make
+    for lib in opened:
+        lib.close()
+
+
+def add_read(lib: Store, record: dict, summary: str, tags: list[str] = ()) -> None:
+    lib.upsert_arxiv(record, status="reading")
+    lib.set_summary(record["arxiv_id"], summary)
+    if tags:
+        lib.add_tags([record["arxiv_id"]], list(tags))
+    lib.set_status([record["arxiv_id"]], "read")
+
+
+def working_copy_is_clean(lib: Store) -> None:
+    repo = repository_dir(lib)
+    assert git("status", "--porcelain", cwd=repo) == ""
+    for path in repo.rglob("*.md"):
+        assert "<<<<<<<" not in path.read_text(encoding="utf-8")
+
+
+def test_note_file_round_trips_exactly():
+    note = Note(arxiv_id="hep-th/9901001", version=3, title="T: \"quoted\"", authors=("Émile", "李 四"),
+                status="read", tags=("a b", "[red]x[/red]"), added_at="2024-01-01T00:00:00",
+                read_at="2024-01-02T12:00:00", summary_updated_at="2024-01-02T12:00:00",
+                summary="Line one with **a takeaway**.\n\n---\n\nA rule above, `code`, and \\*\\*escaped\\*\\*.\n")
+    text = render(note)
+    assert text.startswith('---\narxiv: "hep-th/9901001"\nversion: 3\n')
+    assert parse(text.encode("utf-8"), "hep-th/9901001") == note
+
+
+def test_two_readers_see_each_other_without_touching_their_own_summaries(libraries, remote):
+    alice, bob = libraries("alice"), libraries("bob")
+    add_read(alice, PAPER, "Alice: **MSAs flatten the loss**.", ["vision"])
+    report = sync(alice, remote, "alice")
+    assert (report.sent, report.team_changed) == (1, 0)
+
+    report = sync(bob, remote, "bob")
+    assert (report.sent, report.received, report.team_changed, report.readers) == (0, 0, 1, 1)
+    # Alice's paper comes into Bob's library as a catalogue entry, off his reading list.
+    paper = bob.get("2202.06709")
+    assert paper.status is None and paper.summary == "" and paper.title == PAPER["title"]
+    assert [n.to_json() for n in bob.team_notes("2202.06709")] == [{
+        "reader": "alice", "status": "read", "tags": ["vision"], "summary": "Alice: **MSAs flatten the loss**.",
+        "read_at": alice.get("2202.06709").read_at,
+    }]
+
+    add_read(bob, PAPER, "Bob disagrees.")
+    assert sync(bob).sent == 1
+    report = sync(alice)
+    assert (report.sent, report.received, report.team_changed) == (0, 0, 1)
+    assert alice.get("2202.06709").summary == "Alice: **MSAs flatten the loss**."
+    assert [(n.reader, n.summary) for n in alice.team_notes("2202.06709")] == [("bob", "Bob disagrees.")]
+    # Each reader's files in their own folder only.
+    files = git("ls-tree", "-r", "--name-only", "HEAD", cwd=repository_dir(alice)).split()
+    assert sorted(files) == ["readers/alice/2202.06709.md", "readers/bob/2202.06709.md"]
+
+
+def test_three_readers_in_turn_and_a_teammate_removing_a_paper(libraries, remote):
+    readers = {name: libraries(name) for name in ("ann", "ben", "cy")}
+    for name, lib in readers.items():
+        add_read(lib, PAPER, f"{name}'s summary")
+        sync(lib, remote, name)
+    sync(readers["ann"])
+    assert [n.reader for n in readers["ann"].team_notes("2202.06709")] == ["ben", "cy"]
+    readers["ben"].delete(["2202.06709"])
+    sync(readers["ben"])
+    report = sync(readers["ann"])
+    assert report.team_changed == 1
+    assert [n.reader for n in readers["ann"].team_notes("2202.06709")] == ["cy"]
+
+
+def test_same_reader_on_a_new_machine_gets_the_whole_reading_state(libraries, remote):
+    laptop, desktop = libraries("laptop"), libraries("desktop")
+    add_read(laptop, PAPER, "Summary **with a takeaway**.", ["vision", "ml"])
+    add_read(laptop, OTHER, "Old id.")
+    laptop.upsert_arxiv({"arxiv_id": "2401.00003", "version": 1, "title": "To read"}, status="to-read")
+    sync(laptop, remote, "alice")
+
+    report = sync(desktop, remote, "alice")
+    assert report.received == 3 and report.sent == 0
+    for key in ("2202.06709", "hep-th/9901001", "2401.00003"):
+        here, there = desktop.get(key), laptop.get(key)
+        for name in ("status", "read_at", "summary", "tags", "takeaways", "read_version", "title", "added_at"):
+            assert getattr(here, name) == getattr(there, name), (key, name)
+    assert desktop.team_notes("2202.06709") == []  # her own notes are not a teammate's
+
+    # A change on one machine reaches the other; so does a removal.
+    desktop.set_status(["2401.00003"], "dismissed")
+    desktop.delete(["hep-th/9901001"])
+    sync(desktop)
+    report = sync(laptop)
+    assert report.received == 2 and report.conflicts == []
+    assert laptop.get("2401.00003").status == "dismissed"
+    assert laptop.find("hep-th/9901001") is None
+
+
+def test_one_summary_edited_on_two_machines_keeps_both_texts(libraries, remote, cli_for):
+    laptop, desktop = libraries("laptop"), libraries("desktop")
+    add_read(laptop, PAPER, "Before.", ["vision"])
+    sync(laptop, remote, "alice")
+    sync(desktop, remote, "alice")
+    laptop.set_summary("2202.06709", "Laptop text.")
+    laptop.add_tags(["2202.06709"], ["laptop"])
+    desktop.set_summary("2202.06709", "Desktop text.")
+    desktop.add_tags(["2202.06709"], ["desktop"])
+    sync(laptop)
+    report = sync(desktop)
+    assert report.conflicts == ["2202.06709"]
+    assert "both texts kept (readr show 2202.06709)" in report.line()
+    assert desktop.get("2202.06709").summary == "Desktop text."
+    assert desktop.summary_conflict("2202.06709") == "Laptop text."
+    assert desktop.get("2202.06709").tags == ["desktop", "laptop", "vision"]
+    working_copy_is_clean(desktop)
+
+    # The laptop learns of it too: one state on both machines, both texts in it.
+    sync(laptop)
+    assert laptop.get("2202.06709").summary == "Desktop text."
+    assert laptop.summary_conflict("2202.06709") == "Laptop text."
+    working_copy_is_clean(laptop)
+    shown = json.loads(cli_for(laptop)("show", "2202.06709", "--json").stdout)
+    assert (shown["summary"], shown["summary_conflict"]) == ("Desktop text.", "Laptop text.")
+
+    # Resolved on the laptop (after merging the texts by hand), resolved everywhere.
+    laptop.set_summary("2202.06709", "Desktop text. Laptop text.")
+    result = cli_for(laptop)("sync", "--resolve", "2202.06709")
+    assert result.exit_code == 0, result.output
+    sync(laptop)
+    sync(desktop)
+    assert desktop.summary_conflict("2202.06709") is None
+    assert desktop.get("2202.06709").summary == "Desktop text. Laptop text."
+
+
+def test_a_rejected_push_fetches_merges_and_retries(libraries, remote, monkeypatch):
+    alice, bob = libraries("alice"), libraries("bob")
+    sync(bob, remote, "bob")
+    add_read(alice, PAPER, "Alice.")
+    add_read(bob, OTHER, "Bob.")
+    real_push = Git.push
+    raced = []
+
+    def push_after_bob(self, branch):
+        if not raced and self.repo == repository_dir(alice):
+            raced.append(True)
+            sync(bob)  # bob pushes between alice's fetch and her push
+        real_push(self, branch)
+
+    monkeypatch.setattr(Git, "push", push_after_bob)
+    report = sync(alice, remote, "alice")
+    assert report.attempts == 2 and report.sent == 1 and report.team_changed == 1
+    monkeypatch.setattr(Git, "push", real_push)
+    sync(bob)
+    assert [n.reader for n in bob.team_notes("2202.06709")] == ["alice"]
+    assert [n.reader for n in alice.team_notes("hep-th/9901001")] == ["bob"]
+
+
+def test_a_sync_killed_before_its_push_is_completed_by_the_next(libraries, remote, monkeypatch):
+    laptop, desktop = libraries("laptop"), libraries("desktop")
+    add_read(laptop, PAPER, "Laptop.")
+    sync(laptop, remote, "alice")
+    sync(desktop, remote, "alice")
+    add_read(desktop, OTHER, "Written on the desktop.")
+
+    def killed(self, branch):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Git, "push", killed)
+    with pytest.raises(KeyboardInterrupt):
+        sync(desktop)
+    monkeypatch.undo()
+    assert desktop.get("hep-th/9901001").summary == "Written on the desktop."
+    git_identity_env = {k: v for k, v in os.environ.items() if k.startswith("GIT_")}
+    assert git_identity_env  # the identity fixture is still in place for the next round
+    report = sync(desktop)
+    assert report.sent == 1
+    sync(laptop)
+    assert laptop.get("hep-th/9901001").summary == "Written on the desktop."
+
+
+@pytest.mark.parametrize("kind", ["missing", "not a repository"])
+def test_an_unreachable_remote_or_not_a_repository_is_one_line_and_changes_nothing(libraries, tmp_path, kind):
+    lib = libraries("alice")
+    add_read(lib, PAPER, "Mine.")
+    target = tmp_path / "nothing-here"
+    if kind == "not a repository":
+        target.mkdir()
+        (target / "file.txt").write_text("hello")
+    with pytest.raises(GitError) as caught:
+        sync(lib, str(target), "alice")
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"cannot fetch from {target}")
+    assert lib.get_meta("sync.remote") is None and lib.get_meta("sync.commit") is None
+    assert lib.get("2202.06709").summary == "Mine."
+
+
+def test_a_remote_with_unrelated_history_is_refused(libraries, remote, tmp_path):
+    lib = libraries("alice")
+    add_read(lib, PAPER, "Mine.")
+    sync(lib, remote, "alice")
+    commit = lib.get_meta("sync.commit")
+    # The remote is replaced by a repository with a history of its own.
+    other = tmp_path / "other"
+    other.mkdir()
+    git("init", "-q", "-b", "main", cwd=other)
+    (other / "README.md").write_text("another project\n")
+    git("add", "README.md", cwd=other)
+    git("commit", "-q", "-m", "unrelated", cwd=other)
+    git("push", "-q", "--force", remote, "main:main", cwd=other)
+    with pytest.raises(GitError, match="unrelated to this library's last sync"):
+        sync(lib)
+    assert lib.get_meta("sync.commit") == commit
+
+
+def test_two_syncs_of_one_library_at_once_the_second_refuses(libraries, remote):
+    lib = libraries("alice")
+    lib.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(lib.data_dir / "sync.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(ReadrError, match="another readr sync of this library is running"):
+            sync(lib, remote, "alice")
+    sync(lib, remote, "alice")
+
+
+def test_malformed_and_hostile_teammate_files_are_skipped_one_line_each(libraries, remote, tmp_path):
+    alice = libraries("alice")
+    sync(alice, remote, "alice")
+    clone = tmp_path / "mallory"
+    git("clone", "-q", remote, str(clone), cwd=tmp_path)
+    folder = clone / "readers" / "mallory"
+    folder.mkdir(parents=True)
+    good = Note(arxiv_id="2202.06709", title="[bold red]Title[/]", status="read", read_at="2024-05-01T12:00:00",
+                summary="\x1b[31mred\x1b[0m [link=file:///etc/passwd]click[/link]")
+    (folder / "2202.06709.md").write_text(render(good), encoding="utf-8")
+    (folder / "2101.00001.md").write_text("no front matter here\n")
+    (folder / "2101.00002.md").write_bytes(b"---\narxiv: \"2101.00002\"\nstatus: read\n---\n\xff\xfe not utf-8\n")
+    (folder / "2101.00003.md").write_bytes(b"---\narxiv: \"2101.00003\"\nstatus: read\n---\n" + b"x" * 1_100_000)
+    (folder / "not-an-id.md").write_text(render(Note(arxiv_id="2101.00004", status="read")))
+    (folder / "2101.00005.md").write_text(render(Note(arxiv_id="2101.99999", status="read")))
+    os.symlink("/etc/passwd", folder / "2101.00006.md")
+    (clone / "readers" / "[red]bad name").mkdir()
+    (clone / "readers" / "[red]bad name" / "2101.00007.md").write_text(render(Note(arxiv_id="2101.00007")))
+    os.symlink("/etc", clone / "readers" / "evil")
+    git("add", "-A", cwd=clone)
+    git("commit", "-q", "-m", "mallory", cwd=clone)
+    git("push", "-q", "origin", "HEAD:main", cwd=clone)
+
+    report = sync(alice)
+    assert [n.reader for n in alice.team_notes("2202.06709")] == ["mallory"]
+    note = alice.team_notes("2202.06709")[0]
+    assert note.summary == "[31mred[0m [link=file:///etc/passwd]click[/link]"  # escapes gone, markup text
+    assert alice.get("2202.06709").title == "[bold red]Title[/]" and alice.get("2202.06709").status is None
+    skipped = "\n".join(report.skipped)
+    assert len(report.skipped) == 8, skipped
+    for name, why in [
+        ("readers/mallory/2101.00001.md", "no front matter"),
+        ("readers/mallory/2101.00002.md", "not UTF-8"),
+        ("readers/mallory/2101.00003.md", "larger than 1 MB"),
+        ("readers/mallory/not-an-id.md", "not an arXiv id"),
+        ("readers/mallory/2101.00005.md", "is not '2101.00005'"),
+        ("readers/mallory/2101.00006.md", "no front matter"),  # a symlink arrives as a file of its target's name
+        ("readers/[red]bad name", "not a reader's name"),
+        ("readers/evil", "not a folder"),  # a symlink to a folder outside: never followed
+    ]:
+        assert any(line.startswith(f"skipped {name}: ") and why in line for line in report.skipped), (name, skipped)
+    assert all("\n" not in line for line in report.skipped)
+    assert not any(os.path.islink(p) for p in repository_dir(alice).rglob("*"))
+
+
+def test_cli_sync_remembers_the_remote_and_prints_one_line(cli, db_path, remote, tmp_path):
+    cli("add", "--help")  # the library exists
+    result = cli("sync")
+    assert result.exit_code == 1 and "readr sync REMOTE --as NAME" in result.output
+    result = cli("sync", remote, "--as", "../etc")
+    assert result.exit_code == 1 and "cannot be a reader's name" in result.output
+    result = cli("sync", remote, "--as", "alice")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().splitlines() == [
+        f"synced as alice with {remote}: 0 notes sent, 0 notes from your other machines, "
+        "0 teammate notes from 0 readers"
+    ]
+    result = cli("sync")
+    assert result.exit_code == 0 and result.stdout.startswith("synced as alice with ")
+    result = cli("sync", str(tmp_path / "missing"))
+    assert result.exit_code == 1 and "cannot fetch from" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_show_json_lists_teammates_notes(libraries, remote, cli_for):
+    alice, bob = libraries("alice"), libraries("bob")
+    add_read(alice, PAPER, "Alice's.", ["vision"])
+    add_read(bob, PAPER, "Bob's.")
+    sync(alice, remote, "alice")
+    sync(bob, remote, "bob")
+    shown = json.loads(cli_for(bob)("show", "2202.06709", "--json").stdout)
+    assert shown["summary"] == "Bob's."
+    assert [(t["reader"], t["status"], t["tags"], t["summary"]) for t in shown["team"]] == [
+        ("alice", "read", ["vision"], "Alice's.")
+    ]
+    assert shown["team"][0]["read_at"] == alice.get("2202.06709").read_at
+    text = cli_for(bob)("show", "2202.06709").stdout
+    assert "alice (read, read " in text and "Alice's." in text
+
+
+@pytest.fixture
+def cli_for():
+    from typer.testing import CliRunner
+
+    from readr.cli import app
+
+    def make(lib: Store):
+        def run(*args: str):
+            return CliRunner().invoke(app, ["--db", str(lib.path), *args])
+
+        return run
+
+    return make
