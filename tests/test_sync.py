@@ -366,3 +366,25 @@ def cli_for():
         return run
 
     return make
+
+
+def test_team_digest_lists_every_paper_once_with_each_summary_attributed(libraries, remote, cli_for):
+    alice, bob = libraries("alice"), libraries("bob")
+    add_read(alice, PAPER, "Alice: **attention smooths**.")
+    add_read(bob, PAPER, "- Bob's list item\n- second")
+    add_read(bob, OTHER, "Only Bob read this.")
+    bob.upsert_arxiv({"arxiv_id": "2401.00003", "version": 1, "title": "Bob is reading"}, status="reading")
+    sync(alice, remote, "alice")
+    sync(bob, remote, "bob")
+    sync(alice)
+    result = cli_for(alice)("export", "--week", "--team")
+    assert result.exit_code == 0, result.output
+    page = result.stdout
+    assert page.count("How Do Vision Transformers Work?") == 1
+    assert "*alice:* Alice: **attention smooths**.\n\n*bob:*\n\n- Bob's list item\n- second" in page
+    assert "[**An old-style paper**](https://arxiv.org/abs/hep-th/9901001) *bob:* Only Bob read this." in page
+    assert "Bob is reading" not in page
+    assert "2 papers in the week of" in result.stderr
+    # Without --team, the reader's own digest as before.
+    own = cli_for(alice)("export", "--week").stdout
+    assert "bob" not in own and "Alice: **attention smooths**." in own

@@ -46,6 +46,10 @@ def export_cmd(
         False, "--include-unsummarized", "--all", "-a",
         help="Also list papers read without a summary, as a bare title line.",
     ),
+    team: bool = typer.Option(
+        False, "--team", help="The team's digest (readr sync): every paper anyone read, once, each summary "
+        "attributed to its reader.",
+    ),
 ) -> None:
     """Export the weekly digest as Markdown (or BibTeX with --bibtex)."""
     from ..config import load_config
@@ -56,8 +60,10 @@ def export_cmd(
         raise ReadrError("choose one of --week, --month and --bibtex")
     lib = store(ctx)
     if bibtex:
-        if front_matter or include_unsummarized:
-            raise ReadrError("--front-matter and --include-unsummarized apply to the Markdown digest, not --bibtex")
+        if front_matter or include_unsummarized or team:
+            raise ReadrError(
+                "--front-matter, --include-unsummarized and --team apply to the Markdown digest, not --bibtex"
+            )
         from ..bibtex import export_bibtex
 
         text, count = export_bibtex(lib, " ".join(words))
@@ -83,7 +89,7 @@ def export_cmd(
         year, number = month_of(when)
         text, weeks = render_month(
             lib, year, number, week_start=config.week_start, include_unsummarized=include_unsummarized,
-            front_matter=matter, assets=assets,
+            front_matter=matter, assets=assets, team=team,
         )
         count = sum(len(w.entries) for w in weeks)
         what = f"{plural(count, 'paper')} in {plural(len(weeks), 'week')} of {year}-{number}"
@@ -93,7 +99,7 @@ def export_cmd(
         first, _ = week_of(when, config.week_start)
         text, digest = render_week(
             lib, first, week_start=config.week_start, include_unsummarized=include_unsummarized,
-            front_matter=matter, assets=assets,
+            front_matter=matter, assets=assets, team=team,
         )
         what = f"{plural(len(digest.entries), 'paper')} in the week of {day_label(digest.label)}"
         if not text:

@@ -157,6 +157,53 @@ def collect_week(
     return WeekDigest(label=last, first=first, last=last, papers=chosen, entries=entries)
 
 
+def _attributed(reader: str, text: str) -> str:
+    """A summary prefixed by its reader, in italics (bold would make the name a takeaway)."""
+    if _BLOCK_START.match(text.split("\n", 1)[0]):
+        return f"*{reader}:*\n\n{text}"
+    return f"*{reader}:* {text}"
+
+
+def collect_team_week(
+    store: "Store",
+    day: date,
+    week_start: int = 0,
+    include_unsummarized: bool = False,
+    assets: "AssetCopier | None" = None,
+) -> WeekDigest:
+    """The team's week: every paper this reader or a teammate (readr sync) marked read in it, once,
+    in the order it was first read, each summary attributed to its reader (this reader first)."""
+    first, last = week_bounds(day, week_start)
+    me = clean_line(store.get_meta("sync.reader")) or "me"
+    readings: dict[str, list[tuple[str, str, str, bool]]] = {}  # key -> (read_at, reader, summary, mine)
+    for paper in store.read_between(first, last):
+        readings.setdefault(paper.key, []).append((paper.read_at or "", me, paper.summary, True))
+    for note in store.team_read_between(first, last):
+        readings.setdefault(note.paper_key, []).append((note.read_at or "", note.reader, note.summary, False))
+    order = sorted(readings, key=lambda key: min(r[0] for r in readings[key]))
+    digests = store.digest_entries(order)
+    chosen, entries = [], []
+    for key in order:
+        found = store.find(key)
+        if found is None:
+            continue
+        paper = found
+        mine = [r for r in readings[key] if r[3]]
+        others = sorted((r for r in readings[key] if not r[3]), key=lambda r: (r[0], r[1]))
+        summaries = [(reader, clean_text(text).strip()) for _, reader, text, _ in mine + others]
+        summaries = [(reader, text) for reader, text in summaries if text]
+        if not summaries and not include_unsummarized:
+            continue
+        digest = digests.get(key) if mine else None
+        text = "\n\n".join(_attributed(reader, text) for reader, text in summaries)
+        if assets is not None and text:
+            text = assets.rewrite(text, digest.base_dir if digest else None)
+        paper.summary = text
+        chosen.append(paper)
+        entries.append(render_entry(paper, digest))
+    return WeekDigest(label=last, first=first, last=last, papers=chosen, entries=entries)
+
+
 def _page(blocks: list[str], front_matter: str | None) -> str:
     parts = []
     if front_matter is not None:
@@ -177,10 +224,12 @@ def render_week(
     include_unsummarized: bool = False,
     front_matter: str | None = None,
     assets: "AssetCopier | None" = None,
+    team: bool = False,
 ) -> tuple[str, WeekDigest]:
     """The digest page of the week that contains `day`; empty when the week has no entries (a
-    page of a bare heading is published nowhere)."""
-    week = collect_week(store, day, week_start, include_unsummarized, assets)
+    page of a bare heading is published nowhere). With `team`, the team's digest (collect_team_week)."""
+    collect = collect_team_week if team else collect_week
+    week = collect(store, day, week_start, include_unsummarized, assets)
     if not week.entries:
         return "", week
     return _page([week_heading(week.label), *week.entries], front_matter), week
@@ -208,13 +257,14 @@ def render_month(
     include_unsummarized: bool = False,
     front_matter: str | None = None,
     assets: "AssetCopier | None" = None,
+    team: bool = False,
 ) -> tuple[str, list[WeekDigest]]:
     """A page titled `# YYYY-M` with every week of the month that has entries, oldest first;
     empty when no week has any."""
     blocks = [f"# {year}-{month}"]
     weeks = []
     for label in month_weeks(year, month, week_start):
-        week = collect_week(store, label, week_start, include_unsummarized, assets)
+        week = (collect_team_week if team else collect_week)(store, label, week_start, include_unsummarized, assets)
         if week.entries:
             weeks.append(week)
             blocks += [week_heading(week.label), *week.entries]
