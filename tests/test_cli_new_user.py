@@ -48,6 +48,20 @@ def test_help_of_every_command_names_values_not_python_types(cli):
     assert re.search(r"--limit\s+-n\s+N\b", cli("list", "--help").output)
 
 
+def test_usage_lines_and_summaries_read_cleanly(cli):
+    for name in _command_names(cli):
+        result = cli(name, "--help")
+        usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+        # An optional or repeated value is bracketed and dotted once: [PATH], [ID]..., {TAG}...
+        assert "[[" not in usage and "...]" not in usage and "...}" not in usage, (name, usage)
+    from readr.cli import app
+    from typer.main import get_command
+
+    for name, command in get_command(app).commands.items():  # `readr --help` lists these lines
+        summary = (command.help or "").strip().splitlines()[0]
+        assert summary.endswith((".", ")")), (name, summary)
+
+
 def test_usage_errors_point_at_the_subcommands_help(cli):
     result = cli("add")
     assert result.exit_code == 2

@@ -46,7 +46,7 @@ def _finish(report) -> None:
 def add_cmd(
     ctx: typer.Context,
     refs: List[str] = typer.Argument(
-        ..., metavar="ID_OR_URL...", help="arXiv ids or URLs (abs, pdf, DOI); web page URLs with --web."
+        ..., metavar="ID_OR_URL", help="arXiv ids or URLs (abs, pdf, DOI); web page URLs with --web."
     ),
     web: bool = typer.Option(False, "--web", help="Add URLs that are not arXiv papers as web pages."),
     title: Optional[str] = typer.Option(None, "--title", help="Title for a web page added with --web."),
@@ -54,8 +54,7 @@ def add_cmd(
 ) -> None:
     """Fetch papers from arXiv (batched, politely) and add them to the to-read list.
 
-    A paper already in the inbox (or dismissed) goes to the to-read list; one you are reading or
-    have read keeps its status.
+    A paper in the inbox (or dismissed) goes to the to-read list; one you are reading or have read stays.
     """
     from ..ingest import AddReport, add_references, parse_references
 
@@ -101,7 +100,7 @@ def _parse_selection(text: str, count: int) -> list[int]:
 def arxiv_cmd(
     ctx: typer.Context,
     query: List[str] = typer.Argument(
-        ..., metavar="QUERY...", help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'
+        ..., metavar="QUERY", help='arXiv query; fielded terms such as ti:, au:, cat:, abs: pass through.'
     ),
     limit: int = typer.Option(20, "--limit", "-n", min=1, max=2000),
     sort: str = typer.Option(
@@ -221,7 +220,7 @@ def _fetch_summary(report) -> str:
 def refresh_cmd(
     ctx: typer.Context,
     refs: Optional[List[str]] = typer.Argument(
-        None, metavar="[ID...]", help="Default: every arXiv paper on your list."
+        None, metavar="ID", help="Default: every arXiv paper on your list."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the papers with a newer version as JSON."),
 ) -> None:

@@ -19,7 +19,7 @@ from .typer_app import app, store
 def export_cmd(
     ctx: typer.Context,
     args: Optional[List[str]] = typer.Argument(
-        None, metavar="[WHEN|QUERY]",
+        None, metavar="WHEN|QUERY",
         help=f"With --week (the default) or --month: the week or month to export ({WHEN_HELP}; "
         "a month also as YYYY-MM). With --bibtex: a search selecting the papers (tag:, status:, week: ... "
         "as in readr search).",

@@ -51,7 +51,7 @@ def importer_for(path: Path) -> tuple[str, str]:
 @app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    files: List[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True, metavar="FILE..."),
+    files: List[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True, metavar="FILE"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar for big files."),
 ) -> None:
     """Import digest pages (.md), BibTeX (.bib), PDFs (.pdf) or arXiv catalogue files (.json, .xml)."""

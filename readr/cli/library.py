@@ -168,7 +168,7 @@ def _note_in_editor(lib, key: str) -> None:
 def tag_cmd(
     ctx: typer.Context,
     paper_id: str = typer.Argument(..., metavar="ID"),
-    tags: List[str] = typer.Argument(..., metavar="TAG...", help="One or more tags."),
+    tags: List[str] = typer.Argument(..., metavar="TAG", help="One or more tags."),
 ) -> None:
     """Add tags to a paper (tags are unique regardless of case)."""
     paper = store(ctx).add_tags([paper_id], tags)[0]
@@ -179,7 +179,7 @@ def tag_cmd(
 def untag_cmd(
     ctx: typer.Context,
     paper_id: str = typer.Argument(..., metavar="ID"),
-    tags: List[str] = typer.Argument(..., metavar="TAG..."),
+    tags: List[str] = typer.Argument(..., metavar="TAG"),
 ) -> None:
     """Remove tags from a paper."""
     paper = store(ctx).remove_tags([paper_id], tags)[0]
@@ -222,7 +222,7 @@ def edit_cmd(
 def status_cmd(
     ctx: typer.Context,
     new_status: str = typer.Argument(..., metavar="STATUS", help=STATUS_CHOICES),
-    paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
+    paper_ids: List[str] = typer.Argument(..., metavar="ID"),
 ) -> None:
     """Set the reading status of one or more papers."""
     from ..statuses import parse_status
@@ -234,7 +234,7 @@ def status_cmd(
 @app.command("read")
 def read_cmd(
     ctx: typer.Context,
-    paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
+    paper_ids: List[str] = typer.Argument(..., metavar="ID"),
     on: Optional[str] = typer.Option(
         None, "--on", metavar="DATE", help="The day you read it (YYYY-MM-DD); default now."
     ),
@@ -250,7 +250,7 @@ def read_cmd(
 @app.command("rm")
 def rm_cmd(
     ctx: typer.Context,
-    paper_ids: List[str] = typer.Argument(..., metavar="ID..."),
+    paper_ids: List[str] = typer.Argument(..., metavar="ID"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Delete papers from the library, with their summaries and tags."""
@@ -286,8 +286,9 @@ def demo_cmd(
     ctx: typer.Context,
     print_only: bool = typer.Option(False, "--print", help="Print the sample library instead of opening the TUI."),
 ) -> None:
-    """Open readr on a fresh copy of the built-in sample library (no network needed); it is
-    deleted when readr exits."""
+    """Open readr on a fresh copy of the built-in sample library (no network needed).
+
+    The copy is deleted when readr exits."""
     from ..sample import build_sample_library
 
     with _exit_on_termination(), tempfile.TemporaryDirectory(prefix="readr-demo-") as folder:

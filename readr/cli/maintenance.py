@@ -15,7 +15,7 @@ from .typer_app import app, state, store
 def backup_cmd(
     ctx: typer.Context,
     path: Optional[Path] = typer.Argument(
-        None, metavar="[PATH]",
+        None, metavar="PATH",
         help="Backup file, or a folder for a dated file (default: <library>.files/backups/).",
     ),
     force: bool = typer.Option(False, "--force", "-f", help="Replace PATH if it exists."),

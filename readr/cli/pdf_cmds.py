@@ -24,7 +24,7 @@ def _limits(timeout: float, max_pages: int):
 @app.command("pdf")
 def pdf_cmd(
     ctx: typer.Context,
-    paper_ids: Optional[List[str]] = typer.Argument(None, metavar="ID...", help="arXiv ids, URLs or readr keys."),
+    paper_ids: Optional[List[str]] = typer.Argument(None, metavar="ID", help="arXiv ids, URLs or readr keys."),
     list_all: bool = typer.Option(False, "--list", "-l", help="List the PDFs readr has, with what reading them gave."),
     force: bool = typer.Option(False, "--force", "-f", help="Download and read again, even after a recorded failure."),
     timeout: float = typer.Option(60.0, "--timeout", min=1.0, help=LIMIT_OPTIONS_HELP),

@@ -14,7 +14,7 @@ from .typer_app import app, store
 def sync_cmd(
     ctx: typer.Context,
     remote: Optional[str] = typer.Argument(
-        None, metavar="[REMOTE]",
+        None, metavar="REMOTE",
         help="The shared git repository (a URL or a path, bare or not); remembered, so only the first time.",
     ),
     reader: Optional[str] = typer.Option(

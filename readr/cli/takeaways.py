@@ -16,7 +16,7 @@ from .typer_app import app, store
 def takeaways_cmd(
     ctx: typer.Context,
     when: Optional[str] = typer.Argument(
-        None, metavar="[WHEN]", help=f"With --week (the default when WHEN is given) or --month: {WHEN_HELP}."
+        None, metavar="WHEN", help=f"With --week (the default when WHEN is given) or --month: {WHEN_HELP}."
     ),
     week: bool = typer.Option(False, "--week", "-w", help="Only papers read in the week WHEN (default: this week)."),
     month: bool = typer.Option(
