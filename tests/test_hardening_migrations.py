@@ -114,6 +114,9 @@ def test_each_shipped_version_opens_with_nothing_lost(tmp_path, version):
             assert [(r[0], r[1]) for r in conn.execute("SELECT paper_key, note FROM sync_base")] == MAKER.SYNC_BASE
             rows = conn.execute("SELECT paper_key, other_summary, found_at FROM summary_conflicts").fetchall()
             assert [tuple(r) for r in rows] == MAKER.SUMMARY_CONFLICTS
+        if version >= 8:
+            rows = conn.execute("SELECT name, fingerprint, format, trained_at, model FROM ranking_models").fetchall()
+            assert [tuple(r) for r in rows] == [MAKER.RANKING_MODEL]
 
         # Search still finds things by every field it indexes.
         assert [h.paper.key for h in lib.search("low-pass")] == ["2202.06709"]

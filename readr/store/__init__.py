@@ -22,14 +22,16 @@ from .views import ViewsMixin
 from .bulk import BulkMixin
 from .maintenance import MaintenanceMixin
 from .team import TeamMixin
+from .ranking import RankingMixin, RankingRow
 
 __all__ = [
-    "Store", "Paper", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version", "normalize_tag", "web_key",
+    "Store", "Paper", "RankingRow", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version",
+    "normalize_tag", "web_key",
 ]
 
 
 # Search builds on papers, views on search, digest on papers: each mixin derives from what it uses.
-class Store(ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMixin, MaintenanceMixin,
+class Store(RankingMixin, ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMixin, MaintenanceMixin,
             TeamMixin):
     def __init__(self, path: Path | str, read_only: bool = False):
         """Open the library at `path`, creating and migrating it; with read_only=True open an

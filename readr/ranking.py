@@ -1,0 +1,357 @@
+"""Relevance: which inbox papers this reader is likely to keep, learned from what they did.
+
+The method is arxiv-sanity-lite's, with the reader's dismissals used: tf-idf over title and
+abstract (word uni- and bigrams, sublinear tf) plus the authors and categories as features of
+their own, and one linear SVM. Papers the reader kept (to-read, reading), read or tagged are
+positives, weighing more with a summary and takeaways; dismissed papers are negatives (on the
+Kaggle sample kept-vs-dismissed beat kept-vs-everything: docs/field-notes.md); the rest of the
+library (inbox, catalogue) is background that sets the vocabulary and the idf and counts a
+little as negative. benchmarks/ranking.py measures it against arxiv-sanity's own training.
+
+scikit-learn (the field's choice, arxiv-sanity's) is imported only to train, inside train():
+scoring with a cached model uses numpy and scipy, whose import costs a tenth of scikit-learn's.
+The model is cached in the library (table ranking_models) under a fingerprint of the triage it
+was learned from; a changed triage, a model of another format or one that cannot be read is
+retrained, and with too little history the papers stay in arrival order, with a note that says
+why.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .store import Paper, RankingRow, Store
+
+FORMAT = 1  # of the cached model; another format is retrained
+READER_MODEL = ""  # the name of the reader's model in ranking_models
+MIN_KEPT = 5  # positives needed before the inbox is ranked (Semantic Scholar asks for 5 and 3)
+MIN_DISMISSED = 3
+MAX_BACKGROUND = 20_000  # newest untriaged papers the vocabulary and idf are learned from
+MAX_FEATURES = 50_000
+SVM_C = 0.1
+BACKGROUND_WEIGHT = 0.05  # of one untriaged paper as a negative, against 1 for a dismissed one
+REASONS = 3
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+# Words that say nothing about a paper's subject: English function words and the stock phrases
+# of abstracts. Removed before bigrams are formed, as scikit-learn does with stop words.
+STOP_WORDS = frozenset(
+    """a about above after again against all also although am among an and any are as at be because been
+    before being below between both but by can could did do does doing done down during each either et
+    few for from further had has have having he her here hers him his how however i if in into is it its
+    itself just may me might more most much must my no nor not of off often on once one only or other our
+    ours out over own per same she should so some such than that the their theirs them then there these
+    they this those through thus to too two under until up upon us using very via was we were what when
+    where which while who whom why will with within without would yet you your al paper papers propose
+    proposed show shows shown present presents presented study studies result results approach method
+    methods new novel use used based work""".split()
+)
+_AUTHOR = "author:"
+_CATEGORY = "category:"
+
+
+def paper_features(title: str, abstract: str, authors: Sequence[str], categories: Sequence[str]) -> list[str]:
+    """The features of a paper: its words and word pairs (stop words left out), each author and
+    each category as one feature of its own."""
+    words = [w for w in _WORD.findall(f"{title} {abstract}".lower()) if w not in STOP_WORDS]
+    features = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+    features += [_AUTHOR + " ".join(name.lower().split()) for name in authors if name.strip()]
+    features += [_CATEGORY + c.strip() for c in categories if c.strip()]
+    return features
+
+
+def row_features(row: RankingRow) -> list[str]:
+    return paper_features(row.title, row.abstract, row.authors, row.categories)
+
+
+def positive_weight(row: RankingRow) -> float:
+    """How much a kept paper says about the reader: a summary and its takeaways are work the
+    reader chose to do, so they count more than a key press."""
+    weight = 1.0
+    if row.summary_chars:
+        weight += 1.0
+    weight += 0.5 * min(row.takeaways, 4)
+    if row.tags:
+        weight += 0.5
+    return weight
+
+
+@dataclass
+class Unranked:
+    """Why there is no model: shown where the ranking would be."""
+
+    reason: str
+
+
+@dataclass
+class Model:
+    """A linear model over tf-idf features: terms[i] has inverse document frequency idf[i] and
+    weight coef[i]. Scores a paper without scikit-learn."""
+
+    terms: list[str]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float = 0.0  # scores above it are "likely for you" (see train)
+    _index: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def index(self) -> dict[str, int]:
+        if not self._index:
+            self._index = {term: i for i, term in enumerate(self.terms)}
+        return self._index
+
+    def vectors(self, docs: Sequence[Sequence[str]]) -> Any:
+        """The tf-idf rows (scipy CSR, L2-normalised, sublinear tf) of these feature lists: the
+        same numbers as scikit-learn's TfidfVectorizer(sublinear_tf=True) fitted on the model's
+        documents (tests/test_ranking.py checks it)."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        index = self.index
+        indptr: list[int] = [0]
+        indices: list[int] = []
+        counts: list[int] = []
+        for doc in docs:
+            found = Counter(index[f] for f in doc if f in index)
+            indices.extend(found.keys())
+            counts.extend(found.values())
+            indptr.append(len(indices))
+        cols = np.asarray(indices, dtype=np.int64)
+        data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[cols]
+        matrix = csr_matrix((data, cols, np.asarray(indptr)), shape=(len(docs), len(self.terms)))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+        return matrix
+
+    def scores(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
+        import numpy as np
+
+        if not docs:
+            return np.zeros(0)
+        return np.asarray(self.vectors(docs) @ self.coef).ravel() + self.intercept
+
+    def reasons(self, docs: Sequence[Sequence[str]], authors: Sequence[Sequence[str]]) -> list[list[str]]:
+        """For each paper, the features that raised its score most (or, when none did, that
+        lowered it most, marked "against")."""
+        matrix = self.vectors(docs)
+        out = []
+        for row, names in zip(range(matrix.shape[0]), authors):
+            start, end = matrix.indptr[row], matrix.indptr[row + 1]
+            cols = matrix.indices[start:end]
+            contributions = matrix.data[start:end] * self.coef[cols]
+            order = sorted(range(len(cols)), key=lambda i: -contributions[i])
+            why = [_describe(self.terms[cols[i]], names) for i in order[:REASONS] if contributions[i] > 0]
+            if not why and len(cols):
+                worst = order[-1]
+                if contributions[worst] < 0:
+                    why = ["against: " + _describe(self.terms[cols[worst]], names)]
+            out.append(why)
+        return out
+
+    def to_bytes(self) -> bytes:
+        import numpy as np
+
+        buffer = io.BytesIO()
+        terms = np.frombuffer("\n".join(self.terms).encode("utf-8"), dtype=np.uint8)
+        np.savez_compressed(
+            buffer, terms=terms, idf=self.idf, coef=self.coef, intercept=np.asarray([self.intercept, self.threshold])
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "Model":
+        """The model saved by to_bytes; ValueError for anything else (no pickles are loaded)."""
+        import zipfile
+
+        import numpy as np
+
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as saved:
+                terms = saved["terms"].tobytes().decode("utf-8").split("\n")
+                idf = np.asarray(saved["idf"], dtype=np.float64)
+                coef = np.asarray(saved["coef"], dtype=np.float64)
+                intercept, threshold = (float(x) for x in saved["intercept"][:2])
+        except (OSError, KeyError, IndexError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, EOFError) as exc:
+            raise ValueError(f"not a readr ranking model: {exc}") from None
+        if not (len(terms) == idf.shape[0] == coef.shape[0]) or idf.ndim != 1 or coef.ndim != 1:
+            raise ValueError("not a readr ranking model: its parts do not match")
+        if not (np.all(np.isfinite(idf)) and np.all(np.isfinite(coef)) and math.isfinite(intercept + threshold)):
+            raise ValueError("not a readr ranking model: it holds numbers that are not finite")
+        return cls(terms, idf, coef, intercept, threshold)
+
+
+def _describe(term: str, authors: Sequence[str]) -> str:
+    if term.startswith(_AUTHOR):
+        name = term[len(_AUTHOR):]
+        for author in authors:
+            if " ".join(author.lower().split()) == name:
+                return "author: " + author
+        return "author: " + name
+    if term.startswith(_CATEGORY):
+        return "category: " + term[len(_CATEGORY):]
+    return term
+
+
+def _is_positive(row: RankingRow) -> bool:
+    return row.status != "dismissed" and (row.status in ("to-read", "reading", "read") or bool(row.tags))
+
+
+def not_enough_history(kept: int, dismissed: int) -> str | None:
+    """The note shown instead of a ranking while the history is too short, else None."""
+    if kept >= MIN_KEPT and dismissed >= MIN_DISMISSED:
+        return None
+    return (
+        f"in arrival order: relevance is learned from at least {MIN_KEPT} kept and {MIN_DISMISSED} dismissed "
+        f"papers (you have {kept} kept, {dismissed} dismissed)"
+    )
+
+
+def train(
+    positives: Sequence[RankingRow], negatives: Sequence[RankingRow], background: Sequence[RankingRow],
+    weigh_positives: bool = True,
+) -> Model | Unranked:
+    """Learn a model: positives against negatives, the background in the vocabulary and, lightly,
+    among the negatives."""
+    note = not_enough_history(len(positives), len(negatives))
+    if note is not None:
+        return Unranked(note)
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    docs = [row_features(r) for r in [*positives, *negatives, *background]]
+    vectorizer = TfidfVectorizer(
+        analyzer=_identity, sublinear_tf=True, max_features=MAX_FEATURES, dtype=np.float64
+    )
+    try:
+        matrix = vectorizer.fit_transform(docs)
+    except ValueError:  # an empty vocabulary: no paper has a word, an author or a category
+        return Unranked("in arrival order: the papers have no words to learn from")
+    labels = np.asarray([1] * len(positives) + [0] * (len(negatives) + len(background)))
+    weights = np.asarray(
+        [positive_weight(r) if weigh_positives else 1.0 for r in positives]
+        + [1.0] * len(negatives) + [BACKGROUND_WEIGHT] * len(background)
+    )
+    svm = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=5000, tol=1e-4, dual="auto")
+    svm.fit(matrix, labels, sample_weight=weights)
+    coef = np.asarray(svm.coef_, dtype=np.float64).ravel()
+    if not np.any(coef):
+        return Unranked("in arrival order: nothing sets the kept papers apart from the dismissed ones yet")
+    model = Model(
+        terms=[str(t) for t in vectorizer.get_feature_names_out()],
+        idf=np.asarray(vectorizer.idf_, dtype=np.float64), coef=coef, intercept=float(svm.intercept_[0]),
+    )
+    # The reader's usual threshold: halfway between the typical kept and the typical dismissed paper.
+    decision = svm.decision_function(matrix)
+    kept_median = float(np.median(decision[: len(positives)]))
+    dismissed_median = float(np.median(decision[len(positives) : len(positives) + len(negatives)]))
+    model.threshold = (kept_median + dismissed_median) / 2
+    return model
+
+
+def _identity(doc: list[str]) -> list[str]:
+    return doc
+
+
+def reader_model(lib: Store, retrain: bool = True) -> Model | Unranked:
+    """The reader's model: the cached one while the triage is unchanged, else trained now and
+    cached (with retrain=False a stale model is returned as it is, and a missing one reported)."""
+    fingerprint = lib.triage_fingerprint()
+    cached = lib.ranking_model(READER_MODEL)
+    stale: Model | None = None
+    if cached is not None and cached[1] == FORMAT:
+        try:
+            stale = Model.from_bytes(cached[2])
+        except ValueError:
+            stale = None  # a damaged cache is retrained like a missing one
+        if stale is not None and cached[0] == fingerprint:
+            return stale
+    if not retrain:
+        # The old model stays in use until the new one is written.
+        return stale if stale is not None else Unranked("in arrival order: the relevance model is being trained")
+    triaged = lib.triaged_for_ranking()
+    positives = [r for r in triaged if _is_positive(r)]
+    negatives = [r for r in triaged if r.status == "dismissed"]
+    note = not_enough_history(len(positives), len(negatives))
+    if note is not None:
+        return Unranked(note)
+    model = train(positives, negatives, lib.background_for_ranking(MAX_BACKGROUND))
+    if isinstance(model, Model):
+        lib.save_ranking_model(READER_MODEL, fingerprint, FORMAT, model.to_bytes())
+    return model
+
+
+@dataclass
+class Scored:
+    paper: Paper
+    score: float | None  # None: not ranked (see Ranking.note)
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Ranking:
+    papers: list[Scored]
+    note: str | None = None  # why the papers are in arrival order, when they are
+
+
+def rank(lib: Store, papers: Sequence[Paper], model: Model | Unranked | None = None) -> Ranking:
+    """`papers` by descending relevance, each with its score and reasons; in the given (arrival)
+    order with a note when there is no model."""
+    model = reader_model(lib) if model is None else model
+    if isinstance(model, Unranked):
+        return Ranking([Scored(p, None) for p in papers], model.reason)
+    rows = {r.id: r for r in lib.ranking_rows([p.id for p in papers])}
+    docs = [row_features(rows[p.id]) if p.id in rows else [] for p in papers]
+    scores = model.scores(docs)
+    why = model.reasons(docs, [p.authors for p in papers])
+    order = sorted(range(len(papers)), key=lambda i: -scores[i])
+    return Ranking([Scored(papers[i], round(float(scores[i]), 4), why[i]) for i in order])
+
+
+def likely_for_you(lib: Store, papers: Sequence[Paper]) -> int | None:
+    """How many of `papers` score above the reader's usual threshold, or None without a model."""
+    model = reader_model(lib)
+    if isinstance(model, Unranked) or not papers:
+        return None
+    rows = {r.id: r for r in lib.ranking_rows([p.id for p in papers])}
+    scores = model.scores([row_features(rows[p.id]) if p.id in rows else [] for p in papers])
+    return int((scores > model.threshold).sum())
+
+
+# Words held by more than this share of the library say little about what a paper is about, and
+# in a big library each costs a long walk through the index: they are left out there.
+RELATED_MAX_DOC_SHARE = 0.05
+RELATED_COMMON_FROM = 1000  # papers holding a word before it can count as common
+RELATED_WORDS = 12
+
+
+def related(lib: Store, ref: str, limit: int = 10) -> list[tuple[Paper, float]]:
+    """The papers anywhere in the library (the catalogue too) most like `ref`: the ones holding the
+    most of its rarest title and abstract words, scored by the full-text index's bm25."""
+    paper = lib.get(ref)
+    title_words = [w for w in lib.index_words(paper.title) if len(w) > 2 and w not in STOP_WORDS]
+    abstract_words = [w for w in lib.index_words(paper.abstract) if len(w) > 2 and w not in STOP_WORDS]
+    counts = Counter(abstract_words)
+    for word in title_words:
+        counts[word] += 2  # the title says what the paper is about in the fewest words
+    total, docs = lib.word_document_counts(list(counts))
+    weights = {}
+    for word, tf in counts.items():
+        df = docs.get(word, 1)
+        if df > RELATED_MAX_DOC_SHARE * total and df > RELATED_COMMON_FROM:
+            continue
+        weights[word] = (1 + math.log(tf)) * math.log((1 + total) / (1 + df))
+    words = sorted(weights, key=lambda w: -weights[w])[:RELATED_WORDS]
+    hits = lib.papers_matching_any(words, paper.id, limit)
+    found = {p.id: p for p in lib.papers_by_ids([i for i, _ in hits])}
+    return [(found[i], round(score, 4)) for i, score in hits if i in found]

@@ -1,0 +1,305 @@
+"""Relevance ranking (readr/ranking.py): what it learns from kept, dismissed and background
+papers, the reasons it gives, its fallbacks, and its cache in the library."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from readr import ranking
+from tests.conftest import make_record
+
+# Three subjects with words of their own, and a pool of words every abstract uses.
+SUBJECTS = {
+    "graphs": "graph neural message passing node embedding spectral convolution vertex edge",
+    "optics": "laser photon cavity optical fiber waveguide interferometer coherence lens",
+    "proteins": "protein folding enzyme residue amino peptide binding ligand molecular",
+}
+SHARED = "we model data analysis experiment theory measure large small system accuracy efficient"
+AUTHORS = {"graphs": "Grace Graphwell", "optics": "Otto Lenz", "proteins": "Petra Fold"}
+
+
+def subject_record(arxiv_id: str, subject: str, rng: random.Random, **fields) -> dict:
+    own, shared = SUBJECTS[subject].split(), SHARED.split()
+    words = rng.sample(own, 5) + rng.sample(shared, 6)
+    rng.shuffle(words)
+    fields.setdefault("authors", [AUTHORS[subject] if rng.random() < 0.5 else f"Someone {rng.randrange(999)}"])
+    fields.setdefault("abstract", " ".join(words) + ".")
+    return make_record(
+        arxiv_id, title=" ".join(words[:4]).capitalize(),
+        categories=[{"graphs": "cs.LG", "optics": "physics.optics", "proteins": "q-bio.BM"}[subject]], **fields,
+    )
+
+
+def fill(lib, kept="graphs", dismissed="optics", background="proteins", n=12, inbox_each=6, seed=1):
+    """kept/dismissed/background subjects as the reader's history; an inbox of each subject.
+    Returns {subject: [inbox keys]}."""
+    rng = random.Random(seed)
+    number = iter(range(1000, 9999))
+    for subject, status in ((kept, "to-read"), (dismissed, "dismissed"), (background, None)):
+        for _ in range(n):
+            lib.upsert_arxiv(subject_record(f"2101.{next(number):05d}", subject, rng), status=status)
+    inbox: dict[str, list[str]] = {}
+    for subject in SUBJECTS:
+        for _ in range(inbox_each):
+            key = f"2102.{next(number):05d}"
+            lib.upsert_arxiv(subject_record(key, subject, rng), status="inbox")
+            inbox.setdefault(subject, []).append(key)
+    return inbox
+
+
+def ranked_keys(lib):
+    result = ranking.rank(lib, lib.list_papers(statuses=["inbox"]))
+    return [s.paper.key for s in result.papers], result
+
+
+def mean_rank(keys, subject_keys):
+    return sum(keys.index(k) for k in subject_keys) / len(subject_keys)
+
+
+def test_kept_subject_ranks_first_dismissed_last_background_between(store):
+    inbox = fill(store)
+    keys, result = ranked_keys(store)
+    assert result.note is None
+    assert mean_rank(keys, inbox["graphs"]) < mean_rank(keys, inbox["proteins"]) < mean_rank(keys, inbox["optics"])
+    assert set(keys[:6]) == set(inbox["graphs"])
+    assert set(keys[-6:]) == set(inbox["optics"])
+    scores = [s.score for s in result.papers]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_swapping_kept_and_dismissed_swaps_the_ranking(store):
+    inbox = fill(store, kept="optics", dismissed="graphs")
+    keys, _ = ranked_keys(store)
+    assert set(keys[:6]) == set(inbox["optics"])
+    assert set(keys[-6:]) == set(inbox["graphs"])
+
+
+def test_summaries_and_takeaways_weigh_more_than_a_key_press(store):
+    """Two kept subjects in equal numbers: the one the reader wrote summaries for ranks above."""
+    rng = random.Random(3)
+    number = iter(range(1000, 9999))
+    for subject, status in (("graphs", "to-read"), ("optics", "read"), ("proteins", "dismissed")):
+        for i in range(10):
+            paper, _ = store.upsert_arxiv(subject_record(f"2101.{next(number):05d}", subject, rng), status=status)
+            if subject == "optics" and i < 8:
+                store.set_summary(paper.key, "Worth it. **A takeaway.** And **another one.**")
+    for subject in ("graphs", "optics"):
+        for _ in range(5):
+            store.upsert_arxiv(subject_record(f"2102.{next(number):05d}", subject, rng), status="inbox")
+    result = ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    top = [s.paper.categories[0] for s in result.papers[:5]]
+    assert top.count("physics.optics") >= 4, top
+    rows = store.triaged_for_ranking()
+    summarized = [r for r in rows if r.summary_chars]
+    plain = [r for r in rows if r.status == "to-read"]
+    assert ranking.positive_weight(summarized[0]) > ranking.positive_weight(plain[0])
+
+
+def test_tagged_papers_count_as_kept(store):
+    rng = random.Random(5)
+    for i in range(6):
+        paper, _ = store.upsert_arxiv(subject_record(f"2101.{i:05d}", "graphs", rng), status=None)
+        store.add_tags([paper.key], ["gnn"])
+    for i in range(6):
+        store.upsert_arxiv(subject_record(f"2103.{i:05d}", "optics", rng), status="dismissed")
+    for i in range(4):
+        store.upsert_arxiv(subject_record(f"2104.{i:05d}", "graphs", rng), status="inbox")
+        store.upsert_arxiv(subject_record(f"2105.{i:05d}", "optics", rng), status="inbox")
+    keys, result = ranked_keys(store)
+    assert result.note is None
+    assert all(k.startswith("2104.") for k in keys[:4])
+
+
+def test_reasons_name_the_words_authors_and_categories_that_drove_the_score(store):
+    inbox = fill(store)
+    _, result = ranked_keys(store)
+    top = result.papers[0]
+    assert top.paper.key in inbox["graphs"]
+    assert 1 <= len(top.why) <= ranking.REASONS
+    vocabulary = set(SUBJECTS["graphs"].split()) | {"author: Grace Graphwell", "category: cs.LG"}
+    for reason in top.why:
+        assert reason in vocabulary or set(reason.split()) <= set(SUBJECTS["graphs"].split()), reason
+    bottom = result.papers[-1]
+    assert bottom.paper.key in inbox["optics"]
+    assert bottom.why and all(not set(r.split()) & set(SUBJECTS["graphs"].split()) for r in bottom.why)
+
+
+def test_an_author_or_category_the_reader_keeps_is_a_reason(store):
+    fill(store)
+    store.upsert_arxiv(make_record("2109.00001", title="Large system", abstract="We measure data.",
+                                   authors=["Grace  Graphwell"], categories=["cs.LG"]), status="inbox")
+    _, result = ranked_keys(store)
+    (plain,) = [s for s in result.papers if s.paper.key == "2109.00001"]
+    assert plain.why
+    assert {"author: Grace  Graphwell", "category: cs.LG"} & set(plain.why), plain.why
+
+
+def test_scoring_without_scikit_learn_matches_scikit_learn(store):
+    """The cached model scores with numpy/scipy alone: the same tf-idf rows as scikit-learn's."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    fill(store)
+    rows = store.triaged_for_ranking() + store.background_for_ranking(1000)
+    docs = [ranking.row_features(r) for r in rows]
+    vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    expected = vectorizer.fit_transform(docs).toarray()
+    model = ranking.Model(
+        [str(t) for t in vectorizer.get_feature_names_out()], vectorizer.idf_, np.zeros(len(vectorizer.idf_)), 0.0
+    )
+    assert np.allclose(model.vectors(docs).toarray(), expected)
+
+
+@pytest.mark.parametrize(
+    "kept, dismissed", [(0, 0), (12, 0), (0, 12), (ranking.MIN_KEPT - 1, 12), (12, ranking.MIN_DISMISSED - 1)]
+)
+def test_too_little_history_keeps_arrival_order_and_says_so(store, kept, dismissed):
+    rng = random.Random(7)
+    for i in range(kept):
+        store.upsert_arxiv(subject_record(f"2101.{i:05d}", "graphs", rng), status="to-read")
+    for i in range(dismissed):
+        store.upsert_arxiv(subject_record(f"2103.{i:05d}", "optics", rng), status="dismissed")
+    for i in range(5):
+        store.upsert_arxiv(subject_record(f"2104.{i:05d}", "graphs", rng), status="inbox")
+    arrival = store.list_papers(statuses=["inbox"])
+    result = ranking.rank(store, arrival)
+    assert [s.paper.key for s in result.papers] == [p.key for p in arrival]
+    assert all(s.score is None and s.why == [] for s in result.papers)
+    assert result.note is not None and "arrival order" in result.note
+    assert f"you have {kept} kept, {dismissed} dismissed" in result.note
+    assert store.ranking_model(ranking.READER_MODEL) is None
+
+
+def test_papers_without_abstracts_rank_by_their_titles(store):
+    rng = random.Random(11)
+    for i in range(8):
+        store.upsert_arxiv(subject_record(f"2101.{i:05d}", "graphs", rng, abstract=""), status="read")
+        store.upsert_arxiv(subject_record(f"2103.{i:05d}", "optics", rng, abstract=""), status="dismissed")
+    for i in range(3):
+        store.upsert_arxiv(subject_record(f"2104.{i:05d}", "optics", rng, abstract=""), status="inbox")
+        store.upsert_arxiv(subject_record(f"2105.{i:05d}", "graphs", rng, abstract=""), status="inbox")
+    keys, result = ranked_keys(store)
+    assert result.note is None
+    assert all(k.startswith("2105.") for k in keys[:3])
+
+
+def test_papers_with_no_text_at_all_fall_back(store):
+    for i in range(6):
+        store.upsert_arxiv(make_record(f"2101.{i:05d}", title="", abstract="", authors=[], categories=[]),
+                           status="read")
+        store.upsert_arxiv(make_record(f"2103.{i:05d}", title="", abstract="", authors=[], categories=[]),
+                           status="dismissed")
+    store.upsert_arxiv(make_record("2104.00001", title="", abstract="", authors=[], categories=[]), status="inbox")
+    result = ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    assert result.note is not None and "arrival order" in result.note
+
+
+def test_the_model_is_cached_and_reused_while_the_triage_is_unchanged(store, monkeypatch):
+    fill(store)
+    first = ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    assert store.ranking_model(ranking.READER_MODEL) is not None
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("retrained with an unchanged triage")
+
+    monkeypatch.setattr(ranking, "train", no_training)
+    again = ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    assert [(s.paper.key, s.score) for s in again.papers] == [(s.paper.key, s.score) for s in first.papers]
+
+
+@pytest.mark.parametrize("change", ["status", "summary", "tag", "untag"])
+def test_a_changed_triage_retrains(store, change):
+    inbox = fill(store)
+    ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    before = store.ranking_model(ranking.READER_MODEL)
+    kept = store.list_papers(statuses=["to-read"])[0].key
+    if change == "status":
+        store.set_status([inbox["proteins"][0]], "dismissed")
+    elif change == "summary":
+        store.set_summary(kept, "Good. **Keep.**")
+    elif change == "tag":
+        store.add_tags([kept], ["gnn"])
+    else:
+        store.add_tags([kept], ["gnn"])
+        ranking.rank(store, store.list_papers(statuses=["inbox"]))
+        before = store.ranking_model(ranking.READER_MODEL)
+        store.remove_tags([kept], ["gnn"])
+    assert before is not None and before[0] != store.triage_fingerprint()
+    ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    after = store.ranking_model(ranking.READER_MODEL)
+    assert after is not None and after[0] == store.triage_fingerprint() != before[0]
+
+
+@pytest.mark.parametrize("blob", [b"", b"garbage", b"PK\x03\x04broken zip"])
+def test_a_corrupt_cache_is_retrained(store, blob):
+    fill(store)
+    store.save_ranking_model(ranking.READER_MODEL, store.triage_fingerprint(), ranking.FORMAT, blob)
+    keys, result = ranked_keys(store)
+    assert result.note is None
+    cached = store.ranking_model(ranking.READER_MODEL)
+    assert cached is not None and cached[2] != blob
+    ranking.Model.from_bytes(cached[2])
+
+
+def test_a_cache_of_another_format_is_retrained(store):
+    fill(store)
+    ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    fingerprint, _, blob = store.ranking_model(ranking.READER_MODEL)
+    store.save_ranking_model(ranking.READER_MODEL, fingerprint, ranking.FORMAT + 1, blob)
+    ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    assert store.ranking_model(ranking.READER_MODEL)[1] == ranking.FORMAT
+
+
+def test_a_killed_retraining_leaves_the_old_model_in_use(store, monkeypatch):
+    inbox = fill(store)
+    first = ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    old = store.ranking_model(ranking.READER_MODEL)
+    store.set_status([inbox["proteins"][0]], "dismissed")
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ranking, "train", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ranking.rank(store, store.list_papers(statuses=["inbox"]))
+    assert store.ranking_model(ranking.READER_MODEL) == old
+    stale = ranking.reader_model(store, retrain=False)
+    assert isinstance(stale, ranking.Model)
+    papers = store.list_papers(statuses=["inbox"])
+    result = ranking.rank(store, papers, model=stale)
+    assert result.note is None
+    assert {s.paper.key: s.score for s in result.papers}[inbox["graphs"][0]] == {
+        s.paper.key: s.score for s in first.papers
+    }[inbox["graphs"][0]]
+
+
+def test_likely_for_you_counts_the_papers_above_the_usual_threshold(store):
+    inbox = fill(store)
+    papers = store.list_papers(statuses=["inbox"])
+    likely = ranking.likely_for_you(store, papers)
+    assert likely is not None
+    assert 6 <= likely < len(papers)
+    graphs = [p for p in papers if p.key in inbox["graphs"]]
+    optics = [p for p in papers if p.key in inbox["optics"]]
+    assert ranking.likely_for_you(store, graphs) == len(graphs)
+    assert ranking.likely_for_you(store, optics) == 0
+
+
+def test_likely_for_you_is_none_without_history(store):
+    store.upsert_arxiv(make_record("2104.00001"), status="inbox")
+    assert ranking.likely_for_you(store, store.list_papers(statuses=["inbox"])) is None
+
+
+def test_related_papers_share_the_subject_and_come_from_the_catalogue_too(store):
+    inbox = fill(store)
+    found = ranking.related(store, inbox["graphs"][0], limit=5)
+    assert len(found) == 5
+    assert all(p.categories == ["cs.LG"] for p, _ in found)
+    assert inbox["graphs"][0] not in [p.key for p, _ in found]
+    scores = [s for _, s in found]
+    assert scores == sorted(scores, reverse=True)
+    proteins = ranking.related(store, inbox["proteins"][0], limit=3)
+    assert {p.status for p, _ in proteins} & {None}  # catalogue entries are found
+    assert all(p.categories == ["q-bio.BM"] for p, _ in proteins)
