@@ -192,10 +192,17 @@ def fetch_cmd(
     from ..weeks import parse_date
 
     start = parse_date(since).isoformat() if since else None
-    report = fetch_follows(store(ctx), _client(), max_per_follow=limit, since=start)
+    lib = store(ctx)
+    report = fetch_follows(lib, _client(), max_per_follow=limit, since=start)
     for paper in report.new:
         say(f"inbox: {paper.key}: {paper.title}")
     say(_fetch_summary(report))
+    if report.new:
+        from ..ranking import likely_for_you
+
+        likely = likely_for_you(lib, report.new)
+        if likely is not None:
+            say(f"{likely} likely for you (readr list --status inbox --sort relevance)")
     _finish(report)
 
 

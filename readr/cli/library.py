@@ -20,6 +20,7 @@ from . import actions
 from .output import echo_json, print_paper, print_papers, say, say_how_many_more
 from .typer_app import app, store
 
+SORTS = ("added", "published", "title", "relevance")
 
 
 @app.command("list")
@@ -31,20 +32,64 @@ def list_cmd(
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
     catalogue: bool = typer.Option(False, "--catalogue", help="Include catalogue entries from bulk imports."),
     limit: int = typer.Option(200, "--limit", "-n", min=1, help="At most this many papers."),
+    sort: str = typer.Option(
+        "added", "--sort", metavar="ORDER",
+        help="added (newest first), published (newest first), title, or relevance (learned from what you "
+        "kept, read and dismissed; with --json each paper has a score and why).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
     """List the reading list, the most recently added first."""
     from ..statuses import parse_status
 
+    if sort not in SORTS:
+        raise ReadrError(f"unknown order {sort!r} for --sort: use {', '.join(SORTS)}")
     statuses = [parse_status(s) for s in status or []]
     lib = store(ctx)
-    papers = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit)
+    if sort == "relevance":
+        _list_by_relevance(lib, statuses, tag, catalogue, limit, as_json)
+        return
+    papers = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit, order=sort)
     if as_json:
         echo_json([p.to_json() for p in papers])
     else:
         print_papers(papers)
     if len(papers) >= limit:
         say_how_many_more(len(papers), lib.count_papers(statuses=statuses, tag=tag, include_catalogue=catalogue))
+
+
+def _list_by_relevance(lib, statuses: list[str], tag: Optional[str], catalogue: bool, limit: int,
+                       as_json: bool) -> None:
+    from ..ranking import rank
+
+    every = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue)
+    ranking = rank(lib, every)
+    shown = ranking.papers[:limit]
+    if ranking.note:
+        say(ranking.note)
+    if as_json:
+        echo_json([{**s.paper.to_json(), "score": s.score, "why": s.why} for s in shown])
+    else:
+        print_papers([s.paper for s in shown], scores=[(s.score, s.why) for s in shown])
+    if len(every) > limit:
+        say_how_many_more(limit, len(every))
+
+
+@app.command("related")
+def related_cmd(
+    ctx: typer.Context,
+    ref: str = typer.Argument(..., metavar="ID", help="The paper to find others like."),
+    limit: int = typer.Option(10, "--limit", "-n", min=1, max=500, help="At most this many papers."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON objects, each with a score."),
+) -> None:
+    """Papers anywhere in the library (the catalogue too) most like ID, the closest first."""
+    from ..ranking import related
+
+    found = related(store(ctx), ref, limit=limit)
+    if as_json:
+        echo_json([{**paper.to_json(), "score": score} for paper, score in found])
+    else:
+        print_papers([paper for paper, _ in found], scores=[(score, []) for _, score in found])
 
 
 SEARCH_HELP = "\n\n".join([

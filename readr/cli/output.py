@@ -98,7 +98,11 @@ def short_authors(authors: list[str]) -> str:
     return f"{authors[0]} et al."
 
 
-def print_papers(papers: list, title: str | None = None, ranks: bool = False) -> None:
+def print_papers(
+    papers: list, title: str | None = None, ranks: bool = False,
+    scores: list[tuple[float | None, list[str]]] | None = None,
+) -> None:
+    """A table of papers; with `scores` (relevance and its reasons, per paper) two more columns."""
     if not papers:
         say("no papers")
         return
@@ -107,22 +111,31 @@ def print_papers(papers: list, title: str | None = None, ranks: bool = False) ->
 
     out = console()
     table = Table(title=Text(clean_text(title)) if title else None, expand=True, box=None, header_style="bold")
+    ranked = scores is not None and any(score is not None for score, _ in scores)
+    if ranked:
+        table.add_column("score", no_wrap=True, justify="right")
     table.add_column("id", no_wrap=True)
     table.add_column("status", no_wrap=True)
     table.add_column("title", ratio=5, min_width=20)
     table.add_column("authors", ratio=2, no_wrap=True, overflow="ellipsis", max_width=28)
     table.add_column("tags", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
     table.add_column("date", no_wrap=True)
-    for paper in papers:
+    if ranked:
+        table.add_column("why", ratio=2, overflow="fold")
+    for number, paper in enumerate(papers):
         when = (paper.read_at or paper.added_at or paper.published or "")[:10]
         marker = " ↑" if paper.newer_version_available else ""
+        score, why = scores[number] if ranked and scores is not None else (None, [])
+        cells = [Text(f"{score:+.2f}" if score is not None else "")] if ranked else []
         table.add_row(
+            *cells,
             Text(clean_text(paper.key)),
             Text(clean_text(paper.status or "catalogue")),
             Text(clean_text(paper.title) + marker),
             Text(clean_text(short_authors(paper.authors))),
             Text(clean_text(", ".join(paper.tags))),
             Text(when),
+            *([Text(clean_text("; ".join(why)))] if ranked else []),
         )
     out.print(table)
 

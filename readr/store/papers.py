@@ -19,6 +19,13 @@ from ..takeaways import extract_takeaways
 from .base import StoreBase
 from .connection import immediate, now_iso
 
+# How list_papers() can order a list (relevance is readr.ranking's, over the papers listed here).
+LIST_ORDERS = {
+    "added": "p.added_at DESC, p.id DESC",
+    "published": "p.published IS NULL, p.published DESC, p.id DESC",
+    "title": "p.title COLLATE NOCASE, p.id",
+}
+
 # Columns that describe the paper (refreshed from arXiv); never the reader's own state.
 METADATA_COLUMNS = (
     "title", "authors", "authors_text", "abstract", "primary_category", "categories", "published",
@@ -256,13 +263,15 @@ class PapersMixin(StoreBase):
         include_catalogue: bool = False,
         limit: int | None = None,
         offset: int = 0,
+        order: str = "added",
     ) -> list[Paper]:
-        """Papers on the reading list (or with the given statuses), the most recently added first."""
+        """Papers on the reading list (or with the given statuses), the most recently added first
+        (or, by `order`, the newest published first, or by title)."""
         where, params = self._list_filter(statuses, tag, include_catalogue)
         sql = f"SELECT {PAPER_COLUMNS} FROM papers p"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY p.added_at DESC, p.id DESC"
+        sql += " ORDER BY " + LIST_ORDERS[order]
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
