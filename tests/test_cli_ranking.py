@@ -78,7 +78,7 @@ def test_related_as_json(cli, history):
     assert all(p["categories"] == ["q-bio.BM"] for p in found)
     assert [p["score"] for p in found] == sorted((p["score"] for p in found), reverse=True)
     table = cli("related", history["proteins"][0], "-n", "2")
-    assert table.exit_code == 0 and "score" in table.stdout
+    assert table.exit_code == 0 and "score" in table.stdout and "why" not in table.stdout
     missing = cli("related", "9999.99999")
     assert missing.exit_code == 1 and "9999.99999" in missing.stderr
 

@@ -120,7 +120,8 @@ def print_papers(
     table.add_column("authors", ratio=2, no_wrap=True, overflow="ellipsis", max_width=28)
     table.add_column("tags", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
     table.add_column("date", no_wrap=True)
-    if ranked:
+    explained = ranked and scores is not None and any(why for _, why in scores)
+    if explained:
         table.add_column("why", ratio=2, overflow="fold")
     for number, paper in enumerate(papers):
         when = (paper.read_at or paper.added_at or paper.published or "")[:10]
@@ -135,7 +136,7 @@ def print_papers(
             Text(clean_text(short_authors(paper.authors))),
             Text(clean_text(", ".join(paper.tags))),
             Text(when),
-            *([Text(clean_text("; ".join(why)))] if ranked else []),
+            *([Text(clean_text("; ".join(why)))] if explained else []),
         )
     out.print(table)
 
