@@ -14,6 +14,7 @@ from textual.widgets import Markdown, Static
 from ..sanitize import clean_line, clean_text
 from ..store import Paper
 from ..weeks import week_bounds
+from .keys import key_of
 
 # What the pane renders of one paper is bounded: Textual wraps a Static's whole text at every
 # layout (a 10 MB abstract froze the app for 6-26 s) and the Markdown widget builds a widget per
@@ -74,6 +75,11 @@ def cut_note(omitted: int, key: str) -> str:
     return f"… ({omitted:,} more characters; `readr show {clean_line(key)}` prints all)"
 
 
+def markdown_literal(text: str) -> str:
+    """`text` with Markdown's punctuation escaped, to show as typed inside Markdown ("*" is a key)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~])", r"\\\1", text)
+
+
 def one_line(text: str | None, limit: int = MAX_LINE_CHARS) -> str:
     """A one-line field, cleaned and at most `limit` characters (an ellipsis marks a cut)."""
     if not text:
@@ -84,8 +90,9 @@ def one_line(text: str | None, limit: int = MAX_LINE_CHARS) -> str:
     return line
 
 
-def meta_content(paper: Paper, draft: bool, week_start: int = 0) -> Content:
-    """A few dense lines: who, where it stands, what it is, where to find it. Values literal."""
+def meta_content(paper: Paper, draft: bool, week_start: int, edit_key: str) -> Content:
+    """A few dense lines: who, where it stands, what it is, where to find it. Values literal.
+    `edit_key` is the reader's key of the summary editor (a draft's line names it)."""
     version = f" v{paper.version}" if paper.version else ""
     status = paper.status or "catalogue"
     if paper.status == "read" and paper.read_at:
@@ -114,7 +121,7 @@ def meta_content(paper: Paper, draft: bool, week_start: int = 0) -> Content:
         lines.append(Content.styled(
             f"v{paper.latest_version} is out; you read v{paper.read_version}", "bold $warning"))
     if draft:
-        lines.append(Content.styled("unsaved summary draft: press e to continue it", "bold $warning"))
+        lines.append(Content.styled(f"unsaved summary draft: press {edit_key} to continue it", "bold $warning"))
     return Content("\n").join(lines)
 
 
@@ -268,9 +275,10 @@ class DetailPane(VerticalScroll):
             return
         self.paper_key = paper.key
         title.update(Content.styled(one_line(paper.title) or paper.key, "bold"))
-        meta.update(meta_content(paper, draft, week_start))
+        edit_key = key_of(self.app, "edit")
+        meta.update(meta_content(paper, draft, week_start, edit_key))
         text, omitted = excerpt(paper.summary, MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS)
-        summary.update(text if text.strip() else "*No summary yet: press e to write one.*")
+        summary.update(text if text.strip() else f"*No summary yet: press {markdown_literal(edit_key)} to write one.*")
         more.update(Content.styled(cut_note(omitted, paper.key), "dim italic") if omitted else Content(""))
         more.display = bool(omitted)
         text, omitted = excerpt(paper.abstract)

@@ -22,7 +22,7 @@ from ..query import search_help_lines
 from ..sanitize import clean_line
 from ..tags import normalize_tag
 from .failures import RelayWorkerStates, write_or_notify
-from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, keys_for, palette_name
+from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, key_of, keys_for, palette_name
 
 if TYPE_CHECKING:
     from ..arxiv_api import PaperRecord
@@ -80,7 +80,8 @@ class AddDialog(RelayWorkerStates, ModalScreen):
             yield Static(Content.styled("Add papers", "bold"), classes="dialog-title")
             yield Input(placeholder="arXiv ids or URLs (several at once), or an arXiv query", id="add-input")
             yield Static(
-                Content("Enter fetches. Space picks, ctrl+s adds the picked papers to To read, Esc closes."),
+                Content(f"Enter fetches. Space picks, {key_of(self.app, 'add-confirm')} adds the picked papers "
+                        f"to To read, {key_of(self.app, 'add-cancel', capitalized=True)} closes."),
                 id="add-hint", classes="dim",
             )
             loading = LoadingIndicator(id="add-loading")
@@ -188,7 +189,7 @@ class AddDialog(RelayWorkerStates, ModalScreen):
         results.display = bool(self.candidates)
         count = len(self.candidates)
         note = ("; " + "; ".join(message.notes)) if message.notes else ""
-        self._hint(f"{count} found{note}. Space picks, ctrl+s adds.")
+        self._hint(f"{count} found{note}. Space picks, {key_of(self.app, 'add-confirm')} adds.")
         if message.notes and not self.candidates:
             self.app.notify("\n".join(message.notes), title="Nothing to add", severity="warning")
         self.query_one("#add-button", Button).disabled = not self.candidates
@@ -295,7 +296,9 @@ class TagDialog(ModalScreen):
                 yield Static(Content("Now: " + " ".join("#" + t for t in self.current)), classes="dim")
             yield Input(placeholder="tag, another tag, -remove-this", id="tag-input", suggester=TagSuggester(self.tags))
             yield Static(Content(""), id="tag-matches", classes="dim")
-            yield Static(Content("Tab completes, Enter applies, Esc cancels."), classes="dim")
+            complete = key_of(self.app, "tag-complete", capitalized=True)
+            cancel = key_of(self.app, "tag-cancel", capitalized=True)
+            yield Static(Content(f"{complete} completes, Enter applies, {cancel} cancels."), classes="dim")
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#tag-input", Input))
@@ -356,7 +359,7 @@ class TagViewPicker(ModalScreen):
                     id="tag-view-list",
                 )
             else:
-                yield Static(Content("No tags yet. Tag a paper with + first."))
+                yield Static(Content(f"No tags yet. Tag a paper with {key_of(self.app, 'tag')} first."))
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -25,7 +25,7 @@ from ..sanitize import clean_line
 from ..weeks import week_bounds
 from .detail import excerpt
 from .editor import SOFT_WRAP_LIMIT
-from .keys import DIGEST_BINDINGS
+from .keys import DIGEST_BINDINGS, key_of
 
 # Textual's Markdown costs ~4-11 ms a block: a page longer than this is rendered up to here,
 # with a note (the Markdown source, m, always has all of it; so does the export).
@@ -115,7 +115,7 @@ class DigestPreview(Screen):
         left_out = read - shown
         note = ""
         if left_out > 0:
-            note = f" · {left_out} read without a summary left out (a includes them)"
+            note = f" · {left_out} read without a summary left out ({key_of(self.app, 'digest-all')} includes them)"
         if read == 0:
             note = " · nothing read this week yet" if this else " · nothing read that week"
         title = (

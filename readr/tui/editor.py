@@ -26,7 +26,7 @@ from ..sanitize import clean_line, clean_text
 from ..takeaways import extract_takeaways
 from .detail import MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS, excerpt
 from .failures import write_or_notify
-from .keys import EDITOR_BINDINGS, display_keys, keys_for
+from .keys import EDITOR_BINDINGS, key_of
 
 
 # Soft-wrapping costs the TextArea time in proportion to the whole text at every keystroke
@@ -90,13 +90,16 @@ class SummaryEditor(Screen):
         self.set_interval(self.autosave_seconds, self.autosave)
         self.set_interval(0.5, self._refresh_preview)
         if self.recovered:
-            self._status("Recovered an unsaved draft. Esc saves it; ctrl+r goes back to the stored summary.")
+            self._status(f"Recovered an unsaved draft. {self._key('editor-close', True)} saves it; "
+                         f"{self._key('editor-revert')} goes back to the stored summary.")
             self.notify("Recovered an unsaved draft of this summary.", title="Draft")
         elif not text.soft_wrap:
             self._status(f"A long summary ({len(self.initial):,} characters): lines are not wrapped here. "
-                         "Esc saves & closes; E in the list edits it in $EDITOR.")
+                         f"{self._key('editor-close', True)} saves & closes; "
+                         f"{self._key('edit-external')} in the list edits it in $EDITOR.")
         else:
-            self._status("Autosaving a draft every second. Esc saves & closes, ctrl+o preview.")
+            self._status(f"Autosaving a draft every second. {self._key('editor-close', True)} saves & closes, "
+                         f"{self._key('editor-preview')} preview.")
 
     @property
     def text(self) -> str:
@@ -141,15 +144,12 @@ class SummaryEditor(Screen):
         count = len(extract_takeaways(text))
         self._status(
             f"Draft saved at {clock.now():%H:%M:%S} · {count} takeaway{'s' if count != 1 else ''}"
-            " · Esc saves the summary & closes, ctrl+o preview"
+            f" · {self._key('editor-close', True)} saves the summary & closes, {self._key('editor-preview')} preview"
         )
         return True
 
-    def _key(self, binding_id: str) -> str:
-        """The key of an editor binding as the reader has it (after [keymap] remapping)."""
-        binding = next(b for b in EDITOR_BINDINGS if b.id == binding_id)
-        keymap = getattr(getattr(self.app, "config", None), "keymap", None) or {}
-        return display_keys(keys_for(binding, keymap)).split(",")[0]
+    def _key(self, binding_id: str, capitalized: bool = False) -> str:
+        return key_of(self.app, binding_id, capitalized=capitalized)
 
     def save(self) -> bool:
         """Store the text as the summary, unless the stored one is no longer `self.base`:
@@ -194,7 +194,8 @@ class SummaryEditor(Screen):
         self.autosave()
         close = self._key("editor-close")
         if self._draft_holds_text():
-            advice = f"Your text is kept here and as a draft: {close} again closes the editor, e reopens the draft."
+            advice = (f"Your text is kept here and as a draft: {close} again closes the editor, "
+                      f"{self._key('edit')} reopens the draft.")
         else:
             advice = (f"The draft could not be written either: copy your text; {close} again closes the editor "
                       "without it.")
@@ -226,7 +227,8 @@ class SummaryEditor(Screen):
     def action_close(self) -> None:
         if self.refused and self._draft_holds_text():
             # The library refused the last save and the draft has every keystroke: leave.
-            self.notify("Closed without saving: your text is kept as a draft; e on the paper reopens it.",
+            self.notify(f"Closed without saving: your text is kept as a draft; {self._key('edit')} on the paper "
+                        "reopens it.",
                         title="Summary not saved", severity="warning", timeout=10)
             self.dismiss(False)
             return

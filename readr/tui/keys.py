@@ -11,6 +11,8 @@ BindingType, and a list of Binding is not one to a type checker.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.binding import Binding
 
 # Bindings of the whole app (active on every screen).
@@ -197,7 +199,7 @@ def key_name(key: str) -> str:
     return _character_to_key(key) if len(key) == 1 else key
 
 
-def normalize_keymap(keymap: dict[str, str]) -> dict[str, str]:
+def normalize_keymap(keymap: Mapping[str, str]) -> dict[str, str]:
     """Key names as Textual's set_keymap makes them ("x, ?" is "x,question_mark"), to compare
     them with BINDINGS; renamed binding ids under their new name."""
     out = {}
@@ -207,9 +209,32 @@ def normalize_keymap(keymap: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def keys_for(binding: Binding, keymap: dict[str, str]) -> str:
+def keys_for(binding: Binding, keymap: Mapping[str, str]) -> str:
     """The keys a binding answers to after remapping (as written in BINDINGS / the keymap)."""
     return normalize_keymap(keymap).get(binding.id or "") or binding.key
+
+
+BINDINGS_BY_ID = {b.id: b for _, group in ALL_GROUPS for b in group if b.id}
+
+
+def keymap_of(owner: object) -> Mapping[str, str]:
+    """The [keymap] of the app (its config's), of a Config, or a keymap itself; {} for an app
+    without a config."""
+    if isinstance(owner, Mapping):
+        return owner
+    config = getattr(owner, "config", owner)
+    keymap = getattr(config, "keymap", None)
+    return keymap if isinstance(keymap, Mapping) else {}
+
+
+def key_of(owner: object, binding_id: str, *, capitalized: bool = False) -> str:
+    """The first key of a binding as the reader has it after [keymap] remapping, as the screen
+    shows keys ("e", "esc", "+", "ctrl+s"): every hint that names a key takes it from here, so a
+    remap changes the hint. `owner` as for `keymap_of`. `capitalized`: a key name as the word
+    that starts a clause ("Esc closes"); a one-character key stays as it is (E is another key)."""
+    first = keys_for(BINDINGS_BY_ID[binding_id], keymap_of(owner)).split(",")[0]
+    key = display_keys(first)
+    return key[:1].upper() + key[1:] if capitalized and len(key) > 1 else key
 
 
 def display_keys(keys: str) -> str:
@@ -260,7 +285,8 @@ def check_keymap(keymap: dict[str, str]) -> list[str]:
     known = binding_ids()
     unknown = sorted(k for k in keymap if k not in known and k not in RENAMED_IDS)
     if unknown:
-        problems.append("Unknown binding ids: " + ", ".join(unknown) + " (? lists them).")
+        help_key = key_of(keymap, "help")
+        problems.append("Unknown binding ids: " + ", ".join(unknown) + f" ({help_key} lists them).")
     for old, new in RENAMED_IDS.items():
         if old in keymap:
             problems.append(f"{old!r} is now called {new!r}; rename it in [keymap].")

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ..sanitize import clean_line
-from .keys import METADATA_BINDINGS
+from .keys import METADATA_BINDINGS, key_of
 
 AUTHOR_SEPARATOR = ";"  # not a comma: "Smith, J." is one author
 
@@ -67,7 +67,9 @@ class MetadataDialog(ModalScreen):
             yield Input(f"{AUTHOR_SEPARATOR} ".join(self.paper.authors), id="metadata-authors")
             yield Label(Content("Year"))
             yield Input((self.paper.published or "")[:4], id="metadata-year", max_length=4)
-            yield Static(Content("Tab moves, Enter saves, Esc cancels. u in the list undoes."),
+            cancel = key_of(self.app, "metadata-cancel", capitalized=True)
+            undo = key_of(self.app, "undo", capitalized=True)
+            yield Static(Content(f"Tab moves, Enter saves, {cancel} cancels. {undo} in the list undoes."),
                          id="metadata-hint", classes="dim")
 
     def on_mount(self) -> None:

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from ..clock import clock
 from ..sanitize import clean_line
 from ..store.views import ListRow, ViewResult
-from .keys import LIST_BINDINGS
+from .keys import LIST_BINDINGS, key_of
 
 STATUS_GLYPHS = {
     "inbox": "•", "to-read": "○", "reading": "◐", "read": "●", "dismissed": "×", None: "·",
@@ -64,11 +64,13 @@ def short_date(stamp: str | None, today: date) -> str:
     return day.strftime("%b %Y")
 
 
-def week_title(bounds: tuple[date, date], today: date, count: int, read: bool = False) -> str:
+def week_title(bounds: tuple[date, date], today: date, count: int, preview_key: str | None = None) -> str:
+    """A week's header; `preview_key` (the digest preview's key) in the Read view, where this
+    week's papers are the digest's."""
     first, last = bounds
     span = f"{first.strftime('%b %d')} – {last.strftime('%b %d, %Y')}"
     if first <= today <= last:
-        when = " · this week (the digest: p previews it)" if read else " · this week"
+        when = f" · this week (the digest: {preview_key} previews it)" if preview_key else " · this week"
     elif 0 < (today - last).days <= 7:
         when = " · last week"
     else:
@@ -149,6 +151,7 @@ class PaperList(ScrollView, can_focus=True):
         `keep_index`. `partial`: only the first page of the view; the rest follows."""
         entries = array("q")
         titles: dict[int, str] = {}
+        preview_key = key_of(self.app, "digest-preview") if date_field == "read_at" else None
         if result.headers:
             positions = sorted(result.headers)
             ids = result.ids
@@ -156,7 +159,7 @@ class PaperList(ScrollView, can_focus=True):
             for n, pos in enumerate(positions):
                 end = positions[n + 1] if n + 1 < len(positions) else len(ids)
                 titles[len(entries)] = week_title(
-                    result.headers[pos], clock.today(), end - pos, read=(date_field == "read_at"))
+                    result.headers[pos], clock.today(), end - pos, preview_key)
                 entries.append(-1)
                 entries.extend(ids[pos:end])
         else:

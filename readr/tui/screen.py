@@ -34,7 +34,7 @@ from ..store import Store
 from ..drafts import Drafts
 from .failures import RelayWorkerStates, guarded, write_or_notify
 from .keybar import KeyBar
-from .keys import MAIN_BINDINGS, SEARCH_BINDINGS
+from .keys import MAIN_BINDINGS, SEARCH_BINDINGS, key_of
 from .messages import MatchFound, PdfBatchDone, PdfFinished, PdfProgress, ViewLoaded
 from .paper_list import ColumnHeader, PaperList, date_field_for
 from .pdf_queue import PdfQueue
@@ -148,7 +148,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         if drafts:
             shown = ", ".join(drafts[:3]) + (" …" if len(drafts) > 3 else "")
             self.notify(
-                f"Unsaved summary drafts for {shown}. Open the paper and press e to continue.",
+                f"Unsaved summary drafts for {shown}. Open the paper and press {key_of(self.app, 'edit')} to continue.",
                 title="Recovered drafts", timeout=10,
             )
 
@@ -241,13 +241,15 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._render_status(loading=message.partial)
 
     def _empty_hint(self) -> str:
+        add = key_of(self.app, "add")
         return {
             "inbox": "The inbox is empty. Followed feeds land here (readr fetch).",
-            "to-read": "Nothing to read. Press a to add papers.",
-            "reading": "Nothing in progress. Press s on a paper to start reading it.",
-            "read": "Nothing read yet. Press r on a paper to mark it read.",
-            "catalogue": "No papers yet. Import an arXiv catalogue with readr import FILE, or press a to add papers.",
-        }.get(self.view, "No papers yet. Press a to add some from arXiv.")
+            "to-read": f"Nothing to read. Press {add} to add papers.",
+            "reading": f"Nothing in progress. Press {key_of(self.app, 'mark-reading')} on a paper to start reading it.",
+            "read": f"Nothing read yet. Press {key_of(self.app, 'mark-read')} on a paper to mark it read.",
+            "catalogue": (f"No papers yet. Import an arXiv catalogue with readr import FILE, or press {add} "
+                          "to add papers."),
+        }.get(self.view, f"No papers yet. Press {add} to add some from arXiv.")
 
     # --- status and views bar ---------------------------------------------------------------
 
@@ -322,19 +324,13 @@ class LibraryScreen(RelayWorkerStates, Screen):
 
     def _show_pdf_line(self, paper) -> None:
         from .detail import pdf_content
-        from .keys import display_keys, keys_for
 
         record = self.store.pdf_record(paper.key)
         present = record is not None and (self.store.data_dir / record.path).is_file()
-        keymap = self.app.config.keymap
-        keys = {
-            b.id: display_keys(keys_for(b, keymap)).split(",")[0]
-            for b in MAIN_BINDINGS if b.id in ("fetch-pdf", "open-link")
-        }
         activity = self.pdfs.activity(paper.key)
         if self.detail is None:
             return
-        hint_keys = {"fetch": keys.get("fetch-pdf", "f"), "open": keys.get("open-link", "o")}
+        hint_keys = {"fetch": key_of(self.app, "fetch-pdf"), "open": key_of(self.app, "open-link")}
         self.detail.show_pdf(pdf_content(paper, record, present, activity, hint_keys))
 
     # --- search matches -----------------------------------------------------------------------
@@ -490,7 +486,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self.undo_stack.pop()
             raise
         noun = "paper" if len(keys) == 1 else "papers"
-        self.notify(f"{STATUS_WORDS[status]}: {len(keys)} {noun}. u undoes.", timeout=3)
+        self.notify(f"{STATUS_WORDS[status]}: {len(keys)} {noun}. {key_of(self.app, 'undo')} undoes.", timeout=3)
         self._after_change(ids)
 
     @guarded
@@ -506,7 +502,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self.undo_stack.pop()
             raise
         noun = "paper" if len(keys) == 1 else "papers"
-        self.notify(f"Deleted {len(keys)} {noun}. u undoes.", timeout=4)
+        self.notify(f"Deleted {len(keys)} {noun}. {key_of(self.app, 'undo')} undoes.", timeout=4)
         self._after_change(ids, stay=False)
 
     @guarded
@@ -599,7 +595,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
                 raise
         if attempt.failed:
             return False
-        self.notify(f"Details of {paper.key} saved. u undoes.", timeout=3)
+        self.notify(f"Details of {paper.key} saved. {key_of(self.app, 'undo')} undoes.", timeout=3)
         self._after_change([paper.id])
         return True
 
@@ -613,17 +609,19 @@ class LibraryScreen(RelayWorkerStates, Screen):
         paper = self.current_paper()
         if paper is None:
             return
-        kept = "What you wrote is kept as a draft: e opens it."
+        edit = key_of(self.app, "edit")
+        kept = f"What you wrote is kept as a draft: {edit} opens it."
         with write_or_notify(self.app, "Summary not saved", kept) as attempt:
             try:
                 with self.app.suspend():
                     saved = edit_summary_in_editor(self.store, paper.key)
             except SuspendNotSupported:
-                self.notify("This terminal cannot hand over to $EDITOR; press e for the built-in editor.",
+                self.notify(f"This terminal cannot hand over to $EDITOR; press {edit} for the built-in editor.",
                             severity="warning")
                 return
             except SummaryConflict as exc:
-                self.notify(f"{exc}: e opens it, and saving it there replaces the other version.", severity="error")
+                self.notify(f"{exc}: {edit} opens it, and saving it there replaces the other version.",
+                            severity="error")
                 return
             except ReadrError as exc:
                 self.notify(str(exc), severity="error")
@@ -742,7 +740,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         if batch.done == 1 and last is not None and last.status == "ok":
             pages = f" ({last.pages} pages)" if last.pages else ""
             verb = "Downloaded and indexed" if last.downloaded else "Indexed"
-            self.notify(f"{verb} the PDF of {last.key}{pages}. o opens it.", timeout=4)
+            self.notify(f"{verb} the PDF of {last.key}{pages}. {key_of(self.app, 'open-link')} opens it.", timeout=4)
         elif batch.done > 1:
             bits = [f"{batch.ok} indexed"]
             if batch.failed:

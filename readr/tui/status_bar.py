@@ -1,6 +1,6 @@
-"""The library screen's two one-line bars: the views bar at the top (each view with its digit
+"""The library screen's two one-line bars: the views bar at the top (each view with its key
 and count) and the status line at the bottom (view, count, search, selection, PDFs, undo).
-Each renders itself from the state it is given; neither reads the library."""
+Each renders itself from the state it is given and the reader's keys; neither reads the library."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from textual.widgets import Static
 
 from ..sanitize import clean_line
 from ..statuses import STATUS_LABELS
+from .keys import key_of
 
-# The views bar, in order, with the digit that opens each (keys.py). Catalogue is every paper,
-# bulk-imported catalogue entries included.
+# The views bar, in order; the key that opens a view is its binding "view-NAME" (keys.py).
+# Catalogue is every paper, bulk-imported catalogue entries included.
 VIEWS = [("all", "All"), *STATUS_LABELS.items(), ("catalogue", "Catalogue")]
-VIEW_DIGITS = {"all": 1, "inbox": 2, "to-read": 3, "reading": 4, "read": 5, "dismissed": 6, "catalogue": 7}
 VIEW_LABELS = dict(VIEWS)
 SHORT_VIEW_LABELS = VIEW_LABELS | {"dismissed": "Dism.", "catalogue": "Cat."}  # when 80 columns are tight
 
@@ -36,15 +36,17 @@ def view_label(view: str) -> str:
 
 
 class ViewsBar(Static):
-    """The views, each with its digit and count, the open one highlighted; short labels when narrow."""
+    """The views, each with its key and count, the open one highlighted; short labels when narrow."""
 
     def show(self, view: str, counts: dict[str, int]) -> None:
+        keys = {name: key_of(self.app, f"view-{name}") for name, _ in VIEWS}
+
         def bar(labels: dict[str, str], badge: bool) -> list[Content]:
             parts = [Content.styled(" readr ", "bold reverse"), Content(" ")] if badge else []
             for name, _ in VIEWS:
                 count = counts.get(name)
                 shown = f" {short_count(count)}" if count is not None else ""
-                text = f" {VIEW_DIGITS[name]} {labels[name]}{shown} "
+                text = f" {keys[name]} {labels[name]}{shown} "
                 parts.append(Content.styled(text, "bold reverse $accent") if view == name else Content(text))
             if view.startswith("tag:"):
                 parts.append(Content.styled(f" {view_label(view)} ", "bold reverse $accent"))
@@ -74,7 +76,7 @@ class StatusState:
 
 
 class StatusLine(Static):
-    """One line: the view, its count, the search, the selection, PDFs, what u undoes, ? keys."""
+    """One line: the view, its count, the search, the selection, PDFs, what undo undoes, the help key."""
 
     def show(self, state: StatusState) -> None:
         bits = [view_label(state.view)]
@@ -84,16 +86,16 @@ class StatusLine(Static):
             noun = "paper" if state.count == 1 else "papers"
             bits.append(f"{state.count:,} {noun}" + (" (best matches)" if state.capped else ""))
         if state.search.strip():
-            bits.append(f"search: {clean_line(state.search)} (esc in the list clears)")
+            bits.append(f"search: {clean_line(state.search)} ({key_of(self.app, 'clear')} in the list clears)")
         if state.selected:
             bits.append(f"{state.selected} selected")
         if state.pdfs:
             bits.append(state.pdfs)
         if state.undo is not None:
-            bits.append(f"u undoes: {state.undo}")
+            bits.append(f"{key_of(self.app, 'undo')} undoes: {state.undo}")
         if state.demo:
             bits.append("demo library")
-        bits.append("? keys")
+        bits.append(f"{key_of(self.app, 'help')} keys")
         text = Content(" · ".join(bits))
         if state.error:
             text = Content.assemble(text, ("  ", ""), (clean_line(state.error), "bold $error"))
