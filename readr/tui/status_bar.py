@@ -70,7 +70,7 @@ class StatusState:
     search: str = ""
     selected: int = 0
     pdfs: str = ""  # the PDF queue's progress, if it runs
-    undo: str | None = None  # what u undoes
+    undo: str | None = None  # what the undo key undoes
     demo: bool = False
     error: str | None = None  # the search's syntax error, or a failed load
 
