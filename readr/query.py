@@ -1,6 +1,6 @@
 """The search language shared by `readr search` and the TUI search bar.
 
-Free text plus filters: `tag:`, `status:`, `author:`, `cat:`, `year:` and `week:`. Free text
+Free text plus filters: `tag:`, `status:`, `author:`, `cat:`, `year:`, `week:` and `reader:`. Free text
 becomes a safe FTS5 MATCH expression: every token is quoted (so `-`, `AND`, `C++`, `"` or
 `arXiv:2401.00001` are plain words), and the last token becomes a prefix once it has three
 characters (shorter prefixes expand to most of the vocabulary and are slow).
@@ -43,6 +43,7 @@ SEARCH_FILTERS = (
     SearchFilter("cat", "cat:cs.LG", "papers in an arXiv category, or a whole archive: cat:cs"),
     SearchFilter("year", "year:2021", "papers published that year, or in a range: year:2019..2021"),
     SearchFilter("week", "week:last", "papers read in a week: this, last, or a date in it (week:2024-03-04)"),
+    SearchFilter("reader", "reader:alice", "papers a teammate has in their notes (readr sync)"),
 )
 FILTER_KEYS = tuple(f.key for f in SEARCH_FILTERS)
 _EXAMPLES = {f.key: f.example for f in SEARCH_FILTERS}
@@ -88,6 +89,7 @@ class Query:
     categories: list[str] = field(default_factory=list)
     years: list[tuple[int, int]] = field(default_factory=list)
     weeks: list[tuple[date, date]] = field(default_factory=list)
+    readers: list[str] = field(default_factory=list)
     raw_text: str = ""
 
     @property
@@ -101,7 +103,8 @@ class Query:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.tags or self.statuses or self.authors or self.categories or self.years or self.weeks)
+        return bool(self.tags or self.statuses or self.authors or self.categories or self.years or self.weeks
+                    or self.readers)
 
     def fts_expression(
         self, last_alternatives: Sequence[str] | None = None, no_words: Callable[[str], bool] | None = None
@@ -239,3 +242,5 @@ def _apply_filter(query: Query, key: str, value: str, week_start: int, today: da
         query.years.append(_parse_year(value))
     elif key == "week":
         query.weeks.append(_parse_week(value, week_start, today))
+    elif key == "reader":
+        query.readers.append(value)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from readr.errors import ReadrError
+from readr.query import parse_query
 from readr.store import Store
 from readr.sync import GitError, sync
 from readr.sync.git import Git
@@ -388,3 +389,31 @@ def test_team_digest_lists_every_paper_once_with_each_summary_attributed(librari
     # Without --team, the reader's own digest as before.
     own = cli_for(alice)("export", "--week").stdout
     assert "bob" not in own and "Alice: **attention smooths**." in own
+
+
+def test_reader_filter_finds_the_papers_a_teammate_has(libraries, remote, cli_for):
+    alice, bob = libraries("alice"), libraries("bob")
+    add_read(alice, PAPER, "Alice on transformers.")
+    alice.upsert_arxiv({"arxiv_id": "2401.00003", "version": 1, "title": "Alice is reading this"}, status="reading")
+    add_read(bob, OTHER, "Only Bob read this.")
+    add_read(bob, PAPER, "Bob on transformers too.")
+    sync(alice, remote, "alice")
+    sync(bob, remote, "bob")
+
+    def keys(text: str, **options) -> list[str]:
+        return sorted(hit.paper.key for hit in bob.search(text, **options))
+
+    assert keys("reader:alice") == ["2202.06709", "2401.00003"]
+    assert keys("reader:alice transformers") == ["2202.06709"]
+    assert keys("reader:alice status:read") == ["2202.06709"]  # Bob's own status
+    assert keys("reader:alice", include_catalogue=False) == ["2202.06709"]  # on Bob's reading list
+    assert keys("reader:carol") == []
+    assert keys("reader:Alice") == []  # names are folder names, matched as written
+    assert bob.count_matches(parse_query("reader:alice")) == 2
+
+    result = cli_for(bob)("search", "reader:alice")
+    assert result.exit_code == 0, result.output
+    listed = [line.split()[0] for line in result.stdout.splitlines()[1:] if line.startswith(" 2")]
+    assert listed == ["2202.06709", "2401.00003"]
+    result = cli_for(bob)("search", "reader:")
+    assert result.exit_code != 0 and "reader: needs a value, e.g. reader:alice" in result.output
