@@ -83,6 +83,7 @@ WORKER_TASKS = {
     "match": "Finding where the search matched",
     "pdfs": "Fetching PDFs",
     "add": "Asking arXiv",
+    "sync": "Syncing",
 }
 
 

@@ -61,6 +61,8 @@ MAIN_BINDINGS = [
             tooltip="Open the PDF (else the web page)"),
     Binding("O", "open_web", "Open web page", show=False, id="open-web",
             tooltip="Open the web page in the browser"),
+    Binding("S", "sync", "Sync", show=False, id="sync",
+            tooltip="Sync with the team's git repository (readr sync)"),
     Binding("y", "copy_link", "Copy link", show=False, id="copy-link",
             tooltip="Copy the paper's link"),
     Binding("enter", "zoom", "Details", show=False, id="zoom",

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..pdfs.download import Outcome
     from ..store.search import SearchMatch
     from ..store.views import ViewResult
+    from ..sync import SyncReport
 
 
 class ViewLoaded(Message, bubble=False):
@@ -57,3 +58,12 @@ class MatchFound(Message, bubble=False):
         self.paper_id = paper_id
         self.text = text
         self.match = match
+
+
+class SyncFinished(Message, bubble=False):
+    """The sync worker ended: its report, or None when it failed (the failure is the worker's
+    error, reported by the app's one handler of failed workers)."""
+
+    def __init__(self, report: SyncReport | None) -> None:
+        super().__init__()
+        self.report = report

@@ -35,10 +35,10 @@ from ..drafts import Drafts
 from .failures import RelayWorkerStates, guarded, write_or_notify
 from .keybar import KeyBar
 from .keys import MAIN_BINDINGS, SEARCH_BINDINGS, key_of
-from .messages import MatchFound, PdfBatchDone, PdfFinished, PdfProgress, ViewLoaded
+from .messages import MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, ViewLoaded
 from .paper_list import ColumnHeader, PaperList, date_field_for
 from .pdf_queue import PdfQueue
-from .status_bar import VIEWS, StatusLine, StatusState, ViewsBar
+from .status_bar import VIEWS, StatusLine, StatusState, ViewsBar, synced_label
 from .view_loader import ViewLoader
 
 if TYPE_CHECKING:
@@ -120,6 +120,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         # Search matches of highlighted papers: (paper id, search text) -> SearchMatch | None.
         self._matches: dict[tuple[int, str], object] = {}
         self._outside_dirty = False
+        self.syncing = False
+        self._last_synced: str | None = None
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -139,6 +141,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         yield KeyBar()  # Textual's Footer, as one widget: it rebuilt ten widgets per focus change
 
     def on_mount(self) -> None:
+        self._read_last_synced()
         self._render_views()
         self.reload(first_page_now=True)
         self.call_after_refresh(self._mount_detail)
@@ -262,8 +265,15 @@ class LibraryScreen(RelayWorkerStates, Screen):
             view=self.view, count=papers.paper_count, loading=loading, capped=self.capped, search=self.search_text,
             selected=len(papers.selected), pdfs=self.pdfs.status(),
             undo=self.undo_stack[-1].description if self.undo_stack else None, demo=self.demo,
+            sync="syncing…" if self.syncing else synced_label(self._last_synced, self.today),
             error=self._query_error,
         ))
+
+    def _read_last_synced(self) -> None:
+        try:
+            self._last_synced = self.store.get_meta("sync.last_synced")
+        except sqlite3.Error:
+            pass  # the status line keeps what it showed
 
     # --- events -----------------------------------------------------------------------------
 
@@ -398,6 +408,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             return  # a load is still running: look again at the next tick
         self._outside_dirty = False
         self._matches.clear()
+        self._read_last_synced()  # a `readr sync` in a terminal
         papers = self.papers
         papers.invalidate()
         self.reload(keep=papers.current_id, keep_index=papers.cursor)
@@ -648,6 +659,55 @@ class LibraryScreen(RelayWorkerStates, Screen):
                     severity="warning" if report.failed else "information", timeout=8 if report.failed else 4)
         keep = report.added[0].id if report.added else None
         self.reload(keep=keep)
+
+    # --- sync ---------------------------------------------------------------------------------
+
+    @guarded
+    def action_sync(self) -> None:
+        """One `readr sync` round in a worker (the same core function), with the remote and the
+        name the library remembers from a first `readr sync REMOTE --as NAME`."""
+        if self.syncing:
+            self.notify("A sync is already running.", timeout=3)
+            return
+        if not (self.store.get_meta("sync.remote") and self.store.get_meta("sync.reader")):
+            self.notify(
+                "This library has no shared repository yet. Run readr sync REMOTE --as NAME once in a "
+                "terminal (REMOTE: a git URL or path, NAME: how the team sees you); then sync from here.",
+                title="Not synced", severity="warning", timeout=12,
+            )
+            return
+        self.syncing = True
+        self._render_status()
+        self._sync_worker()
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def _sync_worker(self) -> None:
+        from ..sync import sync
+
+        report = None
+        try:
+            report = sync(self.store)
+        finally:
+            self.store.release_thread_connection()
+            # Posted on failure too (the error itself is the worker's, noticed by the app).
+            self.post_message(SyncFinished(report))
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self.syncing = False
+        self._read_last_synced()
+        report = message.report
+        if report is not None:
+            lines = [report.line(), *report.skipped[:5]]
+            if len(report.skipped) > 5:
+                lines.append(f"… and {len(report.skipped) - 5} more (readr sync in a terminal lists them)")
+            warn = bool(report.conflicts or report.skipped)
+            self.notify("\n".join(lines), title="Synced", severity="warning" if warn else "information",
+                        timeout=12 if warn else 5)
+        self._matches.clear()
+        papers = self.papers
+        papers.invalidate()
+        self.reload(keep=papers.current_id, keep_index=papers.cursor)
+        self.show_detail()
 
     @guarded
     def action_digest_preview(self) -> None:

@@ -1,10 +1,11 @@
 """The library screen's two one-line bars: the views bar at the top (each view with its key
-and count) and the status line at the bottom (view, count, search, selection, PDFs, undo).
+and count) and the status line at the bottom (view, count, search, selection, PDFs, undo, sync).
 Each renders itself from the state it is given and the reader's keys; neither reads the library."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from textual.content import Content
 from textual.widgets import Static
@@ -59,6 +60,14 @@ class ViewsBar(Static):
         self.update(Content.assemble(*parts), layout=False)
 
 
+def synced_label(last_synced: str | None, today: date) -> str:
+    """When the library last synced, short: "synced 14:05" today, else "synced 2027-02-01"."""
+    if not last_synced:
+        return ""
+    day, _, time = last_synced.partition("T")
+    return f"synced {time[:5]}" if day == today.isoformat() and time else f"synced {day}"
+
+
 @dataclass
 class StatusState:
     """Everything the status line says."""
@@ -72,11 +81,13 @@ class StatusState:
     pdfs: str = ""  # the PDF queue's progress, if it runs
     undo: str | None = None  # what the undo key undoes
     demo: bool = False
+    sync: str = ""  # "syncing…", or when the library last synced
     error: str | None = None  # the search's syntax error, or a failed load
 
 
 class StatusLine(Static):
-    """One line: the view, its count, the search, the selection, PDFs, what undo undoes, the help key."""
+    """One line: the view, its count, the search, the selection, PDFs, what undo undoes, the last
+    sync, the help key."""
 
     def show(self, state: StatusState) -> None:
         bits = [view_label(state.view)]
@@ -93,6 +104,8 @@ class StatusLine(Static):
             bits.append(state.pdfs)
         if state.undo is not None:
             bits.append(f"{key_of(self.app, 'undo')} undoes: {state.undo}")
+        if state.sync:
+            bits.append(state.sync)
         if state.demo:
             bits.append("demo library")
         bits.append(f"{key_of(self.app, 'help')} keys")

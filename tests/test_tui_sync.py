@@ -1,0 +1,113 @@
+"""Sync from the TUI: the palette entry and its key run `readr sync`'s own core function in a
+worker; two libraries and a bare repository in a temporary folder, as tests/test_sync.py sets up."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from readr.clock import clock
+from readr.store import Store
+from readr.sync import sync
+from tests.test_sync import OTHER, PAPER, add_read, git_identity, libraries, remote  # noqa: F401 (fixtures)
+
+pytest.importorskip("textual")
+
+from readr.tui.status_bar import synced_label  # noqa: E402
+from tests.tui_support import app_for, first_palette_hit, screen_lines, settle, wait_until  # noqa: E402
+
+SYNC_COMMAND = "Sync with the team's git repository (readr sync)"
+
+
+def notices(app) -> list[tuple[str, str, str]]:
+    return [(n.title, n.message, n.severity) for n in app._notifications]
+
+
+def status_line(app) -> str:
+    return "\n".join(screen_lines(app, "#status"))
+
+
+def test_the_last_sync_is_shown_short():
+    today = date(2027, 2, 7)
+    assert synced_label(None, today) == ""
+    assert synced_label("2027-02-07T09:05:12", today) == "synced 09:05"
+    assert synced_label("2027-02-01T09:05:12", today) == "synced 2027-02-01"
+
+
+@pytest.fixture
+def bob_after_a_first_sync(libraries, remote):  # noqa: F811
+    clock.fix(datetime(2027, 2, 7, 9, 0))
+    alice, bob = libraries("alice"), libraries("bob")
+    add_read(alice, PAPER, "Alice on transformers.")
+    sync(alice, remote, "alice")
+    add_read(bob, OTHER, "Bob's old paper.")
+    sync(bob, remote, "bob")
+    alice.upsert_arxiv({"arxiv_id": "2401.00003", "version": 1, "title": "Alice reads this now"}, status="reading")
+    sync(alice)
+    return alice, bob
+
+
+async def test_sync_from_the_palette_brings_the_team_in_and_reloads(bob_after_a_first_sync):
+    _, bob = bob_after_a_first_sync
+    app = app_for(bob.path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        screen = app.library
+        assert "synced 09:00" in status_line(app)
+        assert screen.counts["catalogue"] == 2
+        clock.advance(timedelta(hours=1))
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"sync")
+        await wait_until(pilot, lambda: first_palette_hit(app) == SYNC_COMMAND)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: any(title == "Synced" for title, _, _ in notices(app)))
+        await settle(pilot, app)
+
+        assert not screen.syncing
+        [(_, message, severity)] = [n for n in notices(app) if n[0] == "Synced"]
+        assert message.startswith(f"synced as bob with {bob.get_meta('sync.remote')}: 0 notes sent")
+        assert "1 teammate note from 1 reader" in message and severity == "information"
+        assert [n.reader for n in app.store.team_notes("2401.00003")] == ["alice"]
+        assert screen.counts["catalogue"] == 3  # the view and its counts were reloaded
+        assert "synced 10:00" in status_line(app)
+
+        # The teammate's papers are searchable by her name.
+        await pilot.press("7", "slash", *"reader:alice", "escape")
+        await settle(pilot, app)
+        assert screen.papers.paper_count == 2
+
+
+async def test_the_sync_key_fails_with_a_notice_and_keeps_the_library(bob_after_a_first_sync, tmp_path):
+    _, bob = bob_after_a_first_sync
+    shutil.rmtree(tmp_path / "team.git")  # the remote is gone
+    before = bob.own_notes()
+    app = app_for(bob.path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: any(title == "Syncing failed" for title, _, _ in notices(app)))
+        await settle(pilot, app)
+        [(_, message, severity)] = [n for n in notices(app) if n[0] == "Syncing failed"]
+        assert message.startswith("cannot fetch from ") and "\n" not in message and severity == "error"
+        assert not app.library.syncing and app.is_running
+        assert "synced 09:00" in status_line(app)  # the last sync that completed
+        assert app.store.own_notes() == before
+
+
+async def test_sync_before_any_readr_sync_says_how_to_set_it_up(tmp_path):
+    db = tmp_path / "lib.db"
+    Store(db).close()
+    app = app_for(db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("S")
+        await settle(pilot, app)
+        [(title, message, severity)] = notices(app)
+        assert title == "Not synced" and severity == "warning"
+        assert "readr sync REMOTE --as NAME" in message
+        assert not any(worker.group == "sync" for worker in app.workers)
+        assert "synced" not in status_line(app)
