@@ -90,6 +90,7 @@ class Query:
     years: list[tuple[int, int]] = field(default_factory=list)
     weeks: list[tuple[date, date]] = field(default_factory=list)
     readers: list[str] = field(default_factory=list)
+    team: bool = False  # only papers some teammate has (the TUI's Team view; no search word for it)
     raw_text: str = ""
 
     @property

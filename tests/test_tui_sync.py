@@ -111,3 +111,41 @@ async def test_sync_before_any_readr_sync_says_how_to_set_it_up(tmp_path):
         assert "readr sync REMOTE --as NAME" in message
         assert not any(worker.group == "sync" for worker in app.workers)
         assert "synced" not in status_line(app)
+        assert "Team" not in "\n".join(screen_lines(app, "#views"))  # no team, no Team view in the bar
+
+
+async def test_team_view_lists_teammates_papers_with_their_summaries_beside_yours(libraries, remote):  # noqa: F811
+    clock.fix(datetime(2027, 2, 7, 9, 0))
+    alice, bob = libraries("alice"), libraries("bob")
+    add_read(alice, PAPER, "Alice: [bold]not markup[/] and **a takeaway**.", ["vision"])
+    alice.upsert_arxiv({"arxiv_id": "2401.00003", "version": 1, "title": "Alice reads this now"}, status="reading")
+    sync(alice, remote, "alice")
+    add_read(bob, PAPER, "Bob's own summary.")
+    add_read(bob, OTHER, "Only Bob's.")
+    sync(bob, remote, "bob")
+    app = app_for(bob.path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        screen = app.library
+        assert "8 Team 2" in "\n".join(screen_lines(app, "#views"))
+        await pilot.press("8")
+        await settle(pilot, app)
+        assert screen.view == "team" and screen.papers.paper_count == 2
+        # The teammate's latest reading first: the paper alice read, then the one she is reading.
+        assert app.store.papers_by_ids([screen.papers.current_id])[0].key == "2202.06709"
+        await settle(pilot, app)
+        team = "\n".join(screen_lines(app, "#detail-team"))
+        assert "alice · read · read 2027-02-07 · #vision" in team
+        assert "Alice: [bold]not markup[/] and **a takeaway**." in team  # text, as written
+        assert app.screen.query_one("#detail-summary").source == "Bob's own summary."
+        await pilot.press("j")
+        await settle(pilot, app)
+        assert "alice · reading" in "\n".join(screen_lines(app, "#detail-team"))
+
+        # A paper no teammate has: no Team section.
+        await pilot.press("1")
+        await settle(pilot, app)
+        while app.store.papers_by_ids([screen.papers.current_id])[0].key != "hep-th/9901001":
+            await pilot.press("j")
+            await settle(pilot, app)
+        assert not app.screen.query_one("#detail-team").display

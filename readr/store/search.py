@@ -315,6 +315,8 @@ def _filter_sql(query: Query, include_catalogue: bool) -> tuple[list[str], list[
             ors.append("(substr(p.published, 1, 4) BETWEEN ? AND ?)")
             params += [f"{low:04d}", f"{high:04d}"]
         where.append("(" + " OR ".join(ors) + ")")
+    if query.team:
+        where.append("p.key IN (SELECT paper_key FROM team_notes)")
     for reader in query.readers:
         # Reader names are matched as written: they are folder names in the shared repository.
         where.append("p.key IN (SELECT paper_key FROM team_notes WHERE reader = ?)")

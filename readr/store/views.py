@@ -28,6 +28,9 @@ VIEW_STATUSES: dict[str, tuple[str, ...]] = {
     **{status: (status,) for status in STATUSES},
 }
 CATALOGUE = "catalogue"
+# Every paper a teammate has (readr sync), whatever this reader's status: the newest teammate's
+# reading first.
+TEAM = "team"
 GROUPED_VIEWS = ("to-read", "reading", "read")
 _NO_STATUS = "\x00none"  # a status no paper has: an empty intersection of view and query
 
@@ -72,6 +75,9 @@ def view_query(view: str, query: Query | None) -> Query:
         return query
     if view == CATALOGUE:
         return query  # any status:, or none: every paper
+    if view == TEAM:
+        query.team = True
+        return query
     statuses = VIEW_STATUSES.get(view)
     if statuses is None:
         raise ValueError(f"unknown view {view!r}")
@@ -138,7 +144,7 @@ class ViewsMixin(SearchMixin):
         them at once, then the rest; `partial` says more may follow.
         """
         full = view_query(view, query)
-        catalogue = view == CATALOGUE
+        catalogue = view in (CATALOGUE, TEAM)
         if full.fts_expression() is not None:
             hits = self.search_ids(full, limit=CANDIDATES, include_catalogue=catalogue)
             return ViewResult(array("q", [i for i, _ in hits]), ranked=True, capped=len(hits) >= CANDIDATES)
@@ -146,6 +152,9 @@ class ViewsMixin(SearchMixin):
         date_col = "p.read_at" if view == "read" else "p.added_at"
         if view == "read":
             order = "p.read_at DESC, p.read_seq DESC, p.id DESC"
+        elif view == TEAM:
+            order = ("(SELECT max(coalesce(t.read_at, '')) FROM team_notes t WHERE t.paper_key = p.key) DESC, "
+                     "p.id DESC")
         elif catalogue:
             order = "p.id DESC"  # bulk imports leave added_at empty; the row id is free to walk
         else:
@@ -218,6 +227,7 @@ class ViewsMixin(SearchMixin):
         result["all"] = sum(result[s] for s in VIEW_STATUSES["all"])
         # ~9 ms at a million papers; the TUI asks from its worker thread.
         result[CATALOGUE] = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        result[TEAM] = self.conn.execute("SELECT count(DISTINCT paper_key) FROM team_notes").fetchone()[0]
         return result
 
     def release_thread_connection(self) -> None:

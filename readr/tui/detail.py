@@ -211,6 +211,25 @@ def pdf_content(paper: Paper, record, file_present: bool, activity: str | None, 
     return Content.styled(f"PDF{version}: its text could not be read ({reason}) · {fetch} tries again", "$warning")
 
 
+def team_content(notes) -> Content:
+    """Teammates' notes on the paper (readr sync), each reader's status, date, tags and summary.
+    Their files are strangers' input: plain Content, never markup."""
+    parts: list[Content] = []
+    for note in notes:
+        bits = [note.status or "in their notes"]
+        if note.read_at:
+            bits.append("read " + note.read_at[:10])
+        if note.tags:
+            bits.append(" ".join("#" + clean_line(tag) for tag in note.tags))
+        head = Content.assemble((one_line(note.reader), "bold"), (" · " + " · ".join(bits), "dim"))
+        text, omitted = excerpt(note.summary)
+        body = Content(text.strip() or "(no summary)")
+        if omitted:
+            body = Content.assemble(body, (f"\n… {omitted:,} more characters (readr show)", "dim italic"))
+        parts += [head, Content("\n"), body, Content("\n\n")]
+    return Content.assemble(*parts).rstrip() if parts else Content("")
+
+
 class DetailPane(VerticalScroll):
     """Shows one paper. `show(None)` shows a hint instead."""
 
@@ -222,6 +241,8 @@ class DetailPane(VerticalScroll):
         yield Static(Content.styled("Summary", "bold $text-accent"), id="detail-summary-label", classes="section")
         yield Markdown("", id="detail-summary", open_links=False)
         yield Static(Content(""), id="detail-summary-more", classes="cut-note")
+        yield Static(Content.styled("Team", "bold $text-accent"), id="detail-team-label", classes="section")
+        yield Static(Content(""), id="detail-team")
         yield Static(Content.styled("Abstract", "bold $text-accent"), classes="section")
         yield Static(Content(""), id="detail-abstract")
         yield Static(Content(""), id="detail-publication")
@@ -234,6 +255,12 @@ class DetailPane(VerticalScroll):
         self.query_one("#detail-match").display = False
         self.query_one("#detail-pdf").display = False
         self.query_one("#detail-summary-more").display = False
+        self._show_team(())
+
+    def _show_team(self, notes) -> None:
+        self.query_one("#detail-team", Static).update(team_content(notes))
+        self.query_one("#detail-team").display = bool(notes)
+        self.query_one("#detail-team-label").display = bool(notes)
 
     def show_pdf(self, line: Content) -> None:
         pdf = self.query_one("#detail-pdf", Static)
@@ -251,8 +278,9 @@ class DetailPane(VerticalScroll):
         line.update(match_text(match))
         line.display = True
 
-    def show(self, paper: Paper | None, *, draft: bool = False, week_start: int = 0) -> None:
-        shown = (paper, draft, week_start)
+    def show(self, paper: Paper | None, *, draft: bool = False, week_start: int = 0, team: tuple = ()) -> None:
+        """`team`: teammates' notes on the paper (readr.store.team.TeamNote), shown below the summary."""
+        shown = (paper, draft, week_start, team)
         if paper is not None and shown == self._shown:
             return  # the same paper, unchanged: keep the scroll position and skip re-rendering
         moved = paper is None or paper.key != self.paper_key
@@ -271,6 +299,7 @@ class DetailPane(VerticalScroll):
             self.query_one("#detail-publication", Static).update(Content(""))
             self.show_pdf(Content(""))
             self.show_match(None)
+            self._show_team(())
             self.paper_key = None
             return
         self.paper_key = paper.key
@@ -281,6 +310,7 @@ class DetailPane(VerticalScroll):
         summary.update(text if text.strip() else f"*No summary yet: press {markdown_literal(edit_key)} to write one.*")
         more.update(Content.styled(cut_note(omitted, paper.key), "dim italic") if omitted else Content(""))
         more.display = bool(omitted)
+        self._show_team(team)
         text, omitted = excerpt(paper.abstract)
         body = Content(text or "(no abstract)")
         if omitted:

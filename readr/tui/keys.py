@@ -81,6 +81,8 @@ MAIN_BINDINGS = [
             tooltip="View: Dismissed"),
     Binding("7", "view('catalogue')", "Catalogue", show=False, id="view-catalogue",
             tooltip="View: Catalogue (every paper, bulk imports included)"),
+    Binding("8", "view('team')", "Team", show=False, id="view-team",
+            tooltip="View: Team (papers teammates have, from readr sync)"),
     Binding("v", "pick_tag_view", "Tag view", show=False, id="view-tag",
             tooltip="View: papers with a tag…"),
     Binding("right_square_bracket", "cycle_view(1)", "Next view", show=False, id="next-view",

@@ -38,7 +38,7 @@ from .keys import MAIN_BINDINGS, SEARCH_BINDINGS, key_of
 from .messages import MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, ViewLoaded
 from .paper_list import ColumnHeader, PaperList, date_field_for
 from .pdf_queue import PdfQueue
-from .status_bar import VIEWS, StatusLine, StatusState, ViewsBar, synced_label
+from .status_bar import StatusLine, StatusState, ViewsBar, shown_views, synced_label
 from .view_loader import ViewLoader
 
 if TYPE_CHECKING:
@@ -252,6 +252,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             "read": f"Nothing read yet. Press {key_of(self.app, 'mark-read')} on a paper to mark it read.",
             "catalogue": (f"No papers yet. Import an arXiv catalogue with readr import FILE, or press {add} "
                           "to add papers."),
+            "team": "No teammates' papers yet: readr sync REMOTE --as NAME shares a library with the team.",
         }.get(self.view, f"No papers yet. Press {add} to add some from arXiv.")
 
     # --- status and views bar ---------------------------------------------------------------
@@ -324,7 +325,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         found = self.store.papers_by_ids([paper_id])
         paper = found[0] if found else None
         draft = paper is not None and self.drafts.load(paper.key) not in (None, paper.summary)
-        detail.show(paper, draft=draft, week_start=self.config.week_start)
+        team = tuple(self.store.team_notes(paper.key)) if paper is not None else ()
+        detail.show(paper, draft=draft, week_start=self.config.week_start, team=team)
         if paper is None:
             detail.show_pdf(Content(""))
             detail.show_match(None)
@@ -464,7 +466,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.reload(keep_index=0)
 
     def action_cycle_view(self, step: int) -> None:
-        names = [n for n, _ in VIEWS]
+        names = shown_views(self.view, self.counts)
         index = names.index(self.view) if self.view in names else 0
         self.action_view(names[(index + step) % len(names)])
 

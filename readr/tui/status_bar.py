@@ -15,10 +15,16 @@ from ..statuses import STATUS_LABELS
 from .keys import key_of
 
 # The views bar, in order; the key that opens a view is its binding "view-NAME" (keys.py).
-# Catalogue is every paper, bulk-imported catalogue entries included.
-VIEWS = [("all", "All"), *STATUS_LABELS.items(), ("catalogue", "Catalogue")]
+# Catalogue is every paper, bulk-imported catalogue entries included; Team is every paper a
+# teammate has (readr sync), in the bar only once there is one (or while it is open).
+VIEWS = [("all", "All"), *STATUS_LABELS.items(), ("catalogue", "Catalogue"), ("team", "Team")]
 VIEW_LABELS = dict(VIEWS)
 SHORT_VIEW_LABELS = VIEW_LABELS | {"dismissed": "Dism.", "catalogue": "Cat."}  # when 80 columns are tight
+
+
+def shown_views(view: str, counts: dict[str, int]) -> list[str]:
+    """The views the bar shows and [ ] cycle through: Team only when the library has a team."""
+    return [name for name, _ in VIEWS if name != "team" or counts.get("team") or view == "team"]
 
 
 def short_count(count: int) -> str:
@@ -44,7 +50,7 @@ class ViewsBar(Static):
 
         def bar(labels: dict[str, str], badge: bool) -> list[Content]:
             parts = [Content.styled(" readr ", "bold reverse"), Content(" ")] if badge else []
-            for name, _ in VIEWS:
+            for name in shown_views(view, counts):
                 count = counts.get(name)
                 shown = f" {short_count(count)}" if count is not None else ""
                 text = f" {keys[name]} {labels[name]}{shown} "
