@@ -310,12 +310,37 @@ def rank(lib: Store, papers: Sequence[Paper], model: Model | Unranked | None = N
     model = reader_model(lib) if model is None else model
     if isinstance(model, Unranked):
         return Ranking([Scored(p, None) for p in papers], model.reason)
-    rows = {r.id: r for r in lib.ranking_rows([p.id for p in papers])}
-    docs = [row_features(rows[p.id]) if p.id in rows else [] for p in papers]
+    by_id = {p.id: p for p in papers}
+    ranked = rank_ids(lib, [p.id for p in papers], model)
+    return Ranking([Scored(by_id[i], ranked.scores[i], ranked.why[i]) for i in ranked.ids])
+
+
+@dataclass
+class RankedIds:
+    """Paper ids by descending relevance, with each one's score and reasons; in the given order,
+    without scores, and with a note saying why, when there is no model."""
+
+    ids: list[int]
+    scores: dict[int, float] = field(default_factory=dict)
+    why: dict[int, list[str]] = field(default_factory=dict)
+    note: str | None = None
+
+
+def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = None) -> RankedIds:
+    """`rank` for a list of paper ids (the TUI's lists hold ids, not papers): trains the reader's
+    model first when the triage changed, so call it off the UI thread."""
+    model = reader_model(lib) if model is None else model
+    if isinstance(model, Unranked):
+        return RankedIds(list(ids), note=model.reason)
+    ids = list(ids)
+    rows = {r.id: r for r in lib.ranking_rows(ids)}
+    docs = [row_features(rows[i]) if i in rows else [] for i in ids]
     scores = model.scores(docs)
-    why = model.reasons(docs, [p.authors for p in papers])
-    order = sorted(range(len(papers)), key=lambda i: -scores[i])
-    return Ranking([Scored(papers[i], round(float(scores[i]), 4), why[i]) for i in order])
+    why = model.reasons(docs, [rows[i].authors if i in rows else [] for i in ids])
+    order = sorted(range(len(ids)), key=lambda n: -scores[n])
+    return RankedIds(
+        [ids[n] for n in order], {ids[n]: round(float(scores[n]), 4) for n in order}, {ids[n]: why[n] for n in order}
+    )
 
 
 def likely_for_you(lib: Store, papers: Sequence[Paper]) -> int | None:

@@ -230,6 +230,14 @@ def team_content(notes) -> Content:
     return Content.assemble(*parts).rstrip() if parts else Content("")
 
 
+def why_content(scored: tuple[float, list[str]]) -> Content:
+    """"for you 0.82 · graph neural · author: A. Name": the reasons are words, names and categories
+    of papers from strangers, shown literally."""
+    score, why = scored
+    reasons = " · ".join(one_line(reason, 200) for reason in why) or "no word of it stands out"
+    return Content.assemble((f"for you {score:+.2f}", "bold $text-accent"), ("  ", ""), Content(reasons))
+
+
 class DetailPane(VerticalScroll):
     """Shows one paper. `show(None)` shows a hint instead."""
 
@@ -238,6 +246,7 @@ class DetailPane(VerticalScroll):
         yield Static(Content(""), id="detail-match")
         yield Static(Content(""), id="detail-meta")
         yield Static(Content(""), id="detail-pdf")
+        yield Static(Content(""), id="detail-why")
         yield Static(Content.styled("Summary", "bold $text-accent"), id="detail-summary-label", classes="section")
         yield Markdown("", id="detail-summary", open_links=False)
         yield Static(Content(""), id="detail-summary-more", classes="cut-note")
@@ -254,6 +263,7 @@ class DetailPane(VerticalScroll):
     def on_mount(self) -> None:
         self.query_one("#detail-match").display = False
         self.query_one("#detail-pdf").display = False
+        self.query_one("#detail-why").display = False
         self.query_one("#detail-summary-more").display = False
         self._show_team(())
 
@@ -266,6 +276,12 @@ class DetailPane(VerticalScroll):
         pdf = self.query_one("#detail-pdf", Static)
         pdf.update(line)
         pdf.display = bool(line.plain)
+
+    def show_why(self, scored: tuple[float, list[str]] | None) -> None:
+        """Why a ranked Inbox paper is where it is: its relevance score and reasons (None hides it)."""
+        line = self.query_one("#detail-why", Static)
+        line.update(why_content(scored) if scored is not None else Content(""))
+        line.display = scored is not None
 
     def show_match(self, match, for_what: tuple | None = None) -> None:
         """The search match of the paper shown (None hides the line)."""
@@ -300,6 +316,7 @@ class DetailPane(VerticalScroll):
             self.show_pdf(Content(""))
             self.show_match(None)
             self._show_team(())
+            self.show_why(None)
             self.paper_key = None
             return
         self.paper_key = paper.key

@@ -89,6 +89,10 @@ MAIN_BINDINGS = [
             tooltip="Next view"),
     Binding("left_square_bracket", "cycle_view(-1)", "Previous view", show=False, id="previous-view",
             tooltip="Previous view"),
+    Binding("S", "toggle_inbox_order", "Order", show=False, id="inbox-order",
+            tooltip="Inbox: by relevance / in arrival order"),
+    Binding("R", "related", "More like this", show=False, id="related",
+            tooltip="More like this: the papers most like this one"),
     Binding("escape", "clear", "Clear", show=False, id="clear",
             tooltip="Clear the search / selection"),
 ]

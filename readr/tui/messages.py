@@ -10,6 +10,7 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from ..pdfs.download import Outcome
+    from ..ranking import RankedIds
     from ..store.search import SearchMatch
     from ..store.views import ViewResult
     from ..sync import SyncReport
@@ -67,3 +68,14 @@ class SyncFinished(Message, bubble=False):
     def __init__(self, report: SyncReport | None) -> None:
         super().__init__()
         self.report = report
+
+
+class InboxRanked(Message, bubble=False):
+    """The inbox's ids by relevance (or the note saying why they stay in arrival order), for the
+    load `generation` they were ranked from."""
+
+    def __init__(self, generation: int, ranked: RankedIds | None, error: str | None = None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.ranked = ranked
+        self.error = error

@@ -31,6 +31,8 @@ STATUS_GLYPHS = {
 PREFETCH = 40
 CACHE_LIMIT = 4000
 DATE_WIDTH = 9  # "Jul 2020", and the column's label "published"
+SCORE_WIDTH = 5  # the relevance bar of the ranked Inbox
+EIGHTHS = " ▏▎▍▌▋▊▉"
 # The date a view's rows show, and the label over that column.
 DATE_LABELS = {"added_at": "added", "read_at": "read", "published": "published"}
 
@@ -106,6 +108,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--read",
         "paper-list--dismissed",
         "paper-list--empty",
+        "paper-list--score",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, repaint=True)
@@ -135,6 +138,8 @@ class PaperList(ScrollView, can_focus=True):
         self.header: ColumnHeader | None = None
         self._select_all_when_complete = False
         self._last_reported: int | None = -1
+        self._scores: dict[int, float] = {}
+        self._score_range = (0.0, 0.0)
         # Styles resolved once per style change, not per row: rich_style walks every ancestor.
         self._styles: dict[str, Style] = {}
 
@@ -143,6 +148,32 @@ class PaperList(ScrollView, can_focus=True):
         super().notify_style_update()
 
     # --- data -------------------------------------------------------------------------------
+
+    @property
+    def scores(self) -> dict[int, float]:
+        """Relevance scores of the papers (the ranked Inbox), drawn as a bar before each title."""
+        return self._scores
+
+    @scores.setter
+    def scores(self, scores: dict[int, float]) -> None:
+        self._scores = scores
+        self._score_range = (min(scores.values()), max(scores.values())) if scores else (0.0, 0.0)
+        if self.header is not None:
+            self.header.refresh()
+        self.refresh()
+
+    def score_bar(self, paper_id: int) -> str:
+        """SCORE_WIDTH cells of bar, filled as far as the paper's score lies between the lowest
+        and the highest of the list (eighths of a cell)."""
+        score = self._scores.get(paper_id)
+        if score is None:
+            return " " * SCORE_WIDTH
+        low, high = self._score_range
+        share = (score - low) / (high - low) if high > low else 1.0
+        eighths = max(1, round(share * SCORE_WIDTH * 8))
+        full, part = divmod(eighths, 8)
+        bar = "█" * full + (EIGHTHS[part] if part else "")
+        return bar.ljust(SCORE_WIDTH)
 
     def set_result(self, result: ViewResult, *, date_field: str = "added_at", keep: int | None = None,
                    keep_index: int | None = None, empty_message: str = "No papers here.",
@@ -366,6 +397,8 @@ class PaperList(ScrollView, can_focus=True):
         else:
             authors_w, tags_w = 0, 0
         title_w = width - 3 - date_w - (authors_w + 1 if authors_w else 0) - (tags_w + 1 if tags_w else 0) - 1
+        if self._scores:
+            title_w -= SCORE_WIDTH + 1
         return max(title_w, 8), authors_w, tags_w, date_w
 
     def render_line(self, y: int) -> Strip:
@@ -430,8 +463,10 @@ class PaperList(ScrollView, can_focus=True):
             Segment(mark, line_style),
             Segment(glyph, line_style + status_style),
             Segment(" ", line_style),
-            Segment(fit(title, title_w), line_style),
         ]
+        if self._scores:
+            segments.append(Segment(self.score_bar(row.id) + " ", line_style + self._color_of("paper-list--score")))
+        segments.append(Segment(fit(title, title_w), line_style))
         if authors_w:
             segments.append(Segment(" " + fit(short_authors(row.authors), authors_w), line_style + dim))
         if tags_w:
@@ -466,7 +501,7 @@ class ColumnHeader(Widget):
         papers = self.papers
         width = papers.scrollable_content_region.width or papers.size.width or self.size.width
         title_w, authors_w, tags_w, date_w = papers._columns(width)
-        line = "   " + fit("title", title_w)
+        line = "   " + (fit("score", SCORE_WIDTH + 1) if papers.scores else "") + fit("title", title_w)
         if authors_w:
             line += " " + fit("authors", authors_w)
         if tags_w:

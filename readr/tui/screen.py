@@ -34,8 +34,9 @@ from ..store import Store
 from ..drafts import Drafts
 from .failures import RelayWorkerStates, guarded, write_or_notify
 from .keybar import KeyBar
+from .inbox_order import InboxOrder
 from .keys import MAIN_BINDINGS, SEARCH_BINDINGS, key_of
-from .messages import MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, ViewLoaded
+from .messages import InboxRanked, MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, ViewLoaded
 from .paper_list import ColumnHeader, PaperList, date_field_for
 from .pdf_queue import PdfQueue
 from .status_bar import StatusLine, StatusState, ViewsBar, shown_views, synced_label
@@ -101,6 +102,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.demo = demo
         self.view = "all"
         self.loader = ViewLoader(self, store, config.week_start)
+        self.inbox_order = InboxOrder(self, store)
+        self._rank_lands_on_top = False  # the next ranking puts the cursor on the top paper
         self.counts: dict[str, int] = {}
         self.undo_stack: list[UndoStep] = []
         self.drafts = Drafts.of_library(store)
@@ -219,6 +222,13 @@ class LibraryScreen(RelayWorkerStates, Screen):
             return
         assert message.result is not None  # a ViewLoaded without an error has one
         papers = self.papers
+        result = message.result
+        ranked_inbox = self._ranked_inbox()
+        if ranked_inbox and self.inbox_order.scores:
+            if message.partial:
+                return  # a first page is the newest papers, not the best: wait for all of them
+            result = self.inbox_order.ordered(result)
+        papers.scores = self.inbox_order.scores if ranked_inbox else {}
         keep, keep_index = self._pending_keep
         if not message.partial and self._partial_generation == message.generation:
             # The rest of a list whose first page is on screen: stay where the reader is now,
@@ -230,7 +240,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._partial_generation = message.generation if message.partial else None
         date_field = date_field_for(self.view)
         empty = "No papers match this search." if self.search_text.strip() else self._empty_hint()
-        papers.set_result(message.result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty,
+        papers.set_result(result, date_field=date_field, keep=keep, keep_index=keep_index, empty_message=empty,
                           partial=message.partial)
         self._partial_landing = papers.current_id if message.partial and papers.current_id != keep else None
         if not message.partial:
@@ -241,7 +251,38 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self._render_views()
         self.capped = message.result.capped
         self._last_elapsed = message.elapsed
+        if ranked_inbox and not message.partial:
+            self.inbox_order.start(message.generation, list(message.result.ids))
         self._render_status(loading=message.partial)
+
+    def _ranked_inbox(self) -> bool:
+        """The Inbox, unsearched, in the reader's chosen order of relevance."""
+        return self.view == "inbox" and self.inbox_order.by_relevance and not self.search_text.strip()
+
+    def on_inbox_ranked(self, message: InboxRanked) -> None:
+        if message.generation != self.loader.generation or not self._ranked_inbox():
+            return  # ranked for a load that is not on screen any more: the newer one ranks again
+        self.inbox_order.answer(message)
+        papers = self.papers
+        ranked = message.ranked
+        if ranked is not None and ranked.note is None:
+            from array import array
+
+            from ..store.views import ViewResult
+
+            top = self._rank_lands_on_top and papers.cursor == 0
+            papers.scores = ranked.scores
+            papers.set_result(
+                ViewResult(array("q", ranked.ids)), date_field=date_field_for(self.view),
+                keep=None if top else papers.current_id, keep_index=0 if top else papers.cursor,
+                empty_message=self._empty_hint(),
+            )
+        else:
+            papers.scores = {}
+            papers.refresh()
+        self._rank_lands_on_top = False
+        self._render_status()
+        self.show_detail()
 
     def _empty_hint(self) -> str:
         add = key_of(self.app, "add")
@@ -268,6 +309,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             undo=self.undo_stack[-1].description if self.undo_stack else None, demo=self.demo,
             sync="syncing…" if self.syncing else synced_label(self._last_synced, self.today),
             error=self._query_error,
+            order=self.inbox_order.status(key_of(self.app, "inbox-order")) if self.view == "inbox" else "",
         ))
 
     def _read_last_synced(self) -> None:
@@ -333,6 +375,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             return
         self._show_pdf_line(paper)
         self._show_match(paper.id)
+        detail.show_why(self.inbox_order.why(paper.id) if self._ranked_inbox() else None)
 
     def _show_pdf_line(self, paper) -> None:
         from .detail import pdf_content
@@ -462,7 +505,18 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.view = name
         self.papers.clear_selection()
         self._loaded_once = False
+        self._rank_lands_on_top = True
         self._render_views()
+        self.reload(keep_index=0)
+
+    def action_toggle_inbox_order(self) -> None:
+        if self.view != "inbox":
+            order, inbox = key_of(self.app, "inbox-order"), key_of(self.app, "view-inbox")
+            self.notify(f"{order} orders the Inbox (press {inbox}).", timeout=3)
+            return
+        self.inbox_order.by_relevance = not self.inbox_order.by_relevance
+        self._rank_lands_on_top = True
+        self.papers.invalidate()
         self.reload(keep_index=0)
 
     def action_cycle_view(self, step: int) -> None:

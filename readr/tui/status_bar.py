@@ -89,6 +89,7 @@ class StatusState:
     demo: bool = False
     sync: str = ""  # "syncing…", or when the library last synced
     error: str | None = None  # the search's syntax error, or a failed load
+    order: str = ""  # the Inbox's order: by relevance, or why not
 
 
 class StatusLine(Static):
@@ -102,6 +103,8 @@ class StatusLine(Static):
         else:
             noun = "paper" if state.count == 1 else "papers"
             bits.append(f"{state.count:,} {noun}" + (" (best matches)" if state.capped else ""))
+        if state.order and not state.search.strip():
+            bits.append(state.order)
         if state.search.strip():
             bits.append(f"search: {clean_line(state.search)} ({key_of(self.app, 'clear')} in the list clears)")
         if state.selected:
