@@ -175,3 +175,67 @@ async def test_reasons_from_strangers_stay_text(db_path):
         papers.move_cursor(list(papers.entries).index(app.store.get("2108.00001").id))
         await settle(pilot, app)
         assert "author: [b]Mal[/b] [31mLory" in why_text(app)
+
+
+async def test_more_like_this_lists_related_papers_and_goes_to_the_one_picked(history):
+    from readr.tui.dialogs import RelatedDialog
+
+    db, inbox = history
+    app = app_for(db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_inbox(pilot, app)
+        papers = app.library.papers
+        source = app.store.get(inbox["proteins"][0])
+        papers.move_cursor(list(papers.entries).index(source.id))
+        await settle(pilot, app)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, RelatedDialog) and app.screen.related)
+        await settle(pilot, app)
+        dialog = app.screen
+        expected = ranking.related(app.store, source.key, limit=20)
+        assert [p.key for p, _ in dialog.related] == [p.key for p, _ in expected]
+        assert all(p.categories == ["q-bio.BM"] for p, _ in dialog.related[:5])
+        assert expected[0][0].key in app.screen.query_one("#related-list").get_option_at_index(0).prompt.plain
+        # The best match is a catalogue entry (background), not in the Inbox: enter goes there.
+        outside = next(n for n, (p, _) in enumerate(dialog.related) if p.status is None)
+        for _ in range(outside):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, RelatedDialog)
+        assert app.library.view == "catalogue"
+        assert papers.current_id == dialog.related[outside][0].id
+        await pilot.press("R", "escape")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, RelatedDialog)
+
+
+async def test_more_like_this_with_hostile_titles_and_no_match(db_path):
+    from readr.tui.dialogs import RelatedDialog
+
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", title="[b]zygote[/b] quokka"), status="inbox")
+        lib.upsert_arxiv(make_record("2101.00002", title="[red]quokka[/red] habitats", abstract="Marsupials."))
+        lib.upsert_arxiv(make_record("2101.00003", title="Unrelated", abstract="Nothing here."), status="inbox")
+    app = app_for(db_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        papers = app.library.papers
+        papers.move_cursor(list(papers.entries).index(app.store.get("2101.00001").id))
+        await settle(pilot, app)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, RelatedDialog) and app.screen.related)
+        await settle(pilot, app)
+        prompt = app.screen.query_one("#related-list").get_option_at_index(0).prompt
+        assert "[red]quokka[/red] habitats" in prompt.plain
+        assert "More like [b]zygote[/b] quokka" in "\n".join(screen_lines(app, ".dialog-title"))
+        await pilot.press("escape")
+        await settle(pilot, app)
+        papers.move_cursor(list(papers.entries).index(app.store.get("2101.00003").id))
+        await settle(pilot, app)
+        await pilot.press("R")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, RelatedDialog)
+            and "No paper" in "\n".join(screen_lines(app, "#related-note")))

@@ -369,6 +369,81 @@ class TagViewPicker(ModalScreen):
         self.dismiss(None)
 
 
+class RelatedDialog(ModalScreen):
+    """More like this: the papers of the whole library (the catalogue too) most like one paper,
+    found in a thread worker. Enter goes to the picked paper; the dialog returns its id."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [Binding("escape,R", "cancel", "Close", id="related-close")]
+
+    class Found(Message, bubble=False):
+        def __init__(self, related: list | None, error: str | None = None) -> None:
+            super().__init__()
+            self.related = related
+            self.error = error
+
+    def __init__(self, store, key: str, title: str, limit: int = 20):
+        super().__init__()
+        self.store = store
+        self.key = key
+        self.title = title
+        self.limit = limit
+        self.related: list = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="related-box", classes="dialog"):
+            yield Static(
+                Content.assemble(("More like ", "bold"), (clean_line(self.title) or self.key, "bold $text-accent")),
+                classes="dialog-title",
+            )
+            yield Static(Content("Looking through the library…"), id="related-note")
+
+    def on_mount(self) -> None:
+        self._find()
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _find(self) -> None:
+        from ..ranking import related
+
+        try:
+            found = related(self.store, self.key, limit=self.limit)
+        except Exception as exc:  # shown in the dialog: a failed search must not take the TUI down
+            self.post_message(self.Found(None, f"{type(exc).__name__}: {exc}"))
+            return
+        finally:
+            self.store.release_thread_connection()
+        self.post_message(self.Found(found))
+
+    async def on_related_dialog_found(self, message: Found) -> None:
+        note = self.query_one("#related-note", Static)
+        if message.related is None:
+            note.update(Content.styled(f"Could not look: {clean_line(message.error or '')}", "$error"))
+            return
+        self.related = message.related
+        if not self.related:
+            note.update(Content("No paper in the library shares enough of its words."))
+            return
+        note.update(Content.styled("enter goes to the paper · esc closes", "dim"))
+        options = OptionList(*[
+            Option(Content.assemble(
+                (f"{score:6.2f}  ", "$text-accent"), Content(clean_line(paper.title) or paper.key),
+                (f"  {clean_line(', '.join(paper.authors[:2]))} · {paper.key} · {paper.status or 'catalogue'}", "dim"),
+            ), id=f"r{n}")
+            for n, (paper, score) in enumerate(self.related)
+        ], id="related-list")
+        await self.query_one("#related-box").mount(options)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#related-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.related[event.option_index][0].id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 # --- help -----------------------------------------------------------------------------------------
 
 

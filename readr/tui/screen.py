@@ -519,6 +519,31 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.papers.invalidate()
         self.reload(keep_index=0)
 
+    @guarded
+    def action_related(self) -> None:
+        from .dialogs import RelatedDialog
+
+        paper = self.current_paper()
+        if paper is not None:
+            self.app.push_screen(RelatedDialog(self.store, paper.key, paper.title), self._go_to_paper)
+
+    def _go_to_paper(self, paper_id: int | None) -> None:
+        """The cursor on `paper_id`: in this view when it is here, else in the Catalogue (every paper)."""
+        if paper_id is None:
+            return
+        papers = self.papers
+        if paper_id in papers.entries:
+            papers.move_cursor(list(papers.entries).index(paper_id))
+            return
+        if self.search_text:
+            with self.prevent(Input.Changed):  # its reload would keep the paper the cursor is on
+                self.query_one("#search", Input).value = ""
+        self.view = "catalogue"
+        papers.clear_selection()
+        self._loaded_once = False
+        self._render_views()
+        self.reload(keep=paper_id, keep_index=0)
+
     def action_cycle_view(self, step: int) -> None:
         names = shown_views(self.view, self.counts)
         index = names.index(self.view) if self.view in names else 0
