@@ -112,14 +112,16 @@ async def test_too_little_history_keeps_arrival_order_and_says_what_enough_is(db
             lib.upsert_arxiv(make_record(f"2104.0000{i}", title=f"Paper {i}"), status="inbox")
         lib.upsert_arxiv(make_record("2104.00009", title="Kept"), status="to-read")
     app = app_for(db_path)
-    async with app.run_test(size=(160, 30)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await open_inbox(pilot, app)
         assert listed_keys(app) == app.store.keys_for(list(app.store.view_ids("inbox").ids))
-        assert (
+        assert "in arrival order: too little history (see details)" in status_text(app)
+        assert status_text(app).rstrip().endswith("? keys")
+        assert " ".join(why_text(app).split()) == (
             "in arrival order: relevance is learned from at least 5 kept and 3 dismissed papers "
-            "(you have 1 kept, 0 dismissed)" in status_text(app)
+            "(you have 1 kept, 0 dismissed)"
         )
-        assert "█" not in row_text(app, 0) and why_text(app) == ""
+        assert "█" not in row_text(app, 0)
 
 
 async def test_triage_reranks_in_a_worker_and_the_cursor_stays_on_the_next_paper(history, monkeypatch):
@@ -239,3 +241,22 @@ async def test_more_like_this_with_hostile_titles_and_no_match(db_path):
         await wait_until(
             pilot, lambda: isinstance(app.screen, RelatedDialog)
             and "No paper" in "\n".join(screen_lines(app, "#related-note")))
+
+
+async def test_a_failed_ranking_leaves_arrival_order_and_says_why(history, monkeypatch):
+    import sqlite3
+
+    def failing(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(ranking, "rank_ids", failing)
+    db, _ = history
+    app = app_for(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: app.library.inbox_order.error is not None)
+        await settle(pilot, app)
+        assert listed_keys(app) == app.store.keys_for(list(app.store.view_ids("inbox").ids))
+        assert "in arrival order: ranking failed (see details)" in status_text(app)
+        assert "ranking failed (OperationalError: disk I/O error)" in " ".join(why_text(app).split())

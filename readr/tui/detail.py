@@ -277,11 +277,15 @@ class DetailPane(VerticalScroll):
         pdf.update(line)
         pdf.display = bool(line.plain)
 
-    def show_why(self, scored: tuple[float, list[str]] | None) -> None:
-        """Why a ranked Inbox paper is where it is: its relevance score and reasons (None hides it)."""
+    def show_why(self, scored: tuple[float, list[str]] | None, note: str | None = None) -> None:
+        """Why a ranked Inbox paper is where it is: its relevance score and reasons, or the note
+        on why the Inbox is not ranked (neither: hidden)."""
         line = self.query_one("#detail-why", Static)
-        line.update(why_content(scored) if scored is not None else Content(""))
-        line.display = scored is not None
+        if scored is not None:
+            line.update(why_content(scored))
+        else:
+            line.update(Content.styled(clean_line(note or ""), "italic $text-muted"))
+        line.display = scored is not None or bool(note)
 
     def show_match(self, match, for_what: tuple | None = None) -> None:
         """The search match of the paper shown (None hides the line)."""

@@ -80,14 +80,24 @@ class InboxOrder:
         if message.ranked is not None:
             self.ranked = message.ranked
 
+    @property
+    def note(self) -> str | None:
+        """Why the Inbox is in arrival order though the reader asked for relevance (the detail
+        pane shows it: the status line has no room for it), else None."""
+        if not self.by_relevance:
+            return None
+        if self.error is not None:
+            return f"in arrival order: ranking failed ({self.error})"
+        return self.ranked.note if self.ranked is not None else None
+
     def status(self, key: str) -> str:
         """What the status line says of the Inbox's order; `key` switches it."""
         if not self.by_relevance:
             return f"in arrival order ({key}: by relevance)"
         if self.error is not None:
-            return f"in arrival order: ranking failed ({self.error})"
+            return "in arrival order: ranking failed (see details)"
         if self.ranked is None:
             return "ranking by relevance…"
         if self.ranked.note is not None:
-            return self.ranked.note
+            return "in arrival order: too little history (see details)"
         return f"by relevance ({key}: arrival order)"

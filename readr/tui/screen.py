@@ -375,7 +375,10 @@ class LibraryScreen(RelayWorkerStates, Screen):
             return
         self._show_pdf_line(paper)
         self._show_match(paper.id)
-        detail.show_why(self.inbox_order.why(paper.id) if self._ranked_inbox() else None)
+        if self._ranked_inbox():
+            detail.show_why(self.inbox_order.why(paper.id), self.inbox_order.note)
+        else:
+            detail.show_why(None)
 
     def _show_pdf_line(self, paper) -> None:
         from .detail import pdf_content
