@@ -60,7 +60,7 @@ async def test_inbox_opens_by_relevance_with_score_bars_and_reasons(history):
         assert set(keys[:6]) == set(inbox["graphs"])
         assert set(keys[-6:]) == set(inbox["optics"])
         assert app.library.papers.cursor == 0
-        assert "by relevance (S: arrival order)" in status_text(app)
+        assert "by relevance (b: arrival order)" in status_text(app)
         assert "score" in screen_lines(app, "#columns")[0]
         top, bottom = row_text(app, 0), row_text(app, len(keys) - 1)
         assert "█████" in top  # the best paper's bar is full, the last one's nearly empty
@@ -77,14 +77,14 @@ async def test_one_key_switches_to_arrival_order_and_back(history):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_inbox(pilot, app)
         ranked = listed_keys(app)
-        await pilot.press("S")
+        await pilot.press("b")
         await settle(pilot, app)
         arrival = app.store.keys_for(list(app.store.view_ids("inbox").ids))
         assert listed_keys(app) == arrival != ranked
-        assert "in arrival order (S: by relevance)" in status_text(app)
+        assert "in arrival order (b: by relevance)" in status_text(app)
         assert "█" not in row_text(app, 0) and "score" not in screen_lines(app, "#columns")[0]
         assert why_text(app) == ""
-        await pilot.press("S")
+        await pilot.press("b")
         await open_inbox(pilot, app)
         assert listed_keys(app) == ranked
         assert app.library.papers.cursor == 0
@@ -95,7 +95,7 @@ async def test_the_order_key_is_remappable_and_named_in_the_palette(history):
     from readr.tui.keys import MAIN_BINDINGS, palette_name
 
     (binding,) = [b for b in MAIN_BINDINGS if b.id == "inbox-order"]
-    assert palette_name(binding) == "Inbox: by relevance / in arrival order"
+    assert palette_name(binding) == "Inbox: best first (by relevance) / in arrival order"
     db, _ = history
     app = app_for(db, keymap={"inbox-order": "ctrl+o"})
     async with app.run_test(size=(120, 36)) as pilot:
@@ -260,3 +260,16 @@ async def test_a_failed_ranking_leaves_arrival_order_and_says_why(history, monke
         assert listed_keys(app) == app.store.keys_for(list(app.store.view_ids("inbox").ids))
         assert "in arrival order: ranking failed (see details)" in status_text(app)
         assert "ranking failed (OperationalError: disk I/O error)" in " ".join(why_text(app).split())
+
+
+def test_the_order_and_related_keys_are_no_other_bindings_keys():
+    from readr.tui.keys import LIST_BINDINGS, MAIN_BINDINGS, keys_for
+
+    def keys_of(binding):
+        return set(keys_for(binding, {}).split(","))
+
+    ours = {b.id: keys_of(b) for b in MAIN_BINDINGS if b.id in ("inbox-order", "related")}
+    assert len(ours) == 2
+    for binding in [*MAIN_BINDINGS, *LIST_BINDINGS]:
+        if binding.id not in ours:
+            assert not any(keys_of(binding) & keys for keys in ours.values()), binding.id
