@@ -23,9 +23,9 @@ _CATEGORY = re.compile(r"^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$")
 FIRST_FETCH_DAYS = 7
 
 
-# An explicit add of a paper that is in the inbox or was dismissed puts it on the to-read list;
-# a paper being read or already read keeps its status.
-PROMOTED_ON_ADD = ("inbox", "dismissed")
+# An explicit add of a paper that is in the inbox, was dismissed or is only in the catalogue (no
+# status) puts it on the to-read list; a paper being read or already read keeps its status.
+PROMOTED_ON_ADD = ("inbox", "dismissed", None)
 
 
 @dataclass

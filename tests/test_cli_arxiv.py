@@ -274,3 +274,11 @@ def test_add_moves_a_paper_of_the_library_to_to_read_when_arxiv_cannot_be_reache
 
     result = cli("add", "2101.00003")  # nothing known: arXiv's error, as before
     assert result.exit_code == 1 and "cannot connect" in result.stderr
+
+
+def test_add_offline_puts_a_catalogue_paper_on_the_to_read_list(cli, db_path):
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00004", "Only in the catalogue"), status=None)
+    result = cli("add", "2101.00004")
+    assert "already in library (moved from the catalogue to to-read): 2101.00004" in result.stderr
+    assert json.loads(cli("show", "--json", "2101.00004").stdout)["status"] == "to-read"
