@@ -23,6 +23,7 @@ from ..clock import clock
 from ..errors import ReadrError
 from ..sanitize import clean_line
 from ..weeks import week_bounds
+from ..wording import plural
 from .detail import excerpt
 from .editor import SOFT_WRAP_LIMIT
 from .keys import DIGEST_BINDINGS, key_of
@@ -120,7 +121,7 @@ class DigestPreview(Screen):
             note = " · nothing read this week yet" if this else " · nothing read that week"
         title = (
             f"Digest for the week {first.isoformat()} – {last.isoformat()}{this} · "
-            f"{shown} entr{'y' if shown == 1 else 'ies'}{note}"
+            f"{plural(shown, 'entry', 'entries')}{note}"
         )
         self._show(title, text, f"--week {first.isoformat()}")
 
@@ -136,8 +137,8 @@ class DigestPreview(Screen):
             return
         self.markdown = text
         title = (
-            f"Digest for the month {year}-{month:02d} · {shown} entr{'y' if shown == 1 else 'ies'} in "
-            f"{weeks} week{'' if weeks == 1 else 's'}"
+            f"Digest for the month {year}-{month:02d} · {plural(shown, 'entry', 'entries')} in "
+            f"{plural(weeks, 'week')}"
         )
         self._show(title, text, f"--month {year}-{month:02d}")
 
