@@ -50,12 +50,7 @@ class Drafts:
         return target
 
     def load(self, key: str) -> str | None:
-        try:
-            return self.path_for(key).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError):
-            return None
+        return _read(self.path_for(key))
 
     def discard(self, key: str) -> None:
         path = self.path_for(key)
