@@ -158,10 +158,6 @@ def _parse_year(value: str) -> tuple[int, int]:
     return (min(low, high), max(low, high))
 
 
-def _parse_week(value: str, week_start: int, today: date | None) -> tuple[date, date]:
-    return week_of(value, week_start, today)
-
-
 def _parse_status(value: str) -> str:
     try:
         return parse_status(value)
@@ -242,6 +238,6 @@ def _apply_filter(query: Query, key: str, value: str, week_start: int, today: da
     elif key == "year":
         query.years.append(_parse_year(value))
     elif key == "week":
-        query.weeks.append(_parse_week(value, week_start, today))
+        query.weeks.append(week_of(value, week_start, today))
     elif key == "reader":
         query.readers.append(value)
