@@ -33,7 +33,7 @@ class AddReport:
     added: list[Paper] = field(default_factory=list)
     updated: list[Paper] = field(default_factory=list)  # arXiv papers already there, metadata refreshed
     # Of those, the ones put on the to-read list: (paper, old status).
-    moved: list[tuple[Paper, str]] = field(default_factory=list)
+    moved: list[tuple[Paper, str | None]] = field(default_factory=list)
     existing: list[Paper] = field(default_factory=list)  # web pages already there, unchanged
     missing: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
