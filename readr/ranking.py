@@ -138,14 +138,22 @@ class Model:
 
         if not docs:
             return np.zeros(0)
-        return np.asarray(self.vectors(docs) @ self.coef).ravel() + self.intercept
+        return self.scores_of(self.vectors(docs))
+
+    def scores_of(self, matrix: Any) -> np.ndarray:
+        """Scores of rows already turned into vectors (`vectors`)."""
+        import numpy as np
+
+        return np.asarray(matrix @ self.coef).ravel() + self.intercept
 
     def reasons(self, docs: Sequence[Sequence[str]], authors: Sequence[Sequence[str]]) -> list[list[str]]:
-        """For each paper, the features that raised its score most (or, when none did, that
-        lowered it most, marked "against")."""
-        matrix = self.vectors(docs)
+        return self.reasons_of(self.vectors(docs), authors)
+
+    def reasons_of(self, matrix: Any, authors: Sequence[Sequence[str]]) -> list[list[str]]:
+        """For each row of `matrix` (from `vectors`), the features that raised its score most (or,
+        when none did, that lowered it most, marked "against")."""
         out = []
-        for row, names in zip(range(matrix.shape[0]), authors):
+        for row, names in enumerate(authors):
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
             cols = matrix.indices[start:end]
             contributions = matrix.data[start:end] * self.coef[cols]
@@ -335,8 +343,9 @@ def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = No
     ids = list(ids)
     rows = {r.id: r for r in lib.ranking_rows(ids)}
     docs = [row_features(rows[i]) if i in rows else [] for i in ids]
-    scores = model.scores(docs)
-    why = model.reasons(docs, [rows[i].authors if i in rows else [] for i in ids])
+    matrix = model.vectors(docs)  # built once for the scores and their reasons
+    scores = model.scores_of(matrix)
+    why = model.reasons_of(matrix, [rows[i].authors if i in rows else [] for i in ids])
     order = sorted(range(len(ids)), key=lambda n: -scores[n])
     return RankedIds(
         [ids[n] for n in order], {ids[n]: round(float(scores[n]), 4) for n in order}, {ids[n]: why[n] for n in order}
