@@ -38,6 +38,7 @@ CREATE TABLE papers (
 );
 CREATE INDEX papers_status_added ON papers (status, added_at);
 CREATE INDEX papers_read_at ON papers (read_at, read_seq) WHERE read_at IS NOT NULL;
+CREATE INDEX papers_doi ON papers (lower(doi)) WHERE doi IS NOT NULL;
 
 CREATE TABLE tags (
     id INTEGER PRIMARY KEY,
@@ -123,6 +124,7 @@ CREATE TABLE cite_keys (
     paper_key TEXT PRIMARY KEY,
     cite_key TEXT NOT NULL
 );
+CREATE UNIQUE INDEX cite_keys_cite_key ON cite_keys (cite_key);
 
 -- PDFs downloaded from arXiv (readr pdf) or imported from disk (readr import paper.pdf), one per
 -- paper, and the outcome of extracting their text into papers.fulltext. Keyed by the paper's
@@ -248,4 +250,14 @@ CREATE TABLE ranking_models (
     format INTEGER NOT NULL,
     trained_at TEXT NOT NULL,
     model BLOB NOT NULL
+);
+
+-- How an imported .bib file wrote each entry (readr/migrations/0009_bib_entries.sql): the entry
+-- type, every field in file order, and what readr read from the fields it models at import;
+-- while the paper still says that, export writes the field as the file had it.
+CREATE TABLE bib_entries (
+    paper_key TEXT PRIMARY KEY,
+    entry_type TEXT NOT NULL,
+    fields TEXT NOT NULL DEFAULT '[]',
+    imported TEXT NOT NULL DEFAULT '{}'
 );

@@ -1,30 +1,36 @@
 """BibTeX in and out, through bibtexparser 2 (parsing, writing) and pylatexenc (LaTeX text).
 
-Export (`readr export --bibtex [QUERY]`): one `@misc` entry per paper, arXiv's own style:
-`eprint`, `archivePrefix`, `primaryClass`, `doi` (the journal's, else arXiv's
-10.48550/arXiv.<id>), `url`; LaTeX special characters escaped outside `$math$`. Citation keys
-(`lastname` + `year` + first title word) are stable: once a paper has a key it is kept in the
-library (imported .bib files keep theirs), and a colliding paper gets a letter suffix.
-
-Import (`readr import FILE.bib`): every entry is added to the inbox (an existing paper keeps
-its metadata); arXiv eprints are recognised in their usual forms: `eprint` with
+Import (`readr import FILE.bib`): every entry is added to the inbox, or merged into the paper
+already in the library with the same arXiv id, DOI, or normalised title and year. Its type and
+every field are kept as the file wrote them (@string macros expanded), so that export gives the
+same bibliography back. arXiv eprints are recognised in their usual forms: `eprint` with
 `archivePrefix`/`eprinttype = arxiv`, `journal = {arXiv preprint arXiv:...}`, DBLP's
 `journal = {CoRR}, volume = {abs/...}`, arXiv DOIs and URLs, and old-style ids split over
 `primaryClass` + `eprint`. No network: `readr refresh` completes the metadata.
+
+Export (`readr export --bibtex [QUERY]`): an imported entry comes back with its type and fields;
+for the fields readr models (title, author, year, doi, url) readr's value wins once it differs
+from what was imported (`readr edit`, `readr refresh`). Other papers become `@misc` entries in
+arXiv's own style: `eprint`, `archivePrefix`, `primaryClass`, `doi` (the journal's, else arXiv's
+10.48550/arXiv.<id>), `url`; LaTeX special characters escaped outside `$math$`. One DOI per `doi`
+field (further DOIs go to `note`). Citation keys (`lastname` + `year` + first title word,
+transliterated to ASCII) are kept in the library once given, imported or set by the reader, and
+a colliding paper gets a letter suffix.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from .errors import ReadrError
+from .folding import ascii_fold, normalized_title
 from .ids import ArxivId, try_parse_arxiv_id
 from .sanitize import clean_line, clean_text
+from .statuses import STATUSES
 from .wording import plural
 
 STOP_WORDS = frozenset(
@@ -76,8 +82,17 @@ def latex_escape(text: str, encoder=None) -> str:
 
 
 def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
+    return re.sub(r"[^a-z0-9]", "", ascii_fold(text).lower())
+
+
+_DOI = re.compile(r"10\.\d{4,9}/[^\s,;]+")
+
+
+def split_dois(value: str | None) -> list[str]:
+    """The DOIs in a field that may hold several ("10.1/a 10.2/b"), in order."""
+    value = (value or "").strip()
+    found = _DOI.findall(value)
+    return found or ([value] if value else [])
 
 
 def paper_year(paper) -> str | None:
@@ -110,6 +125,14 @@ def base_cite_key(paper) -> str:
     return f"{last}{year}{word}"
 
 
+def _free_key(base: str, used: set[str]) -> str:
+    key, n = base, 0
+    while key in used:
+        n += 1
+        key = base + _suffix(n)
+    return key
+
+
 def assign_cite_keys(store, papers: Sequence) -> dict[str, str]:
     """Citation key per paper key; new keys are kept in the library so they never change."""
     kept = store.cite_keys()
@@ -119,17 +142,36 @@ def assign_cite_keys(store, papers: Sequence) -> dict[str, str]:
         if paper.key in kept:
             result[paper.key] = kept[paper.key]
             continue
-        base = base_cite_key(paper)
-        key, n = base, 0
-        while key in used:
-            n += 1
-            key = base + _suffix(n)
+        key = _free_key(base_cite_key(paper), used)
         used.add(key)
         result[paper.key] = key
         new.append((paper.key, key))
     if new:
         store.set_cite_keys(new)
     return result
+
+
+def cite_key_of(store, paper) -> str:
+    """The paper's citation key: the kept one, else the one its first export will give it."""
+    kept = store.cite_key_of(paper.key)
+    if kept:
+        return kept
+    return _free_key(base_cite_key(paper), set(store.cite_keys().values()))
+
+
+# What a citation key may hold: BibTeX and biblatex refuse spaces, commas, braces, quotes, `#`, `%`.
+_CITE_KEY = re.compile(r"[^\s,{}()\"'#%=\\~]{1,100}")
+
+
+def set_cite_key(store, ref: str, key: str):
+    """Give a paper the citation key the reader chose; ReadrError if it is malformed or taken."""
+    key = (key or "").strip()
+    if not _CITE_KEY.fullmatch(key):
+        raise ReadrError(
+            f"{key!r} cannot be a citation key: use up to 100 characters without spaces, commas, braces, "
+            "quotes or any of #%=\\~"
+        )
+    return store.set_cite_key(ref, key)
 
 
 def _suffix(n: int) -> str:
@@ -140,60 +182,213 @@ def _suffix(n: int) -> str:
     return letters
 
 
+def _braced(text: str) -> str:
+    return "{" + text + "}"
+
+
+def _doi_fields(value: str | None) -> tuple[str | None, list[str]]:
+    dois = split_dois(value)
+    return (clean_line(dois[0]) if dois else None), [clean_line(d) for d in dois[1:]]
+
+
+def _other_dois_note(others: list[str]) -> str:
+    return ("Other DOI: " if len(others) == 1 else "Other DOIs: ") + ", ".join(others)
+
+
 def bib_entry_fields(paper, encoder=None) -> list[tuple[str, str]]:
+    """readr's own fields for a paper, values as written in the .bib file (braced unless a number)."""
     encoder = encoder or _encoder()
     fields: list[tuple[str, str]] = []
     if paper.authors:
-        fields.append(("author", " and ".join(latex_escape(a, encoder) for a in paper.authors)))
-    fields.append(("title", latex_escape(paper.title or paper.key, encoder)))
+        fields.append(("author", _braced(" and ".join(latex_escape(a, encoder) for a in paper.authors))))
+    fields.append(("title", _braced(latex_escape(paper.title or paper.key, encoder))))
     year = paper_year(paper)
     if year:
         fields.append(("year", year))
+    doi, others = _doi_fields(paper.doi)
     if paper.arxiv_id:
-        fields.append(("eprint", paper.arxiv_id))
-        fields.append(("archivePrefix", "arXiv"))
+        fields.append(("eprint", _braced(paper.arxiv_id)))
+        fields.append(("archivePrefix", "{arXiv}"))
         if paper.primary_category:
-            fields.append(("primaryClass", clean_line(paper.primary_category)))
-        fields.append(("doi", clean_line(paper.doi) or f"10.48550/arXiv.{paper.arxiv_id}"))
-        fields.append(("url", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+            fields.append(("primaryClass", _braced(clean_line(paper.primary_category))))
+        fields.append(("doi", _braced(doi or f"10.48550/arXiv.{paper.arxiv_id}")))
+        fields.append(("url", _braced(f"https://arxiv.org/abs/{paper.arxiv_id}")))
     else:
-        if paper.doi:
-            fields.append(("doi", clean_line(paper.doi)))
+        if doi:
+            fields.append(("doi", _braced(doi)))
         if paper.url:
-            fields.append(("url", clean_line(paper.url)))
-    if paper.journal_ref:
-        fields.append(("note", latex_escape(paper.journal_ref, encoder)))
+            fields.append(("url", _braced(clean_line(paper.url))))
+    notes = [latex_escape(paper.journal_ref, encoder)] if paper.journal_ref else []
+    if others:
+        notes.append(latex_escape(_other_dois_note(others), encoder))
+    if notes:
+        fields.append(("note", _braced(". ".join(notes))))
     return fields
 
 
-def render_bibtex(papers: Sequence, keys: dict[str, str]) -> str:
+def _field_index(fields: list[tuple[str, str]], *names: str) -> int | None:
+    wanted = {n.lower() for n in names}
+    return next((i for i, (name, _) in enumerate(fields) if name.lower() in wanted), None)
+
+
+def _put(fields: list[tuple[str, str]], name: str, value: str | None) -> None:
+    """Set a field in place (or at the end); None removes it."""
+    index = _field_index(fields, name)
+    if value is None:
+        if index is not None:
+            del fields[index]
+    elif index is None:
+        fields.append((name, value))
+    else:
+        fields[index] = (fields[index][0], value)
+
+
+def imported_fields(paper, entry, encoder=None) -> list[tuple[str, str]]:
+    """An imported entry's fields, with readr's value for each modelled field that changed since."""
+    encoder = encoder or _encoder()
+    then = entry.imported
+    fields = list(entry.fields)
+    if paper.title != then.get("title"):
+        _put(fields, "title", _braced(latex_escape(paper.title or paper.key, encoder)))
+    if paper.authors != then.get("authors"):
+        names = " and ".join(latex_escape(a, encoder) for a in paper.authors)
+        _put(fields, "author", _braced(names) if names else None)
+    if (paper.published or "")[:4] != (then.get("published") or "")[:4]:
+        year = paper_year(paper)
+        _put(fields, "year", year)
+    if paper.doi != then.get("doi"):
+        _put(fields, "doi", _braced(clean_line(paper.doi)) if paper.doi else None)
+    if paper.url != then.get("url") and not paper.arxiv_id:
+        _put(fields, "url", _braced(clean_line(paper.url)) if paper.url else None)
+    if paper.arxiv_id:
+        if _field_index(fields, "eprint") is None:
+            fields.append(("eprint", _braced(paper.arxiv_id)))
+        if _field_index(fields, "archiveprefix", "eprinttype") is None:
+            fields.append(("archivePrefix", "{arXiv}"))
+        if paper.primary_category and _field_index(fields, "primaryclass", "eprintclass") is None:
+            fields.append(("primaryClass", _braced(clean_line(paper.primary_category))))
+    notes = []
+    if paper.journal_ref and paper.journal_ref != then.get("journal_ref") and _field_index(
+        fields, "journal", "journaltitle", "booktitle"
+    ) is None:
+        notes.append(latex_escape(paper.journal_ref, encoder))
+    doi_index = _field_index(fields, "doi")
+    if doi_index is not None:
+        name, value = fields[doi_index]
+        dois = split_dois(bib_value_text(value))
+        if len(dois) > 1:
+            fields[doi_index] = (name, _braced(dois[0]))
+            notes.append(latex_escape(_other_dois_note(dois[1:]), encoder))
+    if notes:
+        note_index = _field_index(fields, "note")
+        text = ". ".join(notes)
+        if note_index is None:
+            fields.append(("note", _braced(text)))
+        else:
+            name, value = fields[note_index]
+            fields[note_index] = (name, value + ' # ". ' + text.replace('"', "'") + '"')
+    return fields
+
+
+def render_bibtex(papers: Sequence, keys: dict[str, str], entries: dict | None = None) -> str:
+    """BibTeX for the papers, in citation-key order; `entries` (paper key -> store BibEntry) are
+    the entries as imported."""
     import bibtexparser
     from bibtexparser.model import Entry, Field
 
     encoder = _encoder()
+    entries = entries or {}
     library = bibtexparser.Library()
     for paper in sorted(papers, key=lambda p: keys[p.key]):
-        fields = [Field(name, value) for name, value in bib_entry_fields(paper, encoder)]
-        library.add(Entry("misc", keys[paper.key], fields))
+        entry = entries.get(paper.key)
+        if entry is not None:
+            kind, fields = entry.entry_type, imported_fields(paper, entry, encoder)
+        else:
+            kind, fields = "misc", bib_entry_fields(paper, encoder)
+        library.add(Entry(kind, keys[paper.key], [Field(name, value) for name, value in fields]))
     if not library.entries:
         return ""
     layout = bibtexparser.BibtexFormat()
     layout.indent = "  "
     layout.block_separator = "\n"
-    return clean_text(bibtexparser.write_string(library, bibtex_format=layout)).strip() + "\n"
+    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=layout)
+    return clean_text(text).strip() + "\n"
 
 
-def export_bibtex(store, query: str = "") -> tuple[str, int]:
-    """BibTeX for the papers a search selects (default: the whole reading list)."""
+def select_papers(store, query: str = "", everything: bool = False) -> list:
+    """The papers an export covers: those a search selects (catalogue entries too with
+    `everything`), else the reading list without dismissed papers (`everything`: every paper)."""
     if query.strip():
         from .config import load_config
 
-        hits = store.search(query, limit=100_000, include_catalogue=False, week_start=load_config().week_start)
-        papers = [hit.paper for hit in hits]
-    else:
-        papers = store.list_papers()
+        hits = store.search(
+            query, limit=10_000_000, include_catalogue=everything, week_start=load_config().week_start
+        )
+        return [hit.paper for hit in hits]
+    if everything:
+        return store.list_papers(include_catalogue=True)
+    return store.list_papers(statuses=[s for s in STATUSES if s != "dismissed"])
+
+
+def export_bibtex(store, query: str = "", everything: bool = False) -> tuple[str, int]:
+    """BibTeX for the papers `select_papers` chooses."""
+    papers = select_papers(store, query, everything)
     keys = assign_cite_keys(store, papers)
-    return render_bibtex(papers, keys), len(papers)
+    return render_bibtex(papers, keys, store.bib_entries([p.key for p in papers])), len(papers)
+
+
+def bibtex_of(store, paper) -> str:
+    """One paper's BibTeX entry (the clipboard's), with its kept citation key."""
+    keys = assign_cite_keys(store, [paper])
+    return render_bibtex([paper], keys, store.bib_entries([paper.key]))
+
+
+# --- BibTeX values --------------------------------------------------------------------------------
+
+
+def _top_level_parts(raw: str) -> list[str]:
+    """The parts of a `"a" # macro # {b}` value, split at the `#` outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(raw):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(0, depth - 1)
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i].strip())
+            start = i + 1
+    parts.append(raw[start:].strip())
+    return parts
+
+
+def expand_strings(raw: str, strings: dict[str, str], depth: int = 0) -> str:
+    """A raw value with the file's @string macros replaced by their values (month names and
+    undefined macros stay), so that the value means the same without the @string blocks."""
+    parts = _top_level_parts(raw)
+    changed = False
+    for i, part in enumerate(parts):
+        name = part.lower()
+        if part and part[0] not in '{"' and not part.isdigit() and name in strings and depth < 10:
+            parts[i] = expand_strings(strings[name], strings, depth + 1)
+            changed = True
+    return " # ".join(parts) if changed else raw
+
+
+def bib_value_text(raw: str, strings: dict[str, str] | None = None) -> str:
+    """The text a BibTeX value stands for: parts joined, outer braces or quotes removed, @string
+    macros expanded; a bare macro that is not defined (`jan`) stays as its name."""
+    strings = strings or {}
+    out = []
+    for part in _top_level_parts(raw):
+        if len(part) >= 2 and ((part[0], part[-1]) in (("{", "}"), ('"', '"'))):
+            out.append(part[1:-1])
+        elif part.lower() in strings:
+            out.append(bib_value_text(strings[part.lower()]))
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 # --- import ---------------------------------------------------------------------------------------
@@ -212,6 +407,9 @@ class BibRecord:
     abstract: str
     categories: list[str] = field(default_factory=list)
     journal_ref: str | None = None
+    entry_type: str = "misc"
+    fields: list[tuple[str, str]] = field(default_factory=list)  # as written, @string macros expanded
+    source: str = ""  # the file's name
 
 
 def _decoder():
@@ -310,6 +508,7 @@ def _authors(decoder, value: str) -> list[str]:
 def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[str]]:
     """Records of a .bib file and notices (duplicate keys). Raises ReadrError on a broken block."""
     import bibtexparser
+    from bibtexparser.middlewares.parsestack import default_parse_stack
     from bibtexparser.model import DuplicateBlockKeyBlock
 
     # bibtexparser logs each broken block as a warning; readr reports it as one line instead.
@@ -317,9 +516,17 @@ def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[
     level = log.level
     log.setLevel(logging.CRITICAL)
     try:
-        library = bibtexparser.parse_string(clean_text(text))
+        library = bibtexparser.parse_string(clean_text(text), parse_stack=[])
     finally:
         log.setLevel(level)
+    # Each field as the file wrote it, kept for export; then the values readr reads.
+    strings = {block.key.lower(): str(block.value) for block in library.strings}
+    raw_fields = [
+        [(f.key, expand_strings(str(f.value), strings)) for f in entry.fields if f.value is not None]
+        for entry in library.entries
+    ]
+    for middleware in default_parse_stack(allow_inplace_modification=True):
+        library = middleware.transform(library)
     notices = []
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -331,7 +538,7 @@ def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[
         raise ReadrError(f"{name}:{line}: {error}")
     decoder = _decoder()
     records = []
-    for entry in library.entries:
+    for entry, raw in zip(library.entries, raw_fields):
         fields: dict[str, str] = {}
         for f in entry.fields:
             fields.setdefault(f.key.lower(), str(f.value) if f.value is not None else "")
@@ -339,6 +546,8 @@ def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[
         year = (fields.get("year") or fields.get("date") or "")[:4]
         primary = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
         doi = (fields.get("doi") or "").strip() or None
+        if doi and doi.lower().startswith(("https://doi.org/", "http://dx.doi.org/", "https://dx.doi.org/")):
+            doi = doi.split("/", 3)[3]
         records.append(
             BibRecord(
                 cite_key=clean_line(entry.key),
@@ -352,6 +561,9 @@ def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[
                 abstract=clean_text(_text(decoder, fields.get("abstract", ""))) if fields.get("abstract") else "",
                 categories=[primary] if re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", primary) else [],
                 journal_ref=_journal_ref(decoder, fields),
+                entry_type=entry.entry_type.lower(),
+                fields=raw,
+                source=name,
             )
         )
     return records, notices
@@ -383,18 +595,25 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
         found, notices = parse_bibtex(text, path.name)
         records += found
         report += notices
-    created, existing, arxiv = store.import_bib_records(records)
+    stats = store.import_bib_records(records)
     names = ", ".join(Path(p).name for p in paths)
+    merged = f"merged {stats.merged} into existing papers" if stats.merged else "none already in the library"
     report.append(
-        f"imported {names}: {plural(len(records), 'entry', 'entries')} ({arxiv} arXiv), {created} new, "
-        f"{existing} already in the library"
+        f"imported {names}: {plural(len(records), 'entry', 'entries')} ({stats.arxiv} arXiv), {stats.created} new, "
+        f"{merged}"
     )
+    if stats.keys_taken:
+        report.append(
+            f"{plural(stats.keys_taken, 'citation key')} already used by another paper: "
+            "that entry gets a new key when exported (readr edit ID --key KEY sets one)"
+        )
     return report
 
 
 __all__ = [
-    "BibRecord", "assign_cite_keys", "base_cite_key", "export_bibtex", "find_arxiv_id", "import_files",
-    "latex_escape", "parse_bibtex", "render_bibtex",
+    "BibRecord", "ascii_fold", "assign_cite_keys", "base_cite_key", "bib_value_text", "bibtex_of", "cite_key_of",
+    "expand_strings", "export_bibtex", "find_arxiv_id", "import_files", "latex_escape", "normalized_title",
+    "parse_bibtex", "render_bibtex", "select_papers", "set_cite_key", "split_dois",
 ]
 
 

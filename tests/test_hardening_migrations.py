@@ -117,6 +117,9 @@ def test_each_shipped_version_opens_with_nothing_lost(tmp_path, version):
         if version >= 8:
             rows = conn.execute("SELECT name, fingerprint, format, trained_at, model FROM ranking_models").fetchall()
             assert [tuple(r) for r in rows] == [MAKER.RANKING_MODEL]
+        if version >= 9:
+            rows = conn.execute("SELECT paper_key, entry_type, fields, imported FROM bib_entries").fetchall()
+            assert [tuple(r) for r in rows] == MAKER.BIB_ENTRIES
 
         # Search still finds things by every field it indexes.
         assert [h.paper.key for h in lib.search("low-pass")] == ["2202.06709"]

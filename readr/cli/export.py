@@ -21,8 +21,8 @@ def export_cmd(
     args: Optional[List[str]] = typer.Argument(
         None, metavar="WHEN|QUERY",
         help=f"With --week (the default) or --month: the week or month to export ({WHEN_HELP}; "
-        "a month also as YYYY-MM). With --bibtex: a search selecting the papers (tag:, status:, week: ... "
-        "as in readr search).",
+        "a month also as YYYY-MM). With --bibtex or --csl-json: a search selecting the papers (tag:, status:, "
+        "week: ... as in readr search).",
     ),
     week: bool = typer.Option(
         False, "--week", "-w", help="The digest of the week WHEN (default: this week)."
@@ -31,7 +31,12 @@ def export_cmd(
         False, "--month", "-m", help="A page titled '# YYYY-M' with every week of the month WHEN (default: this month)."
     ),
     bibtex: bool = typer.Option(
-        False, "--bibtex", help="BibTeX for the papers QUERY selects (default: the whole reading list)."
+        False, "--bibtex", help="BibTeX for the papers QUERY selects (default: every paper on the reading list "
+        "except dismissed ones; --all: every paper, catalogue entries too). Imported .bib entries come back "
+        "with their type and fields.",
+    ),
+    csl_json: bool = typer.Option(
+        False, "--csl-json", help="CSL-JSON (Zotero, Pandoc) for the same papers as --bibtex, with the same keys.",
     ),
     out: Optional[Path] = typer.Option(
         None, "--out", "-o", dir_okay=False, metavar="FILE",
@@ -43,33 +48,49 @@ def export_cmd(
         False, "--front-matter", help="Start with the front-matter block (its text: front_matter in the config)."
     ),
     include_unsummarized: bool = typer.Option(
-        False, "--include-unsummarized", "--all", "-a",
-        help="Also list papers read without a summary, as a bare title line.",
+        False, "--include-unsummarized", help="Also list papers read without a summary, as a bare title line.",
+    ),
+    everything: bool = typer.Option(
+        False, "--all", "-a", help="With --bibtex or --csl-json: every paper, dismissed ones and catalogue entries "
+        "too. With a digest: the same as --include-unsummarized.",
     ),
     team: bool = typer.Option(
         False, "--team", help="The team's digest (readr sync): every paper anyone read, once, each summary "
         "attributed to its reader.",
     ),
 ) -> None:
-    """Export the weekly digest as Markdown (or BibTeX with --bibtex)."""
+    """Export the weekly digest as Markdown (or BibTeX with --bibtex, CSL-JSON with --csl-json)."""
     from ..config import load_config
     from ..sanitize import clean_text
 
     words = list(args or [])
-    if sum([week, month, bibtex]) > 1:
-        raise ReadrError("choose one of --week, --month and --bibtex")
+    if sum([week, month, bibtex, csl_json]) > 1:
+        raise ReadrError("choose one of --week, --month, --bibtex and --csl-json")
     lib = store(ctx)
-    if bibtex:
+    if bibtex or csl_json:
+        flag = "--bibtex" if bibtex else "--csl-json"
         if front_matter or include_unsummarized or team:
             raise ReadrError(
-                "--front-matter, --include-unsummarized and --team apply to the Markdown digest, not --bibtex"
+                f"--front-matter, --include-unsummarized and --team apply to the Markdown digest, not {flag}"
             )
-        from ..bibtex import export_bibtex
+        if bibtex:
+            from ..bibtex import export_bibtex as export_citations
+        else:
+            from ..csl import export_csl_json as export_citations
 
-        text, count = export_bibtex(lib, " ".join(words))
-        _emit(clean_text(text), out)
-        say(plural(count, "BibTeX entry", "BibTeX entries") + (f" written to {out}" if out else ""))
+        query = " ".join(words)
+        text, count = export_citations(lib, query, everything=everything)
+        _emit(clean_text(text) if count else ("" if bibtex else "[]\n"), out)
+        what = plural(count, "BibTeX entry", "BibTeX entries") if bibtex else plural(count, "CSL-JSON item")
+        if query.strip():
+            chosen = f"the papers {query!r} selects" + (", catalogue entries too" if everything else "")
+        elif everything:
+            chosen = "every paper in the library"
+        else:
+            chosen = "the reading list without dismissed papers; --all exports every paper"
+        say(f"{what} ({chosen})" + (f" written to {out}" if out else ""))
         return
+    include_unsummarized = include_unsummarized or everything
 
     from ..digest.assets import AssetCopier, AssetLinker
     from ..digest.export import day_label, render_month, render_week

@@ -242,11 +242,21 @@ def edit_cmd(
     year: Optional[int] = typer.Option(
         None, "--year", metavar="YYYY", min=1000, max=9999, help="The year it appeared."
     ),
+    cite_key: Optional[str] = typer.Option(
+        None, "--key", metavar="KEY", help="Its citation key in BibTeX and CSL-JSON exports (unique in the library).",
+    ),
 ) -> None:
-    """Correct a paper's title, authors or year (a title cut short in a PDF, say)."""
-    if title is None and authors is None and year is None:
-        raise ReadrError("nothing to change: give --title, --authors or --year")
+    """Correct a paper's title, authors or year (a title cut short in a PDF, say), or set its citation key."""
+    if title is None and authors is None and year is None and cite_key is None:
+        raise ReadrError("nothing to change: give --title, --authors, --year or --key")
     lib = store(ctx)
+    if cite_key is not None:
+        from ..bibtex import set_cite_key
+
+        paper = set_cite_key(lib, paper_id, cite_key)
+        say(f"{paper.key}: citation key {cite_key.strip()}")
+        if title is None and authors is None and year is None:
+            return
     before = lib.get(paper_id)
     names = None if authors is None else [name for name in authors.split(";")]
     after = lib.edit_metadata(paper_id, title=title, authors=names, year=year)

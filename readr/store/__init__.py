@@ -17,6 +17,7 @@ from .connection import (
 from .papers import Paper, PapersMixin, normalize_tag, web_key
 from .pdfs import PdfsMixin
 from .digest import DigestMixin
+from .bib import BibMixin
 from .search import CANDIDATES, SearchHit, SearchMixin
 from .views import ViewsMixin
 from .bulk import BulkMixin
@@ -31,8 +32,8 @@ __all__ = [
 
 
 # Search builds on papers, views on search, digest on papers: each mixin derives from what it uses.
-class Store(RankingMixin, ViewsMixin, SearchMixin, DigestMixin, PapersMixin, PdfsMixin, BulkMixin, MaintenanceMixin,
-            TeamMixin):
+class Store(RankingMixin, ViewsMixin, SearchMixin, DigestMixin, BibMixin, PapersMixin, PdfsMixin, BulkMixin,
+            MaintenanceMixin, TeamMixin):
     def __init__(self, path: Path | str, read_only: bool = False):
         """Open the library at `path`, creating and migrating it; with read_only=True open an
         existing library as it is (no migration), and every write fails."""

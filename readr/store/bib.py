@@ -1,0 +1,205 @@
+"""Store SQL for BibTeX: importing .bib entries (merging duplicates), the entries as imported,
+and citation keys."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from ..errors import ReadrError
+from ..folding import normalized_title
+from .connection import immediate, now_iso
+from .papers import PapersMixin, metadata_row, web_key
+
+# Titles shorter than this many words are too common to identify a paper with its year alone.
+MIN_TITLE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """How an imported .bib file wrote one paper's entry."""
+
+    paper_key: str
+    entry_type: str
+    fields: list[tuple[str, str]]
+    imported: dict[str, Any]  # readr's modelled values as read from the entry
+
+
+@dataclass
+class BibImportStats:
+    created: int = 0
+    merged: int = 0  # into a paper already in the library (or earlier in the same files)
+    arxiv: int = 0
+    keys_taken: int = 0  # citation keys another paper holds
+
+
+def _title_key(title: str | None, published: str | None) -> tuple[str, str] | None:
+    words = normalized_title(title or "")
+    year = (published or "")[:4]
+    if len(words.split()) < MIN_TITLE_WORDS or not year.isdigit():
+        return None
+    return words, year
+
+
+def _first_doi(doi: str | None) -> str | None:
+    return (doi or "").split()[0].lower() if (doi or "").strip() else None
+
+
+class BibMixin(PapersMixin):
+    def cite_key_of(self, paper_key: str) -> str | None:
+        row = self.conn.execute("SELECT cite_key FROM cite_keys WHERE paper_key = ?", (paper_key,)).fetchone()
+        return row[0] if row else None
+
+    def set_cite_key(self, ref: str, cite_key: str):
+        """Give a paper this citation key; ReadrError if another paper has it."""
+        paper = self.get(ref)
+        with immediate(self.conn):
+            row = self.conn.execute(
+                "SELECT paper_key FROM cite_keys WHERE cite_key = ? AND paper_key != ?", (cite_key, paper.key)
+            ).fetchone()
+            if row is not None:
+                raise ReadrError(f"citation key {cite_key!r} is taken by {row[0]}")
+            self.conn.execute(
+                "INSERT INTO cite_keys (paper_key, cite_key) VALUES (?, ?) "
+                "ON CONFLICT (paper_key) DO UPDATE SET cite_key = excluded.cite_key",
+                (paper.key, cite_key),
+            )
+        return paper
+
+    def bib_entries(self, keys: Iterable[str]) -> dict[str, BibEntry]:
+        """The imported .bib entries of these papers (papers imported otherwise have none)."""
+        keys = list(dict.fromkeys(keys))
+        found: dict[str, BibEntry] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"SELECT paper_key, entry_type, fields, imported FROM bib_entries WHERE paper_key IN ({marks})", chunk
+            ):
+                fields = [(str(name), str(value)) for name, value in json.loads(row[2])]
+                found[row[0]] = BibEntry(row[0], row[1], fields, json.loads(row[3]))
+        return found
+
+    def import_bib_records(self, records: Sequence[Any]) -> BibImportStats:
+        """Add bibliography entries (readr.bibtex.BibRecord) to the inbox in one transaction.
+
+        An entry for a paper already in the library or earlier in the import (same arXiv id or
+        DOI; or the same normalised title and year in another file) is merged into it: the paper keeps its metadata and
+        gains what it lacked (DOI, journal reference, abstract, a citation key, the entry as
+        written); a catalogue entry joins the inbox."""
+        stats = BibImportStats()
+        now = now_iso()
+        with immediate(self.conn):
+            cite_owner = {row[0]: row[1] for row in self.conn.execute("SELECT cite_key, paper_key FROM cite_keys")}
+            with_key = set(cite_owner.values())
+            # (normalised title, year) -> (paper key, the file it came from; None: already in the library)
+            by_title: dict[tuple[str, str], tuple[str, str | None]] = {}
+            for key, title, published in self.conn.execute(
+                "SELECT key, title, published FROM papers WHERE status IS NOT NULL"
+            ):
+                found = _title_key(title, published)
+                if found:
+                    by_title.setdefault(found, (key, None))
+            for record in records:
+                if record.arxiv is not None:
+                    stats.arxiv += 1
+                    key, arxiv_id, version, url = record.arxiv.base, record.arxiv.base, record.arxiv.version, None
+                else:
+                    arxiv_id, version = None, None
+                    url = record.url or (f"https://doi.org/{record.doi}" if record.doi else None)
+                    key = web_key(url) if url else "bib-" + _short_hash(f"{record.cite_key}\n{record.title}")
+                meta = metadata_row(
+                    {
+                        "title": record.title or record.cite_key, "authors": record.authors,
+                        "abstract": record.abstract, "categories": record.categories,
+                        "published": record.year, "doi": record.doi, "journal_ref": record.journal_ref, "url": url,
+                    }
+                )
+                title_key = _title_key(meta["title"], record.year)
+                if arxiv_id is None and not self._same_title(key, meta["title"]):
+                    # Another document at the same address (a folder of PDFs, a publisher's home page).
+                    key = "bib-" + _short_hash(f"{record.cite_key}\n{record.title}\n{url}")
+                same_title = by_title.get(title_key) if title_key else None
+                if same_title and same_title[1] == record.source:
+                    same_title = None  # one file may hold a paper and a related entry of the same title
+                existing = self._same_paper(key, arxiv_id, meta["doi"], same_title[0] if same_title else None)
+                if existing is None:
+                    columns = dict(meta)
+                    columns.update(
+                        key=key, arxiv_id=arxiv_id, read_version=version, source="bibtex", status="inbox",
+                        added_at=now,
+                    )
+                    names = ", ".join(columns)
+                    self.conn.execute(
+                        f"INSERT INTO papers ({names}) VALUES ({', '.join('?' * len(columns))})", list(columns.values())
+                    )
+                    stats.created += 1
+                    paper_key = key
+                else:
+                    paper_key = existing
+                    stats.merged += 1
+                    self.conn.execute(
+                        "UPDATE papers SET doi = coalesce(doi, ?), journal_ref = coalesce(journal_ref, ?), "
+                        "abstract = CASE WHEN abstract = '' THEN ? ELSE abstract END, "
+                        "status = coalesce(status, 'inbox'), added_at = coalesce(added_at, ?) WHERE key = ?",
+                        (meta["doi"], meta["journal_ref"], meta["abstract"], now, paper_key),
+                    )
+                if title_key:
+                    by_title.setdefault(title_key, (paper_key, record.source))
+                imported = {
+                    "title": meta["title"], "authors": json.loads(meta["authors"]), "published": record.year,
+                    "doi": meta["doi"], "url": url, "journal_ref": meta["journal_ref"],
+                }
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO bib_entries (paper_key, entry_type, fields, imported) VALUES (?, ?, ?, ?)",
+                    (paper_key, record.entry_type, json.dumps(record.fields, ensure_ascii=False),
+                     json.dumps(imported, ensure_ascii=False)),
+                )
+                if record.cite_key and paper_key not in with_key:
+                    if record.cite_key in cite_owner:
+                        stats.keys_taken += 1
+                    else:
+                        self.conn.execute(
+                            "INSERT INTO cite_keys (paper_key, cite_key) VALUES (?, ?)", (paper_key, record.cite_key)
+                        )
+                        cite_owner[record.cite_key] = paper_key
+                        with_key.add(paper_key)
+        return stats
+
+    def _same_title(self, key: str, title: str) -> bool:
+        """Whether the paper with this key (if any) has this title, as normalised_title reads them."""
+        row = self.conn.execute("SELECT title FROM papers WHERE key = ?", (key,)).fetchone()
+        return row is None or normalized_title(row[0]) == normalized_title(title)
+
+    def _same_paper(
+        self, key: str, arxiv_id: str | None, doi: str | None, same_title: str | None
+    ) -> str | None:
+        """The key of the paper an imported entry describes, if the library has it."""
+        row = self.conn.execute("SELECT key FROM papers WHERE key = ?", (key,)).fetchone()
+        if row is None and arxiv_id:
+            row = self.conn.execute("SELECT key FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
+        if row is None and doi:
+            row = self.conn.execute(
+                "SELECT key, arxiv_id FROM papers WHERE lower(doi) = ? AND doi IS NOT NULL", (_first_doi(doi),)
+            ).fetchone()
+            if row is not None and arxiv_id and row[1] and row[1] != arxiv_id:
+                row = None
+        if row is not None:
+            return str(row[0])
+        if same_title:
+            candidate = same_title
+            other = self.conn.execute("SELECT arxiv_id, doi FROM papers WHERE key = ?", (candidate,)).fetchone()
+            if other is None:
+                return None
+            if arxiv_id and other[0] and other[0] != arxiv_id:
+                return None  # two papers with one title: both on arXiv under different ids
+            if doi and other[1] and _first_doi(other[1]) != _first_doi(doi):
+                return None
+            return candidate
+        return None
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
