@@ -91,7 +91,7 @@ def csl_item(paper, cite_key: str, entry=None, decoder=None) -> dict[str, Any]:
         if name in fields and variable not in item:
             text = _latex_text(decoder, fields[name])
             if variable == "page":
-                text = re.sub(r"\s*-+\s*", "-", text)
+                text = re.sub(r"\s*[-\u2013\u2014]+\s*", "-", text)
             if text:
                 if variable == "note":
                     notes.append(text)
