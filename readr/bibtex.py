@@ -156,7 +156,12 @@ def cite_key_of(store, paper) -> str:
     kept = store.cite_key_of(paper.key)
     if kept:
         return kept
-    return _free_key(base_cite_key(paper), set(store.cite_keys().values()))
+    base, n = base_cite_key(paper), 0
+    key = base
+    while store.cite_key_taken(key):
+        n += 1
+        key = base + _suffix(n)
+    return key
 
 
 # What a citation key may hold: BibTeX and biblatex refuse spaces, commas, braces, quotes, `#`, `%`.
@@ -341,6 +346,26 @@ def bibtex_of(store, paper) -> str:
     """One paper's BibTeX entry (the clipboard's), with its kept citation key."""
     keys = assign_cite_keys(store, [paper])
     return render_bibtex([paper], keys, store.bib_entries([paper.key]))
+
+
+# What the TUI copies of a paper: its citation key, BibTeX entry, link, or digest entry.
+COPY_KINDS = {"key": "citation key", "bibtex": "BibTeX entry", "link": "link", "digest": "digest line"}
+
+
+def clipboard_text(store, paper, what: str) -> str:
+    """The text copied for `what` (one of COPY_KINDS); "" when the paper has none (no link).
+    A citation key given here is kept, as by an export."""
+    if what == "key":
+        return assign_cite_keys(store, [paper])[paper.key]
+    if what == "bibtex":
+        return bibtex_of(store, paper)
+    if what == "link":
+        return paper.link or ""
+    if what == "digest":
+        from .digest.export import render_entry
+
+        return render_entry(paper, store.digest_entries([paper.key]).get(paper.key)) + "\n"
+    raise ValueError(f"nothing to copy called {what!r}")
 
 
 # --- BibTeX values --------------------------------------------------------------------------------
@@ -611,9 +636,8 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
 
 
 __all__ = [
-    "BibRecord", "ascii_fold", "assign_cite_keys", "base_cite_key", "bib_value_text", "bibtex_of", "cite_key_of",
-    "expand_strings", "export_bibtex", "find_arxiv_id", "import_files", "latex_escape", "normalized_title",
-    "parse_bibtex", "render_bibtex", "select_papers", "set_cite_key", "split_dois",
+    "BibRecord", "COPY_KINDS", "ascii_fold", "assign_cite_keys", "base_cite_key", "bib_value_text", "bibtex_of",
+    "cite_key_of", "clipboard_text", "expand_strings", "export_bibtex", "find_arxiv_id", "import_files",
+    "latex_escape", "normalized_title", "parse_bibtex", "render_bibtex", "select_papers", "set_cite_key",
+    "split_dois",
 ]
-
-

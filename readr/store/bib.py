@@ -11,7 +11,7 @@ from typing import Any, Iterable, Sequence
 from ..errors import ReadrError
 from ..folding import normalized_title
 from .connection import immediate, now_iso
-from .papers import PapersMixin, metadata_row, web_key
+from .papers import Paper, PapersMixin, metadata_row, web_key
 
 # Titles shorter than this many words are too common to identify a paper with its year alone.
 MIN_TITLE_WORDS = 3
@@ -52,7 +52,10 @@ class BibMixin(PapersMixin):
         row = self.conn.execute("SELECT cite_key FROM cite_keys WHERE paper_key = ?", (paper_key,)).fetchone()
         return row[0] if row else None
 
-    def set_cite_key(self, ref: str, cite_key: str):
+    def cite_key_taken(self, cite_key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM cite_keys WHERE cite_key = ?", (cite_key,)).fetchone() is not None
+
+    def set_cite_key(self, ref: str, cite_key: str) -> Paper:
         """Give a paper this citation key; ReadrError if another paper has it."""
         paper = self.get(ref)
         with immediate(self.conn):

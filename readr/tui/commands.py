@@ -10,7 +10,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from ..sanitize import clean_line
-from .keys import APP_BINDINGS, LIST_BINDINGS, MAIN_BINDINGS, display_keys, keys_for, palette_name
+from .keys import (
+    APP_BINDINGS, COPY_BINDINGS, LIST_BINDINGS, MAIN_BINDINGS, display_keys, key_of, keys_for, palette_name,
+)
 
 
 def palette_commands(app) -> list[tuple[str, str, Callable[[], object]]]:
@@ -28,6 +30,15 @@ def palette_commands(app) -> list[tuple[str, str, Callable[[], object]]]:
         commands.append(
             (palette_name(binding), f"key: {display_keys(keys_for(binding, keymap))}",
              partial(target.run_action, binding.action))
+        )
+    copy_key = key_of(app, "copy")
+    for binding in COPY_BINDINGS:
+        if binding.id == "copy-cancel":
+            continue
+        kind = str(binding.action).split("'")[1]
+        commands.append(
+            (palette_name(binding), f"key: {copy_key} then {display_keys(keys_for(binding, keymap))}",
+             partial(screen.run_action, f"copy('{kind}')"))
         )
     for binding in APP_BINDINGS:
         if binding.id == "theme":

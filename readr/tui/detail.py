@@ -142,8 +142,11 @@ def authors_line(authors: list[str], limit: int = MAX_LINE_CHARS) -> str:
     return line
 
 
-def publication_content(paper: Paper) -> Content:
-    rows = [("journal", paper.journal_ref or ""), ("doi", paper.doi or ""), ("comment", paper.comment or "")]
+def publication_content(paper: Paper, cite_key: str | None = None) -> Content:
+    rows = [
+        ("journal", paper.journal_ref or ""), ("doi", paper.doi or ""), ("comment", paper.comment or ""),
+        ("cite as", cite_key or ""),
+    ]
     parts = [
         Content.assemble((f"{label:<8}", "dim"), Content(one_line(value))) for label, value in rows if value
     ]
@@ -298,9 +301,13 @@ class DetailPane(VerticalScroll):
         line.update(match_text(match))
         line.display = True
 
-    def show(self, paper: Paper | None, *, draft: bool = False, week_start: int = 0, team: tuple = ()) -> None:
-        """`team`: teammates' notes on the paper (readr.store.team.TeamNote), shown below the summary."""
-        shown = (paper, draft, week_start, team)
+    def show(
+        self, paper: Paper | None, *, draft: bool = False, week_start: int = 0, team: tuple = (),
+        cite_key: str | None = None,
+    ) -> None:
+        """`team`: teammates' notes on the paper (readr.store.team.TeamNote), shown below the summary;
+        `cite_key`: its citation key in exports, shown with the journal and DOI."""
+        shown = (paper, draft, week_start, team, cite_key)
         if paper is not None and shown == self._shown:
             return  # the same paper, unchanged: keep the scroll position and skip re-rendering
         moved = paper is None or paper.key != self.paper_key
@@ -337,6 +344,6 @@ class DetailPane(VerticalScroll):
         if omitted:
             body = Content.assemble(body, ("\n" + cut_note(omitted, paper.key), "dim italic"))
         abstract.update(body)
-        self.query_one("#detail-publication", Static).update(publication_content(paper))
+        self.query_one("#detail-publication", Static).update(publication_content(paper, cite_key))
         if moved:
             self.scroll_home(animate=False)

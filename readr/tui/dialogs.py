@@ -1,4 +1,4 @@
-"""Dialogs: add papers from arXiv, tag with completion, pick a tag view, help."""
+"""Dialogs: add papers from arXiv, tag with completion, pick a tag view, copy, help."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from ..query import search_help_lines
 from ..sanitize import clean_line
 from ..tags import normalize_tag
 from .failures import RelayWorkerStates, write_or_notify
-from .keys import ADD_BINDINGS, ALL_GROUPS, HELP_BINDINGS, TAG_BINDINGS, display_keys, key_of, keys_for, palette_name
+from .keys import (
+    ADD_BINDINGS, ALL_GROUPS, COPY_BINDINGS, HELP_BINDINGS, TAG_BINDINGS, display_keys, key_of, keys_for, palette_name,
+)
 
 if TYPE_CHECKING:
     from ..arxiv_api import PaperRecord
@@ -364,6 +366,49 @@ class TagViewPicker(ModalScreen):
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.tags[event.option_index][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def copy_kind(binding: Binding) -> str:
+    """The thing a copy binding copies: "key" for `pick('key')`."""
+    return str(binding.action).split("'")[1]
+
+
+class CopyChooser(ModalScreen):
+    """Choose what of the paper to copy: its citation key, BibTeX entry, link or digest line.
+    Dismissed with the kind (readr.bibtex.COPY_KINDS) or None."""
+
+    CSS_PATH = "dialogs.tcss"
+
+    BINDINGS = [*COPY_BINDINGS]
+
+    def __init__(self, previews: dict[str, str]):
+        super().__init__()
+        self.previews = previews  # kind -> a short preview ("" for none)
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for binding in COPY_BINDINGS:
+            if binding.id == "copy-cancel":
+                continue
+            kind = copy_kind(binding)
+            label = Content.assemble(
+                (f"{key_of(self.app, binding.id or ''):<3}", "bold"), f"{binding.description:<14}",
+                (clean_line(self.previews.get(kind, ""))[:70], "dim"),
+            )
+            options.append(Option(label, id=kind))
+        with Vertical(id="copy-box", classes="dialog"):
+            yield Static(Content.styled("Copy to the clipboard", "bold"), classes="dialog-title")
+            yield OptionList(*options, id="copy-list")
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_pick(self, kind: str) -> None:
+        self.dismiss(kind)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

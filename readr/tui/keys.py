@@ -63,8 +63,8 @@ MAIN_BINDINGS = [
             tooltip="Open the web page in the browser"),
     Binding("S", "sync", "Sync", show=False, id="sync",
             tooltip="Sync with the team's git repository (readr sync)"),
-    Binding("y", "copy_link", "Copy link", show=False, id="copy-link",
-            tooltip="Copy the paper's link"),
+    Binding("y", "copy_menu", "Copy", show=False, id="copy",
+            tooltip="Copy the citation key, BibTeX entry, link or digest line…"),
     Binding("enter", "zoom", "Details", show=False, id="zoom",
             tooltip="Show details full screen"),
     Binding("1", "view('all')", "All", show=False, id="view-all",
@@ -155,6 +155,18 @@ TAG_BINDINGS = [
 METADATA_BINDINGS = [
     Binding("escape", "cancel", "Cancel", id="metadata-cancel"),
 ]
+# The copy chooser (y): one key per thing to copy; the palette lists each too.
+COPY_BINDINGS = [
+    Binding("k", "pick('key')", "Citation key", id="copy-key",
+            tooltip="Copy the citation key"),
+    Binding("b", "pick('bibtex')", "BibTeX", id="copy-bibtex",
+            tooltip="Copy the BibTeX entry"),
+    Binding("l", "pick('link')", "Link", id="copy-link",
+            tooltip="Copy the paper's link"),
+    Binding("d", "pick('digest')", "Digest line", id="copy-digest",
+            tooltip="Copy the paper's digest line"),
+    Binding("escape,y", "cancel", "Cancel", id="copy-cancel"),
+]
 HELP_BINDINGS = [
     Binding("escape,question_mark,q", "close", "Close", id="help-close"),
     Binding("j,down", "scroll_down", "Down", show=False, id="help-down"),
@@ -171,6 +183,7 @@ ALL_GROUPS = [
     ("Add dialog", ADD_BINDINGS),
     ("Tag dialog", TAG_BINDINGS),
     ("Details dialog", METADATA_BINDINGS),
+    ("Copy chooser", COPY_BINDINGS),
     ("Help", HELP_BINDINGS),
 ]
 

@@ -368,7 +368,10 @@ class LibraryScreen(RelayWorkerStates, Screen):
         paper = found[0] if found else None
         draft = paper is not None and self.drafts.load(paper.key) not in (None, paper.summary)
         team = tuple(self.store.team_notes(paper.key)) if paper is not None else ()
-        detail.show(paper, draft=draft, week_start=self.config.week_start, team=team)
+        from ..bibtex import cite_key_of
+
+        cite_key = cite_key_of(self.store, paper) if paper is not None else None
+        detail.show(paper, draft=draft, week_start=self.config.week_start, team=team, cite_key=cite_key)
         if paper is None:
             detail.show_pdf(Content(""))
             detail.show_match(None)
@@ -831,11 +834,39 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.notify(f"Opening {what}", timeout=2)
 
     @guarded
-    def action_copy_link(self) -> None:
+    def action_copy_menu(self) -> None:
+        from ..bibtex import cite_key_of
+        from .dialogs import CopyChooser
+
         paper = self.current_paper()
-        if paper is not None and paper.link:
-            self.app.copy_to_clipboard(paper.link)
-            self.notify(f"Copied {paper.link}", timeout=2)
+        if paper is None:
+            return
+        previews = {"key": cite_key_of(self.store, paper), "link": paper.link or "(none)"}
+
+        def picked(kind: str | None) -> None:
+            if kind:
+                self.action_copy(kind)
+
+        self.app.push_screen(CopyChooser(previews), picked)
+
+    @guarded
+    def action_copy(self, what: str) -> None:
+        """Copy the paper's citation key, BibTeX entry, link or digest line (readr.bibtex.COPY_KINDS)."""
+        from ..bibtex import COPY_KINDS, clipboard_text
+
+        paper = self.current_paper()
+        if paper is None:
+            return
+        text = clipboard_text(self.store, paper, what)
+        if not text:
+            self.notify(f"This paper has no {COPY_KINDS[what]} to copy.", timeout=2, markup=False)
+            return
+        self.app.copy_to_clipboard(text)
+        first = clean_line(text.splitlines()[0])
+        shown = first if len(first) <= 60 else first[:59] + "…"
+        self.notify(f"Copied the {COPY_KINDS[what]}: {shown}", timeout=2, markup=False)
+        if what in ("key", "bibtex"):
+            self.show_detail()  # the key is kept now
 
     # --- PDFs ---------------------------------------------------------------------------------
 
