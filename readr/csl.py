@@ -97,6 +97,12 @@ def csl_item(paper, cite_key: str, entry=None, decoder=None) -> dict[str, Any]:
                     notes.append(text)
                 else:
                     item[variable] = text
+    container = str(item.get("container-title", ""))
+    if paper.arxiv_id and re.match(r"(arxiv|corr\b|computing research repository)", container, re.IGNORECASE):
+        # `journal = {arXiv preprint arXiv:...}` or DBLP's CoRR: a preprint, not a journal article.
+        item["type"] = "article"
+        for variable in ("container-title", "volume"):
+            item.pop(variable, None)
     dois = split_dois(paper.doi)
     if dois:
         item["DOI"] = dois[0]

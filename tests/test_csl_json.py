@@ -62,6 +62,19 @@ def test_an_article_maps_to_csl_variables(store, tmp_path):
     assert preprint["DOI"] == "10.1103/a.1" and "10.1103/b.2" in preprint["note"]
 
 
+def test_scholar_and_dblp_arxiv_entries_are_preprints(store, tmp_path):
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title = {Scholar Style Entry}, journal = {arXiv preprint arXiv:1907.11692}}\n"
+                   "@article{b, title = {DBLP Style Entry}, journal = {CoRR}, volume = {abs/1706.03762}}\n",
+                   encoding="utf-8")
+    import_files(store, [bib])
+    items = _validate(export_csl_json(store)[0])
+    assert {(i["id"], i["type"], i["number"]) for i in items} == {
+        ("a", "article", "arXiv:1907.11692"), ("b", "article", "arXiv:1706.03762"),
+    }
+    assert not any("container-title" in i or "volume" in i for i in items)
+
+
 def test_cli_csl_json(cli, store):
     store.upsert_arxiv(make_record("2101.00001", "A preprint"), status="read")
     result = cli("export", "--csl-json")
