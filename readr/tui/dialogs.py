@@ -402,6 +402,9 @@ class CopyChooser(ModalScreen):
         with Vertical(id="copy-box", classes="dialog"):
             yield Static(Content.styled("Copy to the clipboard", "bold"), classes="dialog-title")
             yield OptionList(*options, id="copy-list")
+            yield Static(
+                Content(f"{key_of(self.app, 'copy-cancel', capitalized=True)} closes without copying."), classes="dim"
+            )
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
