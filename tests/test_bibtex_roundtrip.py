@@ -8,6 +8,8 @@ from pathlib import Path
 
 import bibtexparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchmarks.bibtex_roundtrip import _entries, round_trip
 from readr.bibtex import base_cite_key, export_bibtex, import_files, set_cite_key, split_dois
@@ -143,3 +145,40 @@ def test_edit_key_on_the_command_line(cli, store):
     result = cli("edit", "2101.00001", "--key", "Kept:2021")
     assert result.exit_code == 0 and "citation key Kept:2021" in result.stderr
     assert "@misc{Kept:2021," in cli("export", "--bibtex").stdout
+
+
+# Backslashes only as whole LaTeX commands: `\}` would escape the closing brace of the value.
+_WORD = st.one_of(
+    st.text(alphabet="abcxyzABCÉüß0123456789 .,:;-'!?/`\"@()[]", min_size=0, max_size=12),
+    st.sampled_from(["\\'e", "\\\"o", "\\&", "\\textit{x}", "$\\alpha$", "--", "~"]),
+)
+
+
+@st.composite
+def _braced_values(draw, depth=0):
+    """A BibTeX value body with balanced braces, as people write them ({B}ayes, {\\'e})."""
+    parts = draw(st.lists(_WORD if depth >= 2 else st.one_of(_WORD, _braced_values(depth + 1).map(
+        lambda inner: "{" + inner + "}")), max_size=4))
+    return "".join(parts)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kind=st.sampled_from(["article", "inproceedings", "book", "incollection", "techreport", "online", "dataset"]),
+    values=st.lists(st.tuples(st.sampled_from(["journal", "booktitle", "pages", "publisher", "note", "x-custom",
+                                               "annote", "editor", "address"]), _braced_values()),
+                    min_size=1, max_size=5, unique_by=lambda pair: pair[0]),
+)
+def test_any_field_value_survives_the_round_trip(tmp_path_factory, kind, values):
+    from readr.store import Store
+
+    folder = tmp_path_factory.mktemp("lib")
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in values)
+    text = f"@{kind}{{thekey,\n  title = {{A Title Long Enough}},\n{body}\n}}\n"
+    with Store(folder / "library.db") as store:
+        _import(store, folder, text)
+        exported, _ = export_bibtex(store)
+    before, after = _entries(text)["thekey"], _entries(exported)["thekey"]
+    assert after[0] == kind
+    for name, _ in values:
+        assert after[1][name] == before[1][name]

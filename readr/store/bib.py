@@ -95,6 +95,8 @@ class BibMixin(PapersMixin):
         stats = BibImportStats()
         now = now_iso()
         with immediate(self.conn):
+            # The entries of deleted papers must not come back if the paper is imported again.
+            self.conn.execute("DELETE FROM bib_entries WHERE paper_key NOT IN (SELECT key FROM papers)")
             cite_owner = {row[0]: row[1] for row in self.conn.execute("SELECT cite_key, paper_key FROM cite_keys")}
             with_key = set(cite_owner.values())
             # (normalised title, year) -> (paper key, the file it came from; None: already in the library)
