@@ -127,6 +127,13 @@ def test_the_same_paper_from_another_file_merges_into_it(store, tmp_path):
     assert "obro2020dynamics" in exported and "other" not in exported  # the first entry and key stay
 
 
+def test_a_deleted_paper_imported_again_takes_the_new_entry(store, tmp_path):
+    _import(store, tmp_path, "@article{k, title = {A Paper Deleted Later}, url = {https://example.org/p}}\n")
+    store.delete([store.list_papers()[0].key])
+    _import(store, tmp_path, "@book{k, title = {A Paper Deleted Later}, url = {https://example.org/p}}\n")
+    assert _exported(store)["k"][0] == "book"
+
+
 def test_export_says_what_it_selects_and_all_selects_every_paper(cli, store):
     store.upsert_arxiv(make_record("2101.00001", "Kept"), status="read")
     store.upsert_arxiv(make_record("2101.00002", "Dismissed"), status="dismissed")
