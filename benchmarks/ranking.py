@@ -135,7 +135,7 @@ def arxiv_sanity_scores(positives, negatives, background, test) -> list[float]:
 def readr_scores(positives, negatives, background, test) -> list[float]:
     model = ranking.train(positives, negatives, background)
     assert isinstance(model, ranking.Model), model
-    return list(model.scores([ranking.row_features(r) for r in test]))
+    return list(model.scores(test))
 
 
 def recall_at(scores: list[float], relevant: list[bool], top: int) -> float:
@@ -190,8 +190,8 @@ def speed(workdir: Path) -> list[tuple[str, float, str]]:
     trained = time.perf_counter() - started
     assert isinstance(model, ranking.Model)
     started = time.perf_counter()
-    model.scores([ranking.row_features(r) for r in new])
-    model.reasons([ranking.row_features(r) for r in new], [r.authors for r in new])
+    model.scores(new)
+    model.reasons(new)
     scored = time.perf_counter() - started
     wall = list_wall_time(workdir)
     return [

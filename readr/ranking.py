@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
+
+from .tfidf import AUTHOR, CATEGORY, STOP_WORDS, paper_features
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .store import Paper, RankingRow, Store
+    from .tfidf import Rows, Vocabulary
 
 FORMAT = 1  # of the cached model; another format is retrained
 READER_MODEL = ""  # the name of the reader's model in ranking_models
@@ -40,32 +42,8 @@ SVM_C = 0.1
 BACKGROUND_WEIGHT = 0.05  # of one untriaged paper as a negative, against 1 for a dismissed one
 REASONS = 3
 
-_WORD = re.compile(r"(?u)\b\w\w+\b")
-# Words that say nothing about a paper's subject: English function words and the stock phrases
-# of abstracts. Removed before bigrams are formed, as scikit-learn does with stop words.
-STOP_WORDS = frozenset(
-    """a about above after again against all also although am among an and any are as at be because been
-    before being below between both but by can could did do does doing done down during each either et
-    few for from further had has have having he her here hers him his how however i if in into is it its
-    itself just may me might more most much must my no nor not of off often on once one only or other our
-    ours out over own per same she should so some such than that the their theirs them then there these
-    they this those through thus to too two under until up upon us using very via was we were what when
-    where which while who whom why will with within without would yet you your al paper papers propose
-    proposed show shows shown present presents presented study studies result results approach method
-    methods new novel use used based work""".split()
-)
-_AUTHOR = "author:"
-_CATEGORY = "category:"
-
-
-def paper_features(title: str, abstract: str, authors: Sequence[str], categories: Sequence[str]) -> list[str]:
-    """The features of a paper: its words and word pairs (stop words left out), each author and
-    each category as one feature of its own."""
-    words = [w for w in _WORD.findall(f"{title} {abstract}".lower()) if w not in STOP_WORDS]
-    features = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-    features += [_AUTHOR + " ".join(name.lower().split()) for name in authors if name.strip()]
-    features += [_CATEGORY + c.strip() for c in categories if c.strip()]
-    return features
+_AUTHOR = AUTHOR
+_CATEGORY = CATEGORY
 
 
 def row_features(row: RankingRow) -> list[str]:
@@ -94,76 +72,50 @@ class Unranked:
 @dataclass
 class Model:
     """A linear model over tf-idf features: terms[i] has inverse document frequency idf[i] and
-    weight coef[i]. Scores a paper without scikit-learn."""
+    weight coef[i]. Scores a paper with numpy alone (readr.tfidf), without scikit-learn or scipy."""
 
     terms: list[str]
     idf: np.ndarray
     coef: np.ndarray
     intercept: float
     threshold: float = 0.0  # scores above it are "likely for you" (see train)
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
+    _vocabulary: Vocabulary | None = field(default=None, repr=False)
 
     @property
-    def index(self) -> dict[str, int]:
-        if not self._index:
-            self._index = {term: i for i, term in enumerate(self.terms)}
-        return self._index
+    def vocabulary(self) -> Vocabulary:
+        if self._vocabulary is None:
+            from .tfidf import Vocabulary
 
-    def vectors(self, docs: Sequence[Sequence[str]]) -> Any:
-        """The tf-idf rows (scipy CSR, L2-normalised, sublinear tf) of these feature lists: the
-        same numbers as scikit-learn's TfidfVectorizer(sublinear_tf=True) fitted on the model's
-        documents (tests/test_ranking.py checks it)."""
-        import numpy as np
-        from scipy.sparse import csr_matrix
+            self._vocabulary = Vocabulary(self.terms, self.idf)
+        return self._vocabulary
 
-        index = self.index
-        indptr: list[int] = [0]
-        indices: list[int] = []
-        counts: list[int] = []
-        for doc in docs:
-            found = Counter(index[f] for f in doc if f in index)
-            indices.extend(found.keys())
-            counts.extend(found.values())
-            indptr.append(len(indices))
-        cols = np.asarray(indices, dtype=np.int64)
-        data = (1.0 + np.log(np.asarray(counts, dtype=np.float64))) * self.idf[cols]
-        matrix = csr_matrix((data, cols, np.asarray(indptr)), shape=(len(docs), len(self.terms)))
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
-        return matrix
+    def vectors(self, rows: Sequence[RankingRow | None]) -> Rows:
+        """The tf-idf rows (L2-normalised, sublinear tf) of these papers: the same numbers as
+        scikit-learn's TfidfVectorizer(sublinear_tf=True) fitted on the model's documents
+        (tests/test_ranking.py checks it)."""
+        return self.vocabulary.rows(rows)
 
-    def scores(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
-        import numpy as np
+    def scores(self, rows: Sequence[RankingRow | None]) -> np.ndarray:
+        return self.scores_of(self.vectors(rows))
 
-        if not docs:
-            return np.zeros(0)
-        return self.scores_of(self.vectors(docs))
-
-    def scores_of(self, matrix: Any) -> np.ndarray:
+    def scores_of(self, matrix: Rows) -> np.ndarray:
         """Scores of rows already turned into vectors (`vectors`)."""
-        import numpy as np
+        return matrix.dot(self.coef) + self.intercept
 
-        return np.asarray(matrix @ self.coef).ravel() + self.intercept
+    def reasons(self, rows: Sequence[RankingRow | None]) -> list[list[str]]:
+        return self.reasons_of(self.vectors(rows), [r.authors if r is not None else [] for r in rows])
 
-    def reasons(self, docs: Sequence[Sequence[str]], authors: Sequence[Sequence[str]]) -> list[list[str]]:
-        return self.reasons_of(self.vectors(docs), authors)
-
-    def reasons_of(self, matrix: Any, authors: Sequence[Sequence[str]]) -> list[list[str]]:
+    def reasons_of(self, matrix: Rows, authors: Sequence[Sequence[str]]) -> list[list[str]]:
         """For each row of `matrix` (from `vectors`), the features that raised its score most (or,
         when none did, that lowered it most, marked "against")."""
+        from .tfidf import top_columns
+
         out = []
-        for row, names in enumerate(authors):
-            start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            cols = matrix.indices[start:end]
-            contributions = matrix.data[start:end] * self.coef[cols]
-            order = sorted(range(len(cols)), key=lambda i: -contributions[i])
-            why = [_describe(self.terms[cols[i]], names) for i in order[:REASONS] if contributions[i] > 0]
-            if not why and len(cols):
-                worst = order[-1]
-                if contributions[worst] < 0:
-                    why = ["against: " + _describe(self.terms[cols[worst]], names)]
-            out.append(why)
+        for picks, names in zip(top_columns(matrix, self.coef, REASONS), authors):
+            if picks and picks[0][1] < 0:
+                out.append(["against: " + _describe(self.terms[picks[0][0]], names)])
+            else:
+                out.append([_describe(self.terms[column], names) for column, _ in picks])
         return out
 
     def to_bytes(self) -> bytes:
@@ -234,17 +186,15 @@ def train(
     if note is not None:
         return Unranked(note)
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
-    docs = [row_features(r) for r in [*positives, *negatives, *background]]
-    vectorizer = TfidfVectorizer(
-        analyzer=_identity, sublinear_tf=True, max_features=MAX_FEATURES, dtype=np.float64
-    )
+    from .tfidf import EmptyVocabulary, fit
+
     try:
-        matrix = vectorizer.fit_transform(docs)
-    except ValueError:  # an empty vocabulary: no paper has a word, an author or a category
+        terms, idf, rows = fit([*positives, *negatives, *background], MAX_FEATURES)
+    except EmptyVocabulary:
         return Unranked("in arrival order: the papers have no words to learn from")
+    matrix = rows.to_scipy()
     labels = np.asarray([1] * len(positives) + [0] * (len(negatives) + len(background)))
     weights = np.asarray(
         [positive_weight(r) if weigh_positives else 1.0 for r in positives]
@@ -256,8 +206,7 @@ def train(
     if not np.any(coef):
         return Unranked("in arrival order: nothing sets the kept papers apart from the dismissed ones yet")
     model = Model(
-        terms=[str(t) for t in vectorizer.get_feature_names_out()],
-        idf=np.asarray(vectorizer.idf_, dtype=np.float64), coef=coef, intercept=float(svm.intercept_[0]),
+        terms=terms, idf=idf, coef=coef, intercept=float(svm.intercept_[0]),
     )
     # The reader's usual threshold: halfway between the typical kept and the typical dismissed paper.
     decision = svm.decision_function(matrix)
@@ -265,10 +214,6 @@ def train(
     dismissed_median = float(np.median(decision[len(positives) : len(positives) + len(negatives)]))
     model.threshold = (kept_median + dismissed_median) / 2
     return model
-
-
-def _identity(doc: list[str]) -> list[str]:
-    return doc
 
 
 def reader_model(lib: Store, retrain: bool = True) -> Model | Unranked:
@@ -337,19 +282,83 @@ class RankedIds:
 def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = None) -> RankedIds:
     """`rank` for a list of paper ids (the TUI's lists hold ids, not papers): trains the reader's
     model first when the triage changed, so call it off the UI thread."""
-    model = reader_model(lib) if model is None else model
+    if model is None:
+        return _rank_by_reader_model(lib, list(ids))
     if isinstance(model, Unranked):
         return RankedIds(list(ids), note=model.reason)
-    ids = list(ids)
+    scores, why = _scored(lib, list(ids), model)
+    return _ordered(list(ids), scores, why)
+
+
+def _scored(lib: Store, ids: list[int], model: Model) -> tuple[dict[int, float], dict[int, list[str]]]:
     rows = {r.id: r for r in lib.ranking_rows(ids)}
-    docs = [row_features(rows[i]) if i in rows else [] for i in ids]
-    matrix = model.vectors(docs)  # built once for the scores and their reasons
-    scores = model.scores_of(matrix)
+    matrix = model.vectors([rows.get(i) for i in ids])  # built once for the scores and their reasons
+    scores = model.scores_of(matrix).tolist()
     why = model.reasons_of(matrix, [rows[i].authors if i in rows else [] for i in ids])
-    order = sorted(range(len(ids)), key=lambda n: -scores[n])
-    return RankedIds(
-        [ids[n] for n in order], {ids[n]: round(float(scores[n]), 4) for n in order}, {ids[n]: why[n] for n in order}
-    )
+    return {i: round(s, 4) for i, s in zip(ids, scores)}, dict(zip(ids, why))
+
+
+def _ordered(ids: list[int], scores: dict[int, float], why: dict[int, list[str]]) -> RankedIds:
+    order = sorted(ids, key=lambda i: -scores[i])
+    return RankedIds(order, {i: scores[i] for i in order}, {i: why[i] for i in order})
+
+
+SCORE_CACHE = "#scores"  # the ranking_models row holding the reader model's last scores
+SCORE_CACHE_SIZE = 50_000  # papers kept in it beyond the ones of the last ranking
+
+
+def _rank_by_reader_model(lib: Store, ids: list[int]) -> RankedIds:
+    """The reader's ranking of `ids`. A paper scored before by the same model, its text unchanged,
+    takes its score and reasons from the cache beside the model: listing a 10,000-paper inbox
+    again then reads two rows instead of tokenizing 10,000 abstracts (and imports no numpy)."""
+    fingerprint = lib.triage_fingerprint()
+    version = f"{fingerprint}:{FORMAT}"
+    fresh = lib.ranking_model_version(READER_MODEL) == (fingerprint, FORMAT)
+    cached = _read_score_cache(lib, version) if fresh else {}
+    signatures = lib.text_signatures(ids)
+    scores: dict[int, float] = {}
+    why: dict[int, list[str]] = {}
+    missing = []
+    for paper_id in ids:
+        entry = cached.get(paper_id)
+        if entry is not None and entry[0] == signatures.get(paper_id):
+            scores[paper_id], why[paper_id] = entry[1], entry[2]
+        else:
+            missing.append(paper_id)
+    if missing or not fresh:
+        model = reader_model(lib)
+        if isinstance(model, Unranked):
+            return RankedIds(ids, note=model.reason)
+        new_scores, new_why = _scored(lib, missing, model)
+        scores.update(new_scores)
+        why.update(new_why)
+        kept = cached if len(cached) <= SCORE_CACHE_SIZE else {}
+        kept.update((i, (signatures.get(i), scores[i], why[i])) for i in ids)
+        _save_score_cache(lib, version, kept)
+    return _ordered(ids, scores, why)
+
+
+def _read_score_cache(lib: Store, version: str) -> dict[int, tuple[int | None, float, list[str]]]:
+    import json
+    import zlib
+
+    saved = lib.ranking_model(READER_MODEL + SCORE_CACHE)
+    if saved is None or saved[0] != version or saved[1] != FORMAT:
+        return {}
+    try:
+        papers = json.loads(zlib.decompress(saved[2]))["papers"]
+        return {int(i): (sig, float(score), [str(w) for w in why]) for i, sig, score, why in papers}
+    except (ValueError, KeyError, TypeError, zlib.error):
+        return {}  # a damaged cache: every paper is scored again
+
+
+def _save_score_cache(lib: Store, version: str, entries: dict[int, tuple[int | None, float, list[str]]]) -> None:
+    import json
+    import zlib
+
+    papers = [[i, sig, score, why] for i, (sig, score, why) in entries.items()]
+    blob = zlib.compress(json.dumps({"papers": papers}, separators=(",", ":")).encode(), 1)
+    lib.save_ranking_model(READER_MODEL + SCORE_CACHE, version, FORMAT, blob)
 
 
 def likely_for_you(lib: Store, papers: Sequence[Paper]) -> int | None:
@@ -358,7 +367,7 @@ def likely_for_you(lib: Store, papers: Sequence[Paper]) -> int | None:
     if isinstance(model, Unranked) or not papers:
         return None
     rows = {r.id: r for r in lib.ranking_rows([p.id for p in papers])}
-    scores = model.scores([row_features(rows[p.id]) if p.id in rows else [] for p in papers])
+    scores = model.scores([rows.get(p.id) for p in papers])
     return int((scores > model.threshold).sum())
 
 

@@ -149,7 +149,7 @@ def test_scoring_without_scikit_learn_matches_scikit_learn(store):
     model = ranking.Model(
         [str(t) for t in vectorizer.get_feature_names_out()], vectorizer.idf_, np.zeros(len(vectorizer.idf_)), 0.0
     )
-    assert np.allclose(model.vectors(docs).toarray(), expected)
+    assert np.allclose(model.vectors(rows).toarray(), expected)
 
 
 @pytest.mark.parametrize(

@@ -60,17 +60,17 @@ def list_cmd(
 
 def _list_by_relevance(lib, statuses: list[str], tag: Optional[str], catalogue: bool, limit: int,
                        as_json: bool) -> None:
-    from ..ranking import rank
+    from ..ranking import rank_ids
 
-    every = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue)
-    ranking = rank(lib, every)
-    shown = ranking.papers[:limit]
-    if ranking.note:
-        say(ranking.note)
+    every = lib.list_paper_ids(statuses=statuses, tag=tag, include_catalogue=catalogue)
+    ranked = rank_ids(lib, every)
+    shown = lib.papers_by_ids(ranked.ids[:limit])  # only the papers printed are read whole
+    if ranked.note:
+        say(ranked.note)
     if as_json:
-        echo_json([{**s.paper.to_json(), "score": s.score, "why": s.why} for s in shown])
+        echo_json([{**p.to_json(), "score": ranked.scores.get(p.id), "why": ranked.why.get(p.id, [])} for p in shown])
     else:
-        print_papers([s.paper for s in shown], scores=[(s.score, s.why) for s in shown])
+        print_papers(shown, scores=[(ranked.scores.get(p.id), ranked.why.get(p.id, [])) for p in shown])
     if len(every) > limit:
         say_how_many_more(limit, len(every))
 

@@ -277,6 +277,15 @@ class PapersMixin(StoreBase):
             params += [limit, offset]
         return self._hydrate([_paper_from_row(r) for r in self.conn.execute(sql, params)])
 
+    def list_paper_ids(
+        self, statuses: Iterable[str] | None = None, tag: str | None = None, include_catalogue: bool = False
+    ) -> list[int]:
+        """The ids of the papers list_papers() lists with the same filters and no limit, in its
+        default order, without reading the papers themselves."""
+        where, params = self._list_filter(statuses, tag, include_catalogue)
+        sql = "SELECT p.id FROM papers p" + (" WHERE " + " AND ".join(where) if where else "")
+        return [int(r[0]) for r in self.conn.execute(sql + " ORDER BY " + LIST_ORDERS["added"], params)]
+
     def count_papers(
         self, statuses: Iterable[str] | None = None, tag: str | None = None, include_catalogue: bool = False
     ) -> int:

@@ -108,6 +108,21 @@ class RankingMixin(SearchMixin):
             return None
         return str(row[0]), int(row[1]), bytes(row[2])
 
+    def ranking_model_version(self, name: str) -> tuple[str, int] | None:
+        """(fingerprint, format) of the cached model `name` without reading the model, or None."""
+        row = self.conn.execute("SELECT fingerprint, format FROM ranking_models WHERE name = ?", (name,)).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    def text_signatures(self, ids: list[int]) -> dict[int, int]:
+        """A number per paper that changes when its title, abstract, authors or categories are
+        edited (their lengths, combined): a score cached for another text is not used."""
+        rows = self.conn.execute(
+            "SELECT id, ((coalesce(length(title), -1) * 1000003 + coalesce(length(abstract), -1)) * 1000003 "
+            "+ coalesce(length(authors), -1)) * 1000003 + coalesce(length(categories), -1) FROM papers "
+            "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),),
+        )
+        return {int(paper_id): int(signature) for paper_id, signature in rows}
+
     def save_ranking_model(self, name: str, fingerprint: str, format: int, model: bytes) -> bool:
         """Replace the cached model `name` in one statement: a killed retraining leaves the old one.
         False when the library is read-only (the model is used, not cached)."""
@@ -125,14 +140,21 @@ class RankingMixin(SearchMixin):
         return True
 
     def word_document_counts(self, words: list[str]) -> tuple[int, dict[str, int]]:
-        """(papers in the library, {word: papers holding it}) from the full-text index's word list."""
+        """(papers in the library, {word: about how many papers hold it}) for the index's words.
+        From the stored word list (fts_terms, counted at the last rebuild) plus the small word
+        lists of what came since (fts_terms_new, the reading list's library_fts): one indexed
+        look-up per list. Counting a word in papers_fts itself walks its whole list of papers,
+        half a second for a few common words at a million papers."""
         _temp_tables(self.conn)
         total: int = self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+        wanted = json.dumps(list(dict.fromkeys(words)))
         counts: dict[str, int] = {}
-        for word in dict.fromkeys(words):
-            row = self.conn.execute("SELECT doc FROM temp.readr_vocab_papers WHERE term = ?", (word,)).fetchone()
-            if row is not None:
-                counts[word] = int(row[0])
+        for table, docs in (("main.fts_terms", "docs"), ("temp.readr_vocab_new", "doc"),
+                            ("temp.readr_vocab_library", "doc")):
+            for word, count in self.conn.execute(
+                f"SELECT w.value, v.{docs} FROM json_each(?) w JOIN {table} v ON v.term = w.value", (wanted,)
+            ):
+                counts[word] = counts.get(word, 0) + int(count)
         return total, counts
 
     def index_words(self, text: str) -> tuple[str, ...]:
