@@ -4,6 +4,8 @@ papers, the reasons it gives, its fallbacks, and its cache in the library."""
 from __future__ import annotations
 
 import random
+import re
+import zlib
 
 import pytest
 
@@ -303,3 +305,103 @@ def test_related_papers_share_the_subject_and_come_from_the_catalogue_too(store)
     proteins = ranking.related(store, inbox["proteins"][0], limit=3)
     assert {p.status for p, _ in proteins} & {None}  # catalogue entries are found
     assert all(p.categories == ["q-bio.BM"] for p, _ in proteins)
+
+
+# --- the features (readr.tfidf) and the score cache ------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Graph-based learning (GNN_v2) on 3D meshes: a_b x 42, e.g. state-of-the-art!",
+    "  tabs\tand\nnew lines, U.S.A. and i.i.d. samples -- 10^{-3} $\\alpha$ ",
+    "Schrödinger's équation naïve — über Łódź (non-ASCII) 量子 field",
+])
+def test_words_are_the_regular_expressions_words(text):
+    from readr import tfidf
+
+    expected = [w for w in re.findall(r"(?u)\b\w\w+\b", text.lower()) if w not in tfidf.STOP_WORDS]
+    assert tfidf.content_words(text) == expected
+
+
+def test_fitted_features_are_scikit_learns(store):
+    """readr.tfidf.fit gives the terms, idf and rows of TfidfVectorizer(sublinear_tf) over the same
+    string features, and the most frequent features when they are capped."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from readr import tfidf
+
+    fill(store)
+    rows = store.triaged_for_ranking() + store.background_for_ranking(1000)
+    docs = [ranking.row_features(r) for r in rows]
+    vectorizer = TfidfVectorizer(analyzer=lambda d: d, sublinear_tf=True)
+    expected = vectorizer.fit_transform(docs).toarray()
+    names = [str(t) for t in vectorizer.get_feature_names_out()]
+    terms, idf, fitted = tfidf.fit(rows, 10**6)
+    assert sorted(terms) == sorted(names)
+    order = [terms.index(name) for name in names]
+    assert np.allclose(idf[order], vectorizer.idf_)
+    assert np.allclose(fitted.toarray()[:, order], expected)
+
+    capped, _, _ = tfidf.fit(rows, 20)
+    totals = dict(zip(names, np.asarray(vectorizer.fit_transform(docs).astype(bool).sum(axis=0)).ravel()))
+    counts = {name: sum(doc.count(name) for doc in docs) for name in names}
+    assert len(capped) == 20
+    assert min(counts[t] for t in capped) >= max(counts[t] for t in names if t not in capped)
+    assert totals  # every name was counted
+
+
+def test_a_second_ranking_reads_the_scores_from_the_cache(store, monkeypatch):
+    fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    first = ranking.rank_ids(store, ids)
+
+    def no_scoring(*args, **kwargs):
+        raise AssertionError("scored again with an unchanged model and unchanged papers")
+
+    monkeypatch.setattr(ranking.Model, "vectors", no_scoring)
+    again = ranking.rank_ids(store, ids)
+    assert (again.ids, again.scores, again.why) == (first.ids, first.scores, first.why)
+
+
+def test_an_edited_paper_is_scored_again_and_only_it(store, monkeypatch):
+    inbox = fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    first = ranking.rank_ids(store, ids)
+    edited = store.get(inbox["optics"][0])
+    # A new arXiv version whose abstract is about the kept subject.
+    store.upsert_arxiv(make_record(edited.arxiv_id, title=edited.title, version=2, abstract=SUBJECTS["graphs"],
+                                   categories=edited.categories, authors=edited.authors), status="inbox")
+    scored: list[int] = []
+    vectors = ranking.Model.vectors
+
+    def counting(self, rows):
+        scored.extend(r.id for r in rows if r is not None)
+        return vectors(self, rows)
+
+    monkeypatch.setattr(ranking.Model, "vectors", counting)
+    again = ranking.rank_ids(store, ids)
+    assert scored == [edited.id]
+    assert again.scores[edited.id] > first.scores[edited.id]
+
+
+def test_a_changed_triage_scores_every_paper_again(store):
+    inbox = fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    first = ranking.rank_ids(store, ids)
+    for key in inbox["proteins"][:3]:
+        store.set_status([key], "to-read")
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    again = ranking.rank_ids(store, ids)
+    proteins = [store.get(k).id for k in inbox["proteins"][3:]]
+    assert all(again.scores[i] > first.scores[i] for i in proteins)
+
+
+@pytest.mark.parametrize("blob", [b"", b"garbage", zlib.compress(b'{"papers": [[1, 2]]}')])
+def test_a_damaged_score_cache_is_scored_again(store, blob):
+    fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    first = ranking.rank_ids(store, ids)
+    fingerprint = store.ranking_model(ranking.READER_MODEL + ranking.SCORE_CACHE)[0]
+    store.save_ranking_model(ranking.READER_MODEL + ranking.SCORE_CACHE, fingerprint, ranking.FORMAT, blob)
+    again = ranking.rank_ids(store, ids)
+    assert (again.ids, again.scores) == (first.ids, first.scores)
