@@ -42,10 +42,10 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")
 # ASCII text (most of arXiv's) is split by str.translate + str.split, many times faster than the
 # regular expression and with the same words: \w in ASCII is [A-Za-z0-9_]. Single characters,
 # which the expression never yields, are dropped with the stop words.
-_ASCII_NON_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
-_DROPPED = STOP_WORDS | {chr(i) for i in range(128) if chr(i).isalnum() or chr(i) == "_"}
 _STOP = -2  # the id of a dropped word when a fitted vocabulary is applied
 _UNKNOWN = -1  # the id of a word the vocabulary does not hold: it still parts its neighbours
+_ASCII_NON_WORD = {i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")}
+_DROPPED = STOP_WORDS | {chr(i) for i in range(128) if chr(i).isalnum() or chr(i) == "_"}
 
 
 class PaperText(Protocol):
@@ -75,7 +75,7 @@ def content_words(text: str) -> list[str]:
 
 
 def other_features(authors: Iterable[str], categories: Iterable[str]) -> Iterator[str]:
-    """Each author and each category as one feature of its own."""
+    """Each author and each category as one feature of its own (as _tokens makes them)."""
     for name in authors:
         if name.strip():
             yield AUTHOR + " ".join(name.lower().split())
@@ -185,9 +185,14 @@ def _tokens(papers: Sequence[PaperText | None], word_ids: Callable[[list[str]], 
         found = words(f"{paper.title} {paper.abstract}")
         ids.extend(word_ids(found))
         lengths.append(len(found))
-        for feature in other_features(paper.authors, paper.categories):
-            others.append(other_ids(feature))
-            other_paper.append(number)
+        for name in paper.authors:
+            if name.strip():
+                others.append(other_ids(AUTHOR + " ".join(name.lower().split())))
+                other_paper.append(number)
+        for category in paper.categories:
+            if category.strip():
+                others.append(other_ids(CATEGORY + category.strip()))
+                other_paper.append(number)
     token_ids = np.frombuffer(ids, dtype=np.int64) if len(ids) else np.zeros(0, dtype=np.int64)
     token_paper = np.repeat(np.arange(len(papers)), np.frombuffer(lengths, dtype=np.int64)) if len(lengths) \
         else np.zeros(0, dtype=np.int64)
