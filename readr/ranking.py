@@ -8,12 +8,14 @@ Kaggle sample kept-vs-dismissed beat kept-vs-everything: docs/field-notes.md); t
 library (inbox, catalogue) is background that sets the vocabulary and the idf and counts a
 little as negative. benchmarks/ranking.py measures it against arxiv-sanity's own training.
 
-scikit-learn (the field's choice, arxiv-sanity's) is imported only to train, inside train():
-scoring with a cached model uses numpy and scipy, whose import costs a tenth of scikit-learn's.
+scikit-learn (the field's choice, arxiv-sanity's) is imported only to train, inside train(); the
+features are built by readr.tfidf with numpy (the same numbers as scikit-learn's vectorizer, many
+times faster than feeding it Python lists of strings), and a cached model scores with numpy alone.
 The model is cached in the library (table ranking_models) under a fingerprint of the triage it
 was learned from; a changed triage, a model of another format or one that cannot be read is
 retrained, and with too little history the papers stay in arrival order, with a note that says
-why.
+why. Beside the model, the scores and reasons it gave each paper are cached too (keyed by the
+paper's text), so listing the same inbox again does not read a single abstract.
 """
 
 from __future__ import annotations
@@ -346,8 +348,12 @@ def _read_score_cache(lib: Store, version: str) -> dict[int, tuple[int | None, f
     if saved is None or saved[0] != version or saved[1] != FORMAT:
         return {}
     try:
-        papers = json.loads(zlib.decompress(saved[2]))["papers"]
-        return {int(i): (sig, float(score), [str(w) for w in why]) for i, sig, score, why in papers}
+        cache = json.loads(zlib.decompress(saved[2]))
+        ids, signatures, why = cache["ids"], cache["signatures"], cache["why"]
+        scores = list(map(float, cache["scores"]))
+        if not (len(ids) == len(signatures) == len(scores) == len(why)):
+            return {}
+        return dict(zip(map(int, ids), zip(signatures, scores, why)))
     except (ValueError, KeyError, TypeError, zlib.error):
         return {}  # a damaged cache: every paper is scored again
 
@@ -356,8 +362,9 @@ def _save_score_cache(lib: Store, version: str, entries: dict[int, tuple[int | N
     import json
     import zlib
 
-    papers = [[i, sig, score, why] for i, (sig, score, why) in entries.items()]
-    blob = zlib.compress(json.dumps({"papers": papers}, separators=(",", ":")).encode(), 1)
+    signatures, scores, why = zip(*entries.values()) if entries else ((), (), ())
+    cache = {"ids": list(entries), "signatures": signatures, "scores": scores, "why": why}
+    blob = zlib.compress(json.dumps(cache, separators=(",", ":")).encode(), 1)
     lib.save_ranking_model(READER_MODEL + SCORE_CACHE, version, FORMAT, blob)
 
 
