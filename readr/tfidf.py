@@ -277,7 +277,20 @@ def fit(papers: Sequence[PaperText], max_features: int) -> tuple[list[str], np.n
                      lambda ids: ids < n_dropped)
     n_words = len(word_ids)
     pair_codes, pair_paper = _pairs(tokens, n_words)
-    pairs, pair_counts = _unique_counts(pair_codes)
+    # One sort of (pair, paper) gives both each distinct pair's count and, for every occurrence,
+    # the index of its pair (a running count of distinct pairs): no look-up of millions of codes.
+    n_papers = max(len(papers), 1)
+    if n_words * n_words < (1 << 62) // n_papers:
+        ordered = np.sort(pair_codes * n_papers + pair_paper)
+        pair_codes, pair_paper = ordered // n_papers, ordered % n_papers
+    else:  # too many words to pack a paper beside each pair: sort the pairs alone
+        order = np.argsort(pair_codes, kind="stable")
+        pair_codes, pair_paper = pair_codes[order], pair_paper[order]
+    new_pair = np.concatenate(([True], pair_codes[1:] != pair_codes[:-1])) if len(pair_codes) \
+        else np.zeros(0, dtype=bool)
+    pair_of = np.cumsum(new_pair) - 1
+    pairs = pair_codes[new_pair]
+    pair_counts = np.bincount(pair_of, minlength=len(pairs))
     # Candidate features: words [0, n_words), then pairs, then authors and categories.
     frequency = np.concatenate([
         np.bincount(tokens.words, minlength=n_words), pair_counts, np.bincount(tokens.others, minlength=len(other_ids)),
@@ -290,12 +303,9 @@ def fit(papers: Sequence[PaperText], max_features: int) -> tuple[list[str], np.n
     column_of = np.full(len(frequency), -1, dtype=np.int64)
     column_of[candidates] = np.arange(len(candidates))
     n_pairs = len(pairs)
-    chosen_pairs = candidates[(candidates >= n_words) & (candidates < n_words + n_pairs)]
     paper = np.concatenate([tokens.word_paper, pair_paper, tokens.other_paper])
     column = np.concatenate([
-        column_of[tokens.words],
-        _columns_of_pairs(pair_codes, pairs[chosen_pairs - n_words], column_of[chosen_pairs]),
-        column_of[n_words + n_pairs + tokens.others],
+        column_of[tokens.words], column_of[n_words + pair_of], column_of[n_words + n_pairs + tokens.others],
     ])
     chosen = column >= 0
     paper, column = paper[chosen], column[chosen]
