@@ -527,6 +527,9 @@ def speed_related(workdir: Path, sizes: list[int], queries: int = 40) -> list[Ro
         rows.append((f"`readr related ID` over a {n:,}-paper catalogue, p50 / p95 of {queries} papers",
                      f"{seconds(walls[len(walls) // 2])} / {seconds(walls[p95])}",
                      f"{seconds(cpus[len(cpus) // 2])} / {seconds(cpus[p95])}", "p95 ≤ 1 s" if n >= 1_000_000 else ""))
+        wall, cpu = _child_times([sys.executable, "-m", "readr", "--db", str(db), "related", keys[1], "--json"])
+        rows.append((f"the whole `readr related ID --json` process, {n:,} papers (median of 5)", seconds(wall),
+                     seconds(cpu), ""))
     return rows
 
 
