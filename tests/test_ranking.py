@@ -396,8 +396,11 @@ def test_a_changed_triage_scores_every_paper_again(store):
     assert all(again.scores[i] > first.scores[i] for i in proteins)
 
 
-@pytest.mark.parametrize("blob", [b"", b"garbage", zlib.compress(b'{"ids": [1, 2], "signatures": [1], "scores": ["x"], "why": []}'),
-                                  zlib.compress(b'{"ids": [1], "signatures": [1], "scores": ["x"], "why": [[]]}')])
+@pytest.mark.parametrize("blob", [
+    b"", b"garbage",
+    zlib.compress(b'{"ids": [1, 2], "signatures": [1], "scores": ["x"], "why": []}'),
+    zlib.compress(b'{"ids": [1], "signatures": [1], "scores": ["x"], "why": [[]]}'),
+])
 def test_a_damaged_score_cache_is_scored_again(store, blob):
     fill(store)
     ids = [p.id for p in store.list_papers(statuses=["inbox"])]
