@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -417,3 +418,77 @@ def test_reader_filter_finds_the_papers_a_teammate_has(libraries, remote, cli_fo
     assert listed == ["2202.06709", "2401.00003"]
     result = cli_for(bob)("search", "reader:")
     assert result.exit_code != 0 and "reader: needs a value, e.g. reader:alice" in result.output
+
+
+def test_web_entries_and_local_pdfs_sync_under_their_stable_keys(libraries, remote):
+    laptop, desktop = libraries("laptop"), libraries("desktop")
+    page, _ = laptop.add_web("https://example.org/posts/attention?x=1&y=2", "A blog post on attention")
+    laptop.set_summary(page.key, "The post, **summarised**.")
+    laptop.set_status([page.key], "read")
+    assert laptop.add_local("pdf-0123456789ab", "A scanned report", authors=["R. Author"])
+    report = sync(laptop, remote, "alice")
+    assert report.sent == 2
+    files = git("ls-tree", "-r", "--name-only", "HEAD", cwd=repository_dir(laptop)).split()
+    assert sorted(files) == sorted([f"readers/alice/{page.key}.md", "readers/alice/pdf-0123456789ab.md"])
+    text = (repository_dir(laptop) / "readers" / "alice" / f"{page.key}.md").read_text(encoding="utf-8")
+    assert f'key: "{page.key}"\nsource: "web"\nurl: "https://example.org/posts/attention?x=1&y=2"\n' in text
+    assert "arxiv:" not in text
+
+    report = sync(desktop, remote, "alice")
+    assert report.received == 2
+    there = desktop.get(page.key)
+    assert (there.url, there.title, there.status, there.summary, there.source) == (
+        "https://example.org/posts/attention?x=1&y=2", "A blog post on attention", "read", "The post, **summarised**.",
+        "web")
+    assert there.takeaways == ["summarised"]
+    local = desktop.get("pdf-0123456789ab")
+    assert (local.title, local.authors, local.status, local.source, local.latest_version) == (
+        "A scanned report", ["R. Author"], "to-read", "local", None)
+
+    # Both machines change them; they converge, and the web page's summary conflict is kept like any other.
+    desktop.set_status(["pdf-0123456789ab"], "reading")
+    desktop.set_summary(page.key, "Desktop's take.")
+    laptop.set_summary(page.key, "Laptop's take.")
+    sync(desktop)
+    report = sync(laptop)
+    assert report.conflicts == [page.key]
+    sync(desktop)
+    for lib in (laptop, desktop):
+        assert lib.get("pdf-0123456789ab").status == "reading"
+        assert (lib.get(page.key).summary, lib.summary_conflict(page.key)) == ("Laptop's take.", "Desktop's take.")
+    assert laptop.own_notes() == desktop.own_notes()
+
+    # A teammate gets them as catalogue entries, with the web page's link.
+    bob = libraries("bob")
+    sync(bob, remote, "bob")
+    assert bob.get(page.key).status is None and bob.get(page.key).url.startswith("https://example.org/")
+    assert [n.reader for n in bob.team_notes("pdf-0123456789ab")] == ["alice"]
+
+
+def test_hostile_keys_of_papers_without_an_arxiv_id_stay_inside_the_folders(libraries, remote, tmp_path):
+    alice = libraries("alice")
+    sync(alice, remote, "alice")
+    clone = tmp_path / "mallory"
+    git("clone", "-q", remote, str(clone), cwd=tmp_path)
+    folder = clone / "readers" / "mallory"
+    folder.mkdir(parents=True)
+    good = Note(arxiv_id="web-00112233aa", source="web", url="https://evil.example/\x1b]8;;x\x07", status="read",
+                title="\x1b[2JA web page", summary="fine")
+    (folder / "web-00112233aa.md").write_text(render(good), encoding="utf-8")
+    (folder / "web-0011223344.md").write_text(
+        render(good).replace('key: "web-00112233aa"', 'key: "../../../etc/passwd"'), encoding="utf-8")
+    (folder / "pdf-00112233aa.md").write_text(render(replace(good, arxiv_id="pdf-00112233aa", source="arxiv")))
+    (folder / "web-XYZ.md").write_text(render(replace(good, arxiv_id="web-XYZ")))
+    git("add", "-A", cwd=clone)
+    git("commit", "-q", "-m", "mallory", cwd=clone)
+    git("push", "-q", "origin", "HEAD:main", cwd=clone)
+
+    report = sync(alice)
+    skipped = "\n".join(report.skipped)
+    assert "readers/mallory/web-0011223344.md: its key '../../../etc/passwd' is not 'web-0011223344'" in skipped
+    assert "readers/mallory/pdf-00112233aa.md: source 'arxiv' is not one of local" in skipped
+    assert "readers/mallory/web-XYZ.md: the name is not an arXiv id" in skipped
+    paper = alice.get("web-00112233aa")
+    assert paper.title == "A web page" and paper.url == "https://evil.example/]8;;x" and paper.status is None
+    assert [n.reader for n in alice.team_notes("web-00112233aa")] == ["mallory"]
+    assert alice.find("../../../etc/passwd") is None

@@ -4,6 +4,7 @@ paper on the reading list), teammates' notes, the last shared state and summary 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -14,11 +15,16 @@ from .base import StoreBase
 from .connection import now_iso
 
 NOTE_STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
+# Keys of papers without an arXiv id (web_key, a local PDF's import, a BibTeX import): the same
+# on every machine, so they name notes in the shared repository too.
+LOCAL_KEY = re.compile(r"^(web|pdf|bib)-[0-9a-f]{6,64}$")
 
 
 @dataclass(frozen=True)
 class Note:
-    """One reader's state of one arXiv paper, as the shared repository holds it."""
+    """One reader's state of one paper, as the shared repository holds it. `arxiv_id` is the
+    paper's key in every library: its arXiv id, or for a paper without one its local key
+    (web-…, pdf-…, bib-…: readr.sync.notes.LOCAL_KEY), with `source` and `url`."""
 
     arxiv_id: str
     version: int | None = None
@@ -31,6 +37,8 @@ class Note:
     summary_updated_at: str | None = None
     summary: str = ""
     other_summary: str | None = None  # the other machine's text of a conflicting summary
+    source: str = "arxiv"
+    url: str | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -66,7 +74,8 @@ class TeamMixin(StoreBase):
     # --- the reader's own notes ----------------------------------------------------------------
 
     def own_notes(self) -> dict[str, Note]:
-        """Every arXiv paper on the reading list, as a note, by arXiv id."""
+        """Every paper on the reading list with an arXiv id or a local key (LOCAL_KEY), as a note,
+        by key."""
         tags: dict[int, list[str]] = {}
         for row in self.conn.execute(
             "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
@@ -75,17 +84,21 @@ class TeamMixin(StoreBase):
             tags.setdefault(row[0], []).append(row[1])
         notes: dict[str, Note] = {}
         for row in self.conn.execute(
-            "SELECT p.id, p.arxiv_id, coalesce(p.read_version, p.latest_version) AS version, p.title, p.authors, "
-            "p.status, p.added_at, p.read_at, p.summary, p.summary_updated_at, c.other_summary "
-            "FROM papers p LEFT JOIN summary_conflicts c ON c.paper_key = p.key "
-            "WHERE p.status IS NOT NULL AND p.arxiv_id IS NOT NULL"
+            "SELECT p.id, p.key, p.arxiv_id, coalesce(p.read_version, p.latest_version) AS version, p.title, "
+            "p.authors, p.status, p.added_at, p.read_at, p.summary, p.summary_updated_at, p.source, p.url, "
+            "c.other_summary FROM papers p LEFT JOIN summary_conflicts c ON c.paper_key = p.key "
+            "WHERE p.status IS NOT NULL"
         ):
-            notes[row["arxiv_id"]] = Note(
-                arxiv_id=row["arxiv_id"], version=row["version"], title=row["title"],
+            local = row["arxiv_id"] is None
+            if local and not LOCAL_KEY.match(row["key"]):
+                continue
+            notes[row["key"]] = Note(
+                arxiv_id=row["key"], version=None if local else row["version"], title=row["title"],
                 authors=tuple(json.loads(row["authors"])), status=row["status"],
                 tags=tuple(tags.get(row["id"], ())), added_at=row["added_at"], read_at=row["read_at"],
                 summary_updated_at=row["summary_updated_at"], summary=row["summary"],
-                other_summary=row["other_summary"],
+                other_summary=row["other_summary"], source=row["source"] if local else "arxiv",
+                url=row["url"] if local else None,
             )
         return notes
 
@@ -120,7 +133,7 @@ class TeamMixin(StoreBase):
             for note in own:
                 self._apply_own_note(conn, note)
             for arxiv_id in removed:
-                conn.execute("DELETE FROM papers WHERE arxiv_id = ? AND status IS NOT NULL", (arxiv_id,))
+                conn.execute("DELETE FROM papers WHERE key = ? AND status IS NOT NULL", (arxiv_id,))
                 conn.execute("DELETE FROM summary_conflicts WHERE paper_key = ?", (arxiv_id,))
             for reader in team_replaced:
                 conn.execute("DELETE FROM team_notes WHERE reader = ?", (reader,))
@@ -140,11 +153,19 @@ class TeamMixin(StoreBase):
     def _ensure_paper(self, conn: sqlite3.Connection, note: Note) -> int:
         """The row id of the note's paper, added as a catalogue entry (not on the reading list)
         when the library does not have it."""
-        row = conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (note.arxiv_id,)).fetchone()
+        row = conn.execute("SELECT id FROM papers WHERE key = ?", (note.arxiv_id,)).fetchone()
         if row is not None:
             paper_id: int = row[0]
             return paper_id
         authors = list(note.authors)
+        if LOCAL_KEY.match(note.arxiv_id):
+            cursor = conn.execute(
+                "INSERT INTO papers (key, title, url, authors, authors_text, source) VALUES (?, ?, ?, ?, ?, ?)",
+                (note.arxiv_id, note.title or note.url or note.arxiv_id, note.url,
+                 json.dumps(authors, ensure_ascii=False), ", ".join(authors), note.source),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
         cursor = conn.execute(
             "INSERT INTO papers (key, arxiv_id, latest_version, title, authors, authors_text, source) "
             "VALUES (?, ?, ?, ?, ?, ?, 'arxiv')",
@@ -164,9 +185,10 @@ class TeamMixin(StoreBase):
             ).fetchone()[0]
         conn.execute(
             "UPDATE papers SET status = ?, read_at = ?, read_seq = ?, read_version = coalesce(?, read_version), "
-            "latest_version = max(coalesce(latest_version, 0), coalesce(?, 0)), added_at = coalesce(?, added_at, ?), "
+            "latest_version = CASE WHEN ? IS NULL THEN latest_version ELSE max(coalesce(latest_version, 0), ?) END, "
+            "added_at = coalesce(?, added_at, ?), "
             "summary = ?, summary_updated_at = ? WHERE id = ?",
-            (note.status, note.read_at, read_seq if note.read_at else None, note.version, note.version,
+            (note.status, note.read_at, read_seq if note.read_at else None, note.version, note.version, note.version,
              note.added_at, now_iso(), note.summary, note.summary_updated_at, paper_id),
         )
         if row["summary"] != note.summary:

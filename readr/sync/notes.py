@@ -1,4 +1,7 @@
-"""One Markdown file per reader per paper: `readers/<reader>/<arxiv-id>.md`.
+"""One Markdown file per reader per paper: `readers/<reader>/<arxiv-id>.md`, or for a paper
+without an arXiv id (a web page, a local PDF, a BibTeX entry) `readers/<reader>/<key>.md`, its
+library key: `web-` and a hash of its URL, `pdf-` and the start of the PDF's SHA-256, `bib-`
+and a hash of its citation, the same on every machine.
 
     ---
     arxiv: "2202.06709"
@@ -17,7 +20,8 @@
 Each front-matter value is JSON, which YAML reads as well, so a value never needs quoting rules
 of its own and GitHub shows the header as a table. An old-style id's slash becomes `_` in the
 file name (hep-th/9901001 -> hep-th_9901001.md). `summary_conflict`, when present, is the
-reader's other machine's text of a summary edited on both.
+reader's other machine's text of a summary edited on both. A paper without an arXiv id has
+`key`, `source` and (a web page) `url` in place of `arxiv` and `version`.
 """
 
 from __future__ import annotations
@@ -29,12 +33,13 @@ from typing import Any
 from ..errors import ReadrError
 from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
-from ..store.team import NOTE_STATUSES, Note
+from ..store.team import LOCAL_KEY, NOTE_STATUSES, Note
 from ..tags import normalize_tag
 
 READERS_DIR = "readers"
 MAX_NOTE_BYTES = 1_000_000
 READER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+LOCAL_SOURCES = {"web": ("web", "digest", "bibtex"), "pdf": ("local",), "bib": ("bibtex",)}
 
 
 class BadNote(ValueError):
@@ -45,15 +50,23 @@ def valid_reader_name(name: str) -> bool:
     return bool(READER_NAME.match(name)) and ".." not in name
 
 
-def file_name(arxiv_id: str) -> str:
-    return arxiv_id.replace("/", "_") + ".md"
+def shareable(key: str) -> bool:
+    """Whether a paper's key can name a note: an arXiv id (a paper's key is its base id) or a
+    local key such as web-1a2b3c4d5e."""
+    return bool(LOCAL_KEY.match(key)) or key_of_file(file_name(key)) == key
 
 
-def arxiv_id_of(name: str) -> str | None:
-    """The arXiv id a note's file name stands for, or None when it is not one."""
+def file_name(key: str) -> str:
+    return key.replace("/", "_") + ".md"
+
+
+def key_of_file(name: str) -> str | None:
+    """The paper key a note's file name stands for (an arXiv id or a local key), or None."""
     if not name.endswith(".md"):
         return None
     stem = name[:-3]
+    if LOCAL_KEY.match(stem):
+        return stem
     candidate = stem.replace("_", "/", 1) if "_" in stem else stem
     parsed = try_parse_arxiv_id(candidate)
     if parsed is None or parsed.base != candidate or parsed.version is not None:
@@ -62,9 +75,14 @@ def arxiv_id_of(name: str) -> str | None:
 
 
 def render(note: Note) -> str:
+    if LOCAL_KEY.match(note.arxiv_id):
+        ident: list[tuple[str, Any]] = [("key", note.arxiv_id), ("source", note.source)]
+        if note.url:
+            ident.append(("url", note.url))
+    else:
+        ident = [("arxiv", note.arxiv_id), ("version", note.version)]
     fields: list[tuple[str, Any]] = [
-        ("arxiv", note.arxiv_id), ("version", note.version), ("title", note.title),
-        ("authors", list(note.authors)), ("status", note.status), ("tags", list(note.tags)),
+        *ident, ("title", note.title), ("authors", list(note.authors)), ("status", note.status), ("tags", list(note.tags)),
         ("added", note.added_at), ("read", note.read_at), ("summary_updated", note.summary_updated_at),
     ]
     if note.other_summary is not None:
@@ -92,7 +110,7 @@ def _text_list(data: dict[str, Any], name: str) -> tuple[str, ...]:
 
 def parse(data: bytes, expected_id: str) -> Note:
     """The note in a file's bytes; BadNote when it is not UTF-8, has no front matter, a value
-    is not JSON of the right kind, or its arXiv id is not the one its file name says."""
+    is not JSON of the right kind, or its arXiv id (or key) is not the one its file name says."""
     if len(data) > MAX_NOTE_BYTES:
         raise BadNote(f"larger than {MAX_NOTE_BYTES // 1_000_000} MB")
     try:
@@ -121,9 +139,20 @@ def parse(data: bytes, expected_id: str) -> Note:
             fields[name.strip()] = json.loads(raw.strip())
         except ValueError:
             fields[name.strip()] = raw.strip()  # a bare YAML word, such as `status: read`
-    arxiv = fields.get("arxiv")
-    if str(arxiv) != expected_id:
-        raise BadNote(f"its arxiv id {str(arxiv)[:40]!r} is not {expected_id!r}")
+    source, url = "arxiv", None
+    if LOCAL_KEY.match(expected_id):
+        key = fields.get("key")
+        if str(key) != expected_id:
+            raise BadNote(f"its key {clean_line(str(key))[:40]!r} is not {expected_id!r}")
+        source = fields.get("source")
+        allowed = LOCAL_SOURCES[expected_id.split("-", 1)[0]]
+        if source not in allowed:
+            raise BadNote(f"source {clean_line(str(source))[:20]!r} is not one of {', '.join(allowed)}")
+        url = _optional_text(fields, "url")
+    else:
+        arxiv = fields.get("arxiv")
+        if str(arxiv) != expected_id:
+            raise BadNote(f"its arxiv id {clean_line(str(arxiv))[:40]!r} is not {expected_id!r}")
     status = fields.get("status")
     if status not in NOTE_STATUSES:
         raise BadNote(f"status {str(status)[:20]!r} is not one of {', '.join(NOTE_STATUSES)}")
@@ -146,5 +175,5 @@ def parse(data: bytes, expected_id: str) -> Note:
         authors=_text_list(fields, "authors"), status=status, tags=tags,
         added_at=_optional_text(fields, "added"), read_at=_optional_text(fields, "read"),
         summary_updated_at=_optional_text(fields, "summary_updated"), summary=clean_text(body),
-        other_summary=None if other is None else clean_text(other),
+        other_summary=None if other is None else clean_text(other), source=source, url=url,
     )

@@ -31,7 +31,7 @@ from ..store import Store
 from ..store.team import Note
 from ..wording import plural
 from .git import Git, GitError, PushRejected
-from .notes import MAX_NOTE_BYTES, READERS_DIR, BadNote, arxiv_id_of, file_name, parse, render, valid_reader_name
+from .notes import MAX_NOTE_BYTES, READERS_DIR, BadNote, file_name, key_of_file, parse, render, valid_reader_name
 
 DEFAULT_BRANCH = "main"
 ATTEMPTS = 5
@@ -155,9 +155,15 @@ def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tu
                                     getattr(theirs, item.name))
         values[item.name] = value
         conflict = conflict or clash
-    other = ours.other_summary if ours.other_summary is not None else theirs.other_summary
+    base_other = base.other_summary if base is not None else None
     if conflict:
         other = theirs.summary
+    elif ours.other_summary == base_other:
+        other = theirs.other_summary  # resolved (or found) on the other machine only
+    elif theirs.other_summary == base_other:
+        other = ours.other_summary
+    else:
+        other = ours.other_summary if ours.other_summary is not None else theirs.other_summary
     merged = replace(ours, **values)  # type: ignore[arg-type]
     return replace(merged, other_summary=other), conflict
 
@@ -257,9 +263,9 @@ class _Round:
 
     def _read_note(self, reader: str, path: Path) -> Note | None:
         where = f"{READERS_DIR}/{reader}/{ascii(path.name)[1:-1]}"
-        arxiv_id = arxiv_id_of(path.name)
+        arxiv_id = key_of_file(path.name)
         if arxiv_id is None:
-            self._skip(where, "the name is not an arXiv id followed by .md")
+            self._skip(where, "the name is not an arXiv id (or a web-, pdf- or bib- key) followed by .md")
             return None
         try:
             return parse(_read_file(path), arxiv_id)
@@ -313,7 +319,7 @@ class _Round:
             for name in sorted(n for r, n in changed if r == reader):
                 path = folder / name
                 if not os.path.lexists(path):
-                    arxiv_id = arxiv_id_of(name)
+                    arxiv_id = key_of_file(name)
                     if arxiv_id:
                         removed.append((reader, arxiv_id))
                         self.report.team_changed += 1
