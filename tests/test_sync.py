@@ -489,6 +489,6 @@ def test_hostile_keys_of_papers_without_an_arxiv_id_stay_inside_the_folders(libr
     assert "readers/mallory/pdf-00112233aa.md: source 'arxiv' is not one of local" in skipped
     assert "readers/mallory/web-XYZ.md: the name is not an arXiv id" in skipped
     paper = alice.get("web-00112233aa")
-    assert paper.title == "A web page" and paper.url == "https://evil.example/]8;;x" and paper.status is None
+    assert paper.title == "[2JA web page" and paper.url == "https://evil.example/]8;;x" and paper.status is None
     assert [n.reader for n in alice.team_notes("web-00112233aa")] == ["mallory"]
     assert alice.find("../../../etc/passwd") is None
