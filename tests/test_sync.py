@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,6 +31,36 @@ def git_identity(monkeypatch):
     for role in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{role}_NAME", "Test Reader")
         monkeypatch.setenv(f"GIT_{role}_EMAIL", "reader@example.org")
+
+
+class ScriptedEditor:
+    """$EDITOR as a script: keeps the text it was handed (`seen`) and saves `answer` in its place."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.answer("")
+
+    def answer(self, text: str) -> None:
+        (self.folder / "answer.txt").write_text(text, encoding="utf-8")
+
+    def seen(self) -> str:
+        return (self.folder / "seen.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def editor_writes(tmp_path, monkeypatch) -> ScriptedEditor:
+    folder = tmp_path / "editor"
+    folder.mkdir()
+    script = folder / "editor.py"
+    script.write_text(
+        f"#!{sys.executable}\nimport shutil, sys\n"
+        f"shutil.copyfile(sys.argv[1], {str(folder / 'seen.txt')!r})\n"
+        f"shutil.copyfile({str(folder / 'answer.txt')!r}, sys.argv[1])\n"
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    monkeypatch.delenv("VISUAL", raising=False)
+    return ScriptedEditor(folder)
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -149,7 +180,7 @@ def test_same_reader_on_a_new_machine_gets_the_whole_reading_state(libraries, re
     assert laptop.find("hep-th/9901001") is None
 
 
-def test_one_summary_edited_on_two_machines_keeps_both_texts(libraries, remote, cli_for):
+def test_one_summary_edited_on_two_machines_keeps_both_texts(libraries, remote, cli_for, editor_writes):
     laptop, desktop = libraries("laptop"), libraries("desktop")
     add_read(laptop, PAPER, "Before.", ["vision"])
     sync(laptop, remote, "alice")
@@ -175,10 +206,22 @@ def test_one_summary_edited_on_two_machines_keeps_both_texts(libraries, remote, 
     shown = json.loads(cli_for(laptop)("show", "2202.06709", "--json").stdout)
     assert (shown["summary"], shown["summary_conflict"]) == ("Desktop text.", "Laptop text.")
 
-    # Resolved on the laptop (after merging the texts by hand), resolved everywhere.
-    laptop.set_summary("2202.06709", "Desktop text. Laptop text.")
+    # Resolved on the laptop in the editor, resolved everywhere.
+    editor_writes.answer("Desktop text.\n=======\n>>>>>>> the other machine's summary\n")
     result = cli_for(laptop)("sync", "--resolve", "2202.06709")
+    assert result.exit_code == 1 and "the conflict markers are still in the summary" in result.output
+    assert editor_writes.seen() == (
+        "<<<<<<< this machine's summary (keep what you want of both texts, delete the marker lines)\n"
+        "Desktop text.\n=======\nLaptop text.\n>>>>>>> the other machine's summary\n")
+    assert laptop.summary_conflict("2202.06709") == "Laptop text."
+    # The draft kept what she wrote; opening it again starts from it, not from both texts anew.
+    editor_writes.answer("Desktop text. Laptop text.\n")
+    result = cli_for(laptop)("note", "2202.06709", "--edit")
     assert result.exit_code == 0, result.output
+    assert editor_writes.seen() == "Desktop text.\n=======\n>>>>>>> the other machine's summary\n"
+    assert "edited on two machines, now resolved" in result.output
+    assert laptop.summary_conflict("2202.06709") is None
+    assert cli_for(laptop)("sync", "--resolve", "2202.06709").exit_code == 1
     sync(laptop)
     sync(desktop)
     assert desktop.summary_conflict("2202.06709") is None
@@ -492,3 +535,136 @@ def test_hostile_keys_of_papers_without_an_arxiv_id_stay_inside_the_folders(libr
     assert paper.title == "[2JA web page" and paper.url == "https://evil.example/]8;;x" and paper.status is None
     assert [n.reader for n in alice.team_notes("web-00112233aa")] == ["mallory"]
     assert alice.find("../../../etc/passwd") is None
+
+
+def test_publish_keeps_month_pages_and_a_gitbook_summary_that_never_conflict(libraries, remote, cli_for):
+    from datetime import datetime
+
+    from readr.clock import clock
+
+    readers = {name: libraries(name) for name in ("ann", "ben", "cy")}
+    clock.fix(datetime(2024, 4, 30, 10, 0))  # a Tuesday: its week ends on Sunday 2024-5-5, in May's page
+    add_read(readers["ann"], PAPER, "Ann: **attention smooths**.")
+    clock.fix(datetime(2024, 5, 1, 10, 0))
+    add_read(readers["ben"], PAPER, "Ben agrees.")
+    add_read(readers["cy"], OTHER, "Cy on strings.")
+    clock.fix(datetime(2024, 6, 10, 10, 0))
+    add_read(readers["cy"], {"arxiv_id": "2401.00003", "version": 1, "title": "June's paper"}, "Cy in June.")
+    # Each publishes in turn, twice round: every round lands on top of the others' pushes.
+    for turn in range(2):
+        for name, lib in readers.items():
+            report = sync(lib, remote, name, publish=True) if turn == 0 else sync(lib)
+            assert report.pages is not None and "digest page" in report.line()
+    repo = repository_dir(readers["cy"])
+    files = sorted(git("ls-tree", "-r", "--name-only", "HEAD", cwd=repo).split())
+    assert [f for f in files if not f.startswith("readers/")] == ["SUMMARY.md", "digest/2024-05.md", "digest/2024-06.md"]
+    assert (repo / "SUMMARY.md").read_text() == (
+        "# Summary\n\n## Reading digest\n\n* [2024-6](digest/2024-06.md)\n* [2024-5](digest/2024-05.md)\n")
+    may = (repo / "digest" / "2024-05.md").read_text()
+    assert may.startswith("# 2024-5\n\n### 2024-5-5:\n\n[**How Do Vision Transformers Work?**]")
+    assert "*ann:* Ann: **attention smooths**.\n\n*ben:* Ben agrees." in may
+    assert "*cy:* Cy on strings." in may and "June" not in may
+    assert git("log", "--merges", "--oneline", cwd=repo) == ""
+    working_copy_is_clean(readers["cy"])
+
+    # The pages are the same whoever renders them: a round with nothing new commits nothing.
+    head = git("rev-parse", "HEAD", cwd=repo)
+    for lib in readers.values():
+        report = sync(lib)
+        assert (report.sent, report.pages) == (0, 0), git("show", "HEAD", cwd=repository_dir(lib))
+    assert git("ls-remote", remote, "refs/heads/main", cwd=repo).split()[0] == head.strip()
+
+    # A change by one reader is in the page after their next round; a reader not publishing
+    # leaves the pages alone, and the next publisher's round brings them up to date.
+    dan = libraries("dan")
+    clock.fix(datetime(2024, 6, 11, 10, 0))
+    add_read(dan, OTHER, "Dan read it too.")
+    report = sync(dan, remote, "dan")
+    assert report.pages is None and "digest page" not in report.line()
+    june_before = git("show", "HEAD:digest/2024-06.md", cwd=repository_dir(dan))
+    assert "Dan" not in june_before
+    assert sync(readers["ann"]).pages == 1
+    june = (repository_dir(readers["ann"]) / "digest" / "2024-06.md").read_text()
+    assert "*dan:* Dan read it too." in june and "*cy:* Cy in June." in june
+    # --no-publish is remembered too.
+    assert sync(readers["ann"], publish=False).pages is None
+    assert readers["ann"].get_meta("sync.publish") == "0"
+    result = cli_for(readers["ben"])("sync", "--no-publish")
+    assert result.exit_code == 0 and "digest page" not in result.stdout
+
+
+def test_follows_sync_between_one_readers_machines_and_never_to_teammates(libraries, remote):
+    laptop, desktop, bob = libraries("laptop"), libraries("desktop"), libraries("bob")
+    laptop.add_follow("category", "cs.LG")
+    laptop.add_follow("author", "Yann LeCun")
+    bob.add_follow("category", "hep-th")
+    sync(bob, remote, "bob")
+    sync(laptop, remote, "alice")
+    repo = repository_dir(laptop)
+    assert (repo / "follows" / "alice.md").read_text() == (
+        "# Feeds alice follows (readr follow; readr fetch pulls them)\n\n- author Yann LeCun\n- category cs.LG\n")
+    desktop.add_follow("query", "ti:diffusion")
+    report = sync(desktop, remote, "alice")
+    assert report.follows == 2 and "2 follows from your other machines" in report.line()
+    assert desktop.follow_pairs() == {("category", "cs.LG"), ("author", "Yann LeCun"), ("query", "ti:diffusion")}
+
+    # A removal on one machine reaches the other; an addition on the other is kept.
+    desktop.remove_follow("author", "Yann LeCun")
+    sync(desktop)
+    laptop.add_follow("category", "cs.CL")
+    sync(laptop)
+    sync(desktop)
+    expected = {("category", "cs.LG"), ("category", "cs.CL"), ("query", "ti:diffusion")}
+    assert laptop.follow_pairs() == desktop.follow_pairs() == expected
+    # Bob's follows are his: never alice's, and alice's never his.
+    sync(bob)
+    assert bob.follow_pairs() == {("category", "hep-th")}
+    assert ("category", "hep-th") not in laptop.follow_pairs()
+
+
+def test_a_hand_edited_follows_file_keeps_its_good_lines(libraries, remote, tmp_path):
+    lib = libraries("alice")
+    lib.add_follow("category", "cs.LG")
+    sync(lib, remote, "alice")
+    clone = tmp_path / "edit"
+    git("clone", "-q", "-b", "main", remote, str(clone), cwd=tmp_path)
+    (clone / "follows" / "alice.md").write_text(
+        "# mine\n\n- category cs.LG\n- category not a category\n- planet Mars\n* author \x1b[31mA. Person\n")
+    git("commit", "-qam", "by hand", cwd=clone)
+    git("push", "-q", "origin", "HEAD:main", cwd=clone)
+    report = sync(lib)
+    assert lib.follow_pairs() == {("category", "cs.LG"), ("author", "[31mA. Person")}
+    assert [line.split(":")[0] for line in report.skipped] == ["skipped follows/alice.md"] * 2
+    assert "line 4" in report.skipped[0] and "line 5" in report.skipped[1]
+
+
+def test_resolve_keep_settles_without_an_editor(libraries, remote, cli_for):
+    laptop, desktop = libraries("laptop"), libraries("desktop")
+    add_read(laptop, PAPER, "Before.")
+    sync(laptop, remote, "alice")
+    sync(desktop, remote, "alice")
+    laptop.set_summary("2202.06709", "Laptop **text**.")
+    desktop.set_summary("2202.06709", "Desktop text.")
+    sync(laptop)
+    sync(desktop)
+    result = cli_for(desktop)("sync", "--resolve", "2202.06709", "--keep", "other")
+    assert result.exit_code == 0, result.output
+    paper = desktop.get("2202.06709")
+    assert (paper.summary, paper.takeaways, desktop.summary_conflict(paper.key)) == ("Laptop **text**.", ["text"], None)
+    assert cli_for(desktop)("sync", "--keep", "this").exit_code == 1
+    result = cli_for(desktop)("sync", "--resolve", "2202.06709", "--keep", "both")
+    assert result.exit_code == 1 and "no second text" in result.output
+    sync(desktop)
+    sync(laptop)
+    assert laptop.summary_conflict("2202.06709") is None and laptop.get("2202.06709").summary == "Laptop **text**."
+
+
+def test_sync_reports_its_stages_to_a_progress_callback(libraries, remote):
+    alice = libraries("alice")
+    add_read(alice, PAPER, "Mine.")
+    stages: list[str] = []
+    sync(alice, remote, "alice", progress=stages.append)
+    assert stages == ["fetching", "merging 1 note", "writing", "pushing"]
+    stages.clear()
+    sync(alice, progress=stages.append)
+    assert stages == ["fetching", "merging 1 note", "writing"]  # nothing to push

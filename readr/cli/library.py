@@ -140,8 +140,8 @@ def show_cmd(
     from ..sanitize import clean_text
 
     if conflict is not None:
-        typer.echo("\nSummary edited on two machines; your other machine's text (edit the summary, then "
-                   f"readr sync --resolve {paper.key}):\n{clean_text(conflict)}")
+        typer.echo("\nSummary edited on two machines; your other machine's text (readr sync --resolve "
+                   f"{paper.key} opens both in $EDITOR):\n{clean_text(conflict)}")
     for note in team:
         read = f", read {note.read_at[:10]}" if note.read_at else ""
         typer.echo(f"\n{clean_text(note.reader)} ({note.status}{read}):" + (f"\n{clean_text(note.summary)}"
@@ -172,7 +172,7 @@ def note_cmd(
     if append and not given:
         raise ReadrError("--append needs the text to append: give it as text, --file or - for stdin")
     if not given:  # --edit, or `readr note ID` at a terminal
-        _note_in_editor(lib, paper.key)
+        note_in_editor(lib, paper.key)
         return
     if file is not None:
         try:
@@ -188,15 +188,19 @@ def note_cmd(
     # --append is read-modify-write: refuse rather than drop what another process saved meanwhile.
     updated = lib.set_summary(paper.key, new, expected=paper.summary if append else None)
     drop_draft_if_saved(lib, updated)
-    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')})")
+    settled = "; edited on two machines, now resolved (shared at the next sync)" if conflicted else ""
+    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')}){settled}")
 
 
-def _note_in_editor(lib, key: str) -> None:
+def note_in_editor(lib, key: str) -> None:
     from ..drafts import Drafts
     from ..errors import SummaryConflict
     from ..summaries import edit_summary_in_editor
 
-    if Drafts.of_library(lib).load(key) is not None:
+    conflicted = lib.summary_conflict(key) is not None
+    if conflicted:
+        say(f"the summary of {key} was edited on two machines: the editor shows both texts")
+    elif Drafts.of_library(lib).load(key) is not None:
         say(f"opening your unsaved draft of {key} in the editor")
     try:
         updated = edit_summary_in_editor(lib, key)
@@ -206,7 +210,8 @@ def _note_in_editor(lib, key: str) -> None:
     if updated is None:
         say(f"summary of {key} unchanged")
         return
-    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')})")
+    settled = "; edited on two machines, now resolved (shared at the next sync)" if conflicted else ""
+    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')}){settled}")
 
 
 @app.command("tag")

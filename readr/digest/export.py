@@ -170,11 +170,17 @@ def collect_team_week(
     week_start: int = 0,
     include_unsummarized: bool = False,
     assets: "AssetCopier | None" = None,
+    published: bool = False,
+    reader: str | None = None,
 ) -> WeekDigest:
     """The team's week: every paper this reader or a teammate (readr sync) marked read in it, once,
-    in the order it was first read, each summary attributed to its reader (this reader first)."""
+    in the order it was first read, each summary attributed to its reader (this reader first).
+
+    `published` renders the page `readr sync --publish` keeps in the shared repository, the same
+    whoever renders it: summaries in reading order whoever wrote them, and no link styles of
+    pages the reader imported. `reader` is this reader's name (default: the one sync remembers)."""
     first, last = week_bounds(day, week_start)
-    me = clean_line(store.get_meta("sync.reader")) or "me"
+    me = clean_line(reader or store.get_meta("sync.reader")) or "me"
     readings: dict[str, list[tuple[str, str, str, bool]]] = {}  # key -> (read_at, reader, summary, mine)
     for paper in store.read_between(first, last):
         readings.setdefault(paper.key, []).append((paper.read_at or "", me, paper.summary, True))
@@ -190,15 +196,18 @@ def collect_team_week(
         paper = found
         mine = [r for r in readings[key] if r[3]]
         others = sorted((r for r in readings[key] if not r[3]), key=lambda r: (r[0], r[1]))
-        summaries = [(reader, clean_text(text).strip()) for _, reader, text, _ in mine + others]
-        summaries = [(reader, text) for reader, text in summaries if text]
+        ordered = sorted(mine + others, key=lambda r: (r[0], r[1])) if published else mine + others
+        summaries = [(name, clean_text(text).strip()) for _, name, text, _ in ordered]
+        summaries = [(name, text) for name, text in summaries if text]
         if not summaries and not include_unsummarized:
             continue
-        digest = digests.get(key) if mine else None
-        text = "\n\n".join(_attributed(reader, text) for reader, text in summaries)
+        digest = digests.get(key) if mine and not published else None
+        text = "\n\n".join(_attributed(name, text) for name, text in summaries)
         if assets is not None and text:
             text = assets.rewrite(text, digest.base_dir if digest else None)
         paper.summary = text
+        if published:
+            paper.read_version = None  # the version each reader read differs: link the paper itself
         chosen.append(paper)
         entries.append(render_entry(paper, digest))
     return WeekDigest(label=last, first=first, last=last, papers=chosen, entries=entries)
@@ -258,13 +267,18 @@ def render_month(
     front_matter: str | None = None,
     assets: "AssetCopier | None" = None,
     team: bool = False,
+    published: bool = False,
+    reader: str | None = None,
 ) -> tuple[str, list[WeekDigest]]:
     """A page titled `# YYYY-M` with every week of the month that has entries, oldest first;
-    empty when no week has any."""
+    empty when no week has any. `published` and `reader`: as collect_team_week (with `team`)."""
     blocks = [f"# {year}-{month}"]
     weeks = []
     for label in month_weeks(year, month, week_start):
-        week = (collect_team_week if team else collect_week)(store, label, week_start, include_unsummarized, assets)
+        if team:
+            week = collect_team_week(store, label, week_start, include_unsummarized, assets, published, reader)
+        else:
+            week = collect_week(store, label, week_start, include_unsummarized, assets)
         if week.entries:
             weeks.append(week)
             blocks += [week_heading(week.label), *week.entries]

@@ -236,6 +236,34 @@ class TeamMixin(StoreBase):
             cursor = conn.execute("DELETE FROM summary_conflicts WHERE paper_key = ?", (key,))
         return cursor.rowcount > 0
 
+    def settle_summary_conflict(self, key: str, summary: str, expected: str, other: str) -> None:
+        """One write: `summary` becomes the paper's summary and the conflict is gone. SummaryConflict
+        when the summary is no longer `expected` or the other text no longer `other` (a sync or
+        another window changed them meanwhile)."""
+        from ..errors import SummaryConflict
+        from ..sanitize import clean_text
+
+        text = clean_text(summary).strip()
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT p.id, p.summary, c.other_summary FROM papers p "
+                "LEFT JOIN summary_conflicts c ON c.paper_key = p.key WHERE p.key = ?", (key,)
+            ).fetchone()
+            if row is None or row["summary"] != clean_text(expected).strip() or row["other_summary"] != other:
+                raise SummaryConflict(
+                    f"the summary of {key} or its other text changed (a sync, another window) while you edited it; "
+                    "nothing was saved", current=row["summary"] if row else "",
+                )
+            if text != row["summary"]:
+                conn.execute("UPDATE papers SET summary = ?, summary_updated_at = ? WHERE id = ?",
+                             (text, now_iso(), row["id"]))
+                conn.execute("DELETE FROM takeaways WHERE paper_id = ?", (row["id"],))
+                conn.executemany(
+                    "INSERT INTO takeaways (paper_id, position, text) VALUES (?, ?, ?)",
+                    [(row["id"], i, item) for i, item in enumerate(extract_takeaways(text))],
+                )
+            conn.execute("DELETE FROM summary_conflicts WHERE paper_key = ?", (key,))
+
     # --- teammates -----------------------------------------------------------------------------
 
     def team_notes(self, key: str) -> list[TeamNote]:
@@ -259,3 +287,24 @@ class TeamMixin(StoreBase):
         return [row[0] for row in self.conn.execute(
             "SELECT paper_key FROM team_notes WHERE reader = ? ORDER BY paper_key", (reader,)
         )]
+
+    def team_read_days(self) -> list[str]:
+        """Every day (YYYY-MM-DD) on which this reader or a teammate marked a paper read."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT substr(read_at, 1, 10) AS day FROM papers WHERE status = 'read' AND read_at IS NOT NULL "
+            "UNION SELECT substr(read_at, 1, 10) FROM team_notes WHERE status = 'read' AND read_at IS NOT NULL "
+            "ORDER BY day"
+        )]
+
+    # --- follows -------------------------------------------------------------------------------
+
+    def follow_pairs(self) -> set[tuple[str, str]]:
+        return {(row[0], row[1]) for row in self.conn.execute("SELECT kind, value FROM follows")}
+
+    def replace_follows(self, follows: Iterable[tuple[str, str]]) -> None:
+        """Follow exactly these (kind, value) pairs; those kept keep when they were last fetched."""
+        wanted = set(follows)
+        with self.write() as conn:
+            for kind, value in self.follow_pairs() - wanted:
+                conn.execute("DELETE FROM follows WHERE kind = ? AND value = ?", (kind, value))
+            conn.executemany("INSERT OR IGNORE INTO follows (kind, value) VALUES (?, ?)", sorted(wanted))

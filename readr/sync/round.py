@@ -17,12 +17,13 @@ again to the same result, and nothing of this machine's is taken for already sha
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import stat
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..clock import clock
 from ..errors import ReadrError
@@ -30,11 +31,17 @@ from ..sanitize import clean_line
 from ..store import Store
 from ..store.team import Note
 from ..wording import plural
+from . import follows as follow_files
 from .git import Git, GitError, PushRejected
 from .notes import MAX_NOTE_BYTES, READERS_DIR, BadNote, file_name, key_of_file, parse, render, valid_reader_name
 
 DEFAULT_BRANCH = "main"
 ATTEMPTS = 5
+Progress = Callable[[str], None]
+
+
+def _no_progress(stage: str) -> None:
+    pass
 
 
 @dataclass
@@ -48,6 +55,8 @@ class SyncReport:
     conflicts: list[str] = field(default_factory=list)  # papers whose summary now has two texts
     skipped: list[str] = field(default_factory=list)  # one line per file that could not be read
     attempts: int = 1
+    follows: int = 0  # follows added or removed here from the reader's other machines
+    pages: int | None = None  # digest pages written or removed (sync --publish), else None
 
     def line(self) -> str:
         parts = [
@@ -55,6 +64,10 @@ class SyncReport:
             f"{plural(self.received, 'note')} from your other machines",
             f"{plural(self.team_changed, 'teammate note')} from {plural(self.readers, 'reader')}",
         ]
+        if self.follows:
+            parts.append(f"{plural(self.follows, 'follow')} from your other machines")
+        if self.pages is not None:
+            parts.append(f"{plural(self.pages, 'digest page')} updated")
         text = f"synced as {self.reader} with {self.remote}: " + ", ".join(parts)
         if self.conflicts:
             text += (f"; {plural(len(self.conflicts), 'summary', 'summaries')} edited on two machines, both "
@@ -95,8 +108,11 @@ class _Lock:
         os.close(self.handle)
 
 
-def sync(store: Store, remote: str | None = None, reader: str | None = None) -> SyncReport:
-    """Run one round; the first time, `remote` and `reader` are required and then remembered."""
+def sync(store: Store, remote: str | None = None, reader: str | None = None, publish: bool | None = None,
+         progress: Progress | None = None) -> SyncReport:
+    """Run one round; the first time, `remote` and `reader` are required and then remembered,
+    as is `publish` (keep the team's digest pages in the repository: readr.sync.publish).
+    `progress` is called with each stage of the round ("fetching", "merging 12 notes", ...)."""
     saved_remote, saved_reader = store.get_meta("sync.remote"), store.get_meta("sync.reader")
     if reader is not None:
         reader = reader.strip()
@@ -109,10 +125,13 @@ def sync(store: Store, remote: str | None = None, reader: str | None = None) -> 
     address = _remote_address(remote) if remote else saved_remote
     if not address or not reader:
         raise ReadrError("no shared repository yet: run readr sync REMOTE --as NAME once (REMOTE: a git URL or path)")
+    publishing = publish if publish is not None else store.get_meta("sync.publish") == "1"
     with _Lock(store.data_dir / "sync.lock"):
-        report = _Round(store, address, reader).run()
+        report = _Round(store, address, reader, publishing, progress or _no_progress).run()
         store.set_meta("sync.remote", address)
         store.set_meta("sync.reader", reader)
+        if publish is not None:
+            store.set_meta("sync.publish", "1" if publish else "0")
     return report
 
 
@@ -187,10 +206,13 @@ def _read_file(path: Path) -> bytes:
 
 
 class _Round:
-    def __init__(self, store: Store, remote: str, reader: str):
+    def __init__(self, store: Store, remote: str, reader: str, publish: bool = False,
+                 progress: Progress = _no_progress):
         self.store = store
         self.remote = remote
         self.reader = reader
+        self.publish = publish
+        self.progress = progress
         self.repo = repository_dir(store)
         self.git = Git(self.repo)
         self.report = SyncReport(reader=reader, remote=remote)
@@ -350,6 +372,7 @@ class _Round:
         raise AssertionError("unreachable")
 
     def _attempt(self) -> None:
+        self.progress("fetching")
         branch, commit = self._fetch()
         self._check_history(commit)
         self._checkout(branch, commit)
@@ -357,6 +380,7 @@ class _Round:
         theirs, unreadable = self._read_folder(self.reader, own_dir)
         base = self.store.sync_base()
         ours = self.store.own_notes()
+        self.progress(f"merging {plural(len(set(ours) | set(theirs)), 'note')}")
         merged: dict[str, Note] = {}
         changed_here: list[Note] = []
         removed_here: list[str] = []
@@ -377,18 +401,67 @@ class _Round:
                     changed_here.append(note)
         self.report.received = len(changed_here) + len(removed_here)
         team, team_removed, team_replaced = self._team_changes(commit)
+        self.progress("writing")
+        follows = self._merge_follows()
         self.store.apply_sync(changed_here, removed_here, team, team_removed, team_replaced)
 
         written = self.store.own_notes()
         self._write_own(own_dir, written, unreadable)
-        self.git.run("add", "-A", "--", f"{READERS_DIR}/{self.reader}", doing="staging your notes")
+        paths = [f"{READERS_DIR}/{self.reader}"]
+        if follows or os.path.lexists(self.repo / follow_files.file_path(self.reader)):
+            self._write_follows(follows)
+            paths.append(follow_files.file_path(self.reader))
+        if self.publish:
+            from .publish import DIGEST_DIR, SUMMARY_FILE, write_pages
+
+            write_pages(self.store, self.repo, self.reader)
+            paths += [DIGEST_DIR, SUMMARY_FILE]
+        self.git.run("add", "-A", "--", *paths, doing="staging your notes")
         staged = self.git.out("diff", "--cached", "--name-only", doing="listing your changes").splitlines()
+        notes = [name for name in staged if name.startswith(f"{READERS_DIR}/")]
+        if self.publish:
+            self.report.pages = len(staged) - len(notes) - (follow_files.file_path(self.reader) in staged)
         if staged:
-            self.report.sent = len(staged)
-            self._commit(f"{self.reader}: {plural(len(staged), 'note')} changed")
+            self.report.sent = len(notes)
+            what = plural(len(notes), "note") + " changed" if notes else "digest pages and follows updated"
+            self._commit(f"{self.reader}: {what}")
+            self.progress("pushing")
             self.git.push(branch)
         head = self.git.out("rev-parse", "HEAD", doing="reading the commit") if (staged or commit) else ""
         self.store.set_sync_base(written, clock.now_iso(), head)
+        self.store.set_meta("sync.follows", json.dumps(sorted(follows), ensure_ascii=False))
+
+    def _merge_follows(self) -> set[tuple[str, str]]:
+        """The reader's follows merged with their file (from their other machines), applied to
+        the library; never a teammate's."""
+        ours = self.store.follow_pairs()
+        saved = self.store.get_meta("sync.follows")
+        base = {(kind, value) for kind, value in json.loads(saved)} if saved else None
+        where = follow_files.file_path(self.reader)
+        path = self.repo / where
+        theirs: set[tuple[str, str]] = set()
+        if os.path.lexists(path):
+            try:
+                theirs, bad = follow_files.parse(_read_file(path))
+            except BadNote as exc:
+                self._skip(where, str(exc))
+                return ours  # an unreadable file changes nothing here, and is written anew
+            for line in bad:
+                self._skip(where, line)
+        merged = follow_files.merge(base, ours, theirs)
+        if merged != ours:
+            self.report.follows = len(merged ^ ours)
+            self.store.replace_follows(merged)
+        return merged
+
+    def _write_follows(self, follows: set[tuple[str, str]]) -> None:
+        path = self.repo / follow_files.file_path(self.reader)
+        if os.path.lexists(path.parent) and (path.parent.is_symlink() or not path.parent.is_dir()):
+            os.unlink(path.parent)
+        path.parent.mkdir(exist_ok=True)
+        if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else os.unlink(path)
+        path.write_text(follow_files.render(self.reader, follows), encoding="utf-8")
 
     def _write_own(self, own_dir: Path, notes: dict[str, Note], unreadable: set[str]) -> None:
         if os.path.lexists(own_dir) and (own_dir.is_symlink() or not own_dir.is_dir()):
