@@ -149,3 +149,96 @@ async def test_team_view_lists_teammates_papers_with_their_summaries_beside_your
             await pilot.press("j")
             await settle(pilot, app)
         assert not app.screen.query_one("#detail-team").display
+
+
+async def test_the_status_line_shows_the_stage_the_sync_round_is_in(bob_after_a_first_sync, monkeypatch):
+    import threading
+
+    from readr.sync.git import Git
+
+    _, bob = bob_after_a_first_sync
+    bob.set_summary(OTHER["arxiv_id"], "Bob changed his summary.")  # something to push
+    release = threading.Event()
+    real_push = Git.push
+
+    def held_push(self, branch):
+        release.wait(20)
+        real_push(self, branch)
+
+    monkeypatch.setattr(Git, "push", held_push)
+    app = app_for(bob.path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("S")
+        await wait_until(pilot, lambda: "syncing: pushing…" in status_line(app))
+        release.set()
+        await wait_until(pilot, lambda: any(title == "Synced" for title, _, _ in notices(app)))
+        await settle(pilot, app)
+        assert "syncing" not in status_line(app) and "synced 09:00" in status_line(app)
+
+
+@pytest.fixture
+def conflicted(libraries, remote):  # noqa: F811
+    clock.fix(datetime(2027, 2, 7, 9, 0))
+    laptop, desktop = libraries("laptop"), libraries("desktop")
+    add_read(laptop, PAPER, "Before.")
+    sync(laptop, remote, "alice")
+    sync(desktop, remote, "alice")
+    laptop.set_summary(PAPER["arxiv_id"], "Laptop text.")
+    desktop.set_summary(PAPER["arxiv_id"], "Desktop text.")
+    sync(laptop)
+    sync(desktop)
+    assert desktop.summary_conflict(PAPER["arxiv_id"]) == "Laptop text."
+    return desktop
+
+
+async def test_a_conflicted_summary_is_shown_and_settled_in_the_summary_editor(conflicted):
+    from readr.tui.editor import SummaryEditor
+
+    app = app_for(conflicted.path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5")  # Read
+        await settle(pilot, app)
+        detail = "\n".join(screen_lines(app, "#detail-conflict"))
+        assert "Edited on two machines" in detail and "e opens both" in detail and "Laptop text." in detail
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryEditor))
+        editor = app.screen
+        area = editor.query_one("#editor-text")
+        assert area.text == (
+            "<<<<<<< this machine's summary (keep what you want of both texts, delete the marker lines)\n"
+            "Desktop text.\n=======\nLaptop text.\n>>>>>>> the other machine's summary\n")
+        # Saving with the markers left refuses; a second Esc would leave, the draft kept.
+        area.load_text(area.text.replace("Desktop text.", "Desktop text, revised."))
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.screen is editor
+        assert any("conflict markers are still in the summary" in message for _, message, _ in notices(app))
+        assert conflicted.summary_conflict(PAPER["arxiv_id"]) == "Laptop text."
+
+        area.load_text("Desktop text, revised. **Laptop** text.")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SummaryEditor))
+        await settle(pilot, app)
+        store = app.store
+        assert store.summary_conflict(PAPER["arxiv_id"]) is None
+        paper = store.get(PAPER["arxiv_id"])
+        assert (paper.summary, paper.takeaways) == ("Desktop text, revised. **Laptop** text.", ["Laptop"])
+        assert not app.screen.query_one("#detail-conflict").display
+
+
+async def test_leaving_a_conflicted_summary_untouched_keeps_both_texts(conflicted):
+    from readr.tui.editor import SummaryEditor
+
+    app = app_for(conflicted.path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("5", "e")
+        await wait_until(pilot, lambda: isinstance(app.screen, SummaryEditor))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SummaryEditor))
+        assert app.store.summary_conflict(PAPER["arxiv_id"]) == "Laptop text."
+        assert app.store.get(PAPER["arxiv_id"]).summary == "Desktop text."
+        assert app.screen.drafts.load(PAPER["arxiv_id"]) is None

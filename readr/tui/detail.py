@@ -233,6 +233,19 @@ def team_content(notes) -> Content:
     return Content.assemble(*parts).rstrip() if parts else Content("")
 
 
+def conflict_content(other: str, edit_key: str) -> Content:
+    """A summary edited on two machines (readr sync): say so, and show the other machine's text."""
+    text, omitted = excerpt(other)
+    parts = [
+        ("Edited on two machines: the other machine's text is below. ", "bold $warning"),
+        (f"{edit_key} opens both to merge them.\n", "$warning"),
+        (text.strip() or "(empty)", "italic"),
+    ]
+    if omitted:
+        parts.append((f"\n… {omitted:,} more characters (readr show)", "dim italic"))
+    return Content.assemble(*parts)
+
+
 def why_content(scored: tuple[float, list[str]]) -> Content:
     """"for you 0.82 · graph neural · author: A. Name": the reasons are words, names and categories
     of papers from strangers, shown literally."""
@@ -253,6 +266,7 @@ class DetailPane(VerticalScroll):
         yield Static(Content.styled("Summary", "bold $text-accent"), id="detail-summary-label", classes="section")
         yield Markdown("", id="detail-summary", open_links=False)
         yield Static(Content(""), id="detail-summary-more", classes="cut-note")
+        yield Static(Content(""), id="detail-conflict")
         yield Static(Content.styled("Team", "bold $text-accent"), id="detail-team-label", classes="section")
         yield Static(Content(""), id="detail-team")
         yield Static(Content.styled("Abstract", "bold $text-accent"), classes="section")
@@ -268,6 +282,7 @@ class DetailPane(VerticalScroll):
         self.query_one("#detail-pdf").display = False
         self.query_one("#detail-why").display = False
         self.query_one("#detail-summary-more").display = False
+        self.query_one("#detail-conflict").display = False
         self._show_team(())
 
     def _show_team(self, notes) -> None:
@@ -303,11 +318,12 @@ class DetailPane(VerticalScroll):
 
     def show(
         self, paper: Paper | None, *, draft: bool = False, week_start: int = 0, team: tuple = (),
-        cite_key: str | None = None,
+        cite_key: str | None = None, conflict: str | None = None,
     ) -> None:
         """`team`: teammates' notes on the paper (readr.store.team.TeamNote), shown below the summary;
-        `cite_key`: its citation key in exports, shown with the journal and DOI."""
-        shown = (paper, draft, week_start, team, cite_key)
+        `cite_key`: its citation key in exports, shown with the journal and DOI; `conflict`: the
+        other machine's text of a summary edited on two machines (readr sync)."""
+        shown = (paper, draft, week_start, team, cite_key, conflict)
         if paper is not None and shown == self._shown:
             return  # the same paper, unchanged: keep the scroll position and skip re-rendering
         moved = paper is None or paper.key != self.paper_key
@@ -327,6 +343,7 @@ class DetailPane(VerticalScroll):
             self.show_pdf(Content(""))
             self.show_match(None)
             self._show_team(())
+            self.query_one("#detail-conflict").display = False
             self.show_why(None)
             self.paper_key = None
             return
@@ -338,6 +355,9 @@ class DetailPane(VerticalScroll):
         summary.update(text if text.strip() else f"*No summary yet: press {markdown_literal(edit_key)} to write one.*")
         more.update(Content.styled(cut_note(omitted, paper.key), "dim italic") if omitted else Content(""))
         more.display = bool(omitted)
+        conflict_line = self.query_one("#detail-conflict", Static)
+        conflict_line.update(conflict_content(conflict, edit_key) if conflict is not None else Content(""))
+        conflict_line.display = conflict is not None
         self._show_team(team)
         text, omitted = excerpt(paper.abstract)
         body = Content(text or "(no abstract)")

@@ -9,6 +9,10 @@ No lost summaries: a save only replaces the summary the editor opened with. If `
 another window changed it meanwhile, the save is refused (SummaryConflict), the reader's text
 stays in the editor and in the draft file, and a notice says so: saving again replaces the other
 version (the one the notice was about, not a yet newer one), ctrl+r loads it (ctrl+z undoes).
+
+A summary edited on two machines (readr sync) opens with both texts between conflict markers
+(readr.summaries.conflict_text); saving without the marker lines makes the text the summary and
+settles the conflict, in one write.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ..clock import clock
 from ..drafts import Drafts
 from ..errors import SummaryConflict
 from ..sanitize import clean_line, clean_text
+from ..summaries import conflict_editor_text, conflict_text, has_conflict_markers, markers_left
 from ..takeaways import extract_takeaways
 from .detail import MAX_FIELD_CHARS, MAX_SUMMARY_BLOCKS, excerpt
 from .failures import write_or_notify
@@ -50,6 +55,11 @@ class SummaryEditor(Screen):
         draft = drafts.load(self.paper.key)
         self.recovered = draft is not None and draft != self.paper.summary
         self.initial = draft if draft is not None else self.paper.summary
+        self._had_draft = draft is not None
+        # The other machine's text of a summary edited on two machines: both are edited together.
+        self.other = store.summary_conflict(self.paper.key)
+        if self.other is not None:
+            self.initial = conflict_editor_text(self.paper.summary, self.other, draft)
         self._last_draft = draft if draft is not None else self.paper.summary
         self._preview_stale = True
         # The stored summary this editor's text replaces: what it opened with, or after a
@@ -89,7 +99,12 @@ class SummaryEditor(Screen):
         self._refresh_preview()
         self.set_interval(self.autosave_seconds, self.autosave)
         self.set_interval(0.5, self._refresh_preview)
-        if self.recovered:
+        if self.other is not None:
+            self._status(f"Edited on two machines: both texts are here between conflict markers. Keep what you "
+                         f"want, delete the three marker lines; {self._key('editor-close', True)} saves & settles it.")
+            self.notify("This summary was edited on two machines: both texts are in the editor.",
+                        title="Two versions", severity="warning")
+        elif self.recovered:
             self._status(f"Recovered an unsaved draft. {self._key('editor-close', True)} saves it; "
                          f"{self._key('editor-revert')} goes back to the stored summary.")
             self.notify("Recovered an unsaved draft of this summary.", title="Draft")
@@ -157,13 +172,16 @@ class SummaryEditor(Screen):
         the text is the summary the editor started from: nothing is written (so an editor left
         open untouched never puts an old summary back over a newer one)."""
         text = self.text
-        if clean_text(text).strip() == clean_text(self.base).strip():
+        if self.other is None and clean_text(text).strip() == clean_text(self.base).strip():
             self.drafts.discard(self.paper.key)
             self._last_draft = text
             return False
         self.autosave()
         try:
-            self.store.set_summary(self.paper.key, text, expected=self.base)
+            if self.other is not None:
+                self.store.settle_summary_conflict(self.paper.key, text, self.base, self.other)
+            else:
+                self.store.set_summary(self.paper.key, text, expected=self.base)
         except SummaryConflict as conflict:
             if conflict.current != clean_text(text).strip():
                 self._on_conflict(conflict.current)
@@ -174,12 +192,15 @@ class SummaryEditor(Screen):
         self.paper = self.store.get(self.paper.key)
         self.base = self.paper.summary
         self.conflict = False
+        self.other = None
         return True
 
     def _on_conflict(self, current: str) -> None:
         # The next save replaces exactly the version the reader is told about now.
         self.base = current
         self.conflict = True
+        if self.other is not None:
+            self.other = self.store.summary_conflict(self.paper.key)
         save, close, revert = self._key("editor-save"), self._key("editor-close"), self._key("editor-revert")
         self.notify(
             "The summary was changed elsewhere (readr note or another window) while you edited it. "
@@ -214,7 +235,21 @@ class SummaryEditor(Screen):
     def _draft_holds_text(self) -> bool:
         return self._last_draft == self.text and self.drafts.load(self.paper.key) == self.text
 
+    def _markers_left(self) -> bool:
+        """Both texts of a conflicted summary still between their markers: nothing to save yet."""
+        if self.other is None or not has_conflict_markers(self.text):
+            return False
+        self.autosave()
+        close = self._key("editor-close")
+        why = markers_left(self.paper.key)
+        self.notify(f"{why[0].upper()}{why[1:]}. Your text is kept as a draft; {close} again closes without saving.",
+                    title="Not saved yet", severity="warning", timeout=10)
+        self._status(f"Delete the conflict marker lines, then {close} saves · {close} again closes without saving")
+        return True
+
     def action_save(self) -> None:
+        if self._markers_left():
+            return
         saved = self._save_or_notify()
         if saved is None:
             return
@@ -225,6 +260,15 @@ class SummaryEditor(Screen):
         self._status(f"Saved. {count} takeaway{'s' if count != 1 else ''}.")
 
     def action_close(self) -> None:
+        if self.other is not None and has_conflict_markers(self.text):
+            if self.text == self.initial and not self._had_draft:
+                self.drafts.discard(self.paper.key)  # opened and left untouched: nothing to keep
+                self.dismiss(False)
+            elif self._leave_unsaved == self.text:
+                self.dismiss(False)
+            elif self._markers_left():
+                self._leave_unsaved = self.text
+            return
         if self.refused and self._draft_holds_text():
             # The library refused the last save and the draft has every keystroke: leave.
             self.notify(f"Closed without saving: your text is kept as a draft; {self._key('edit')} on the paper "
@@ -252,7 +296,9 @@ class SummaryEditor(Screen):
         """Load the stored summary, as an edit: ctrl+z brings the reader's text back."""
         area = self.query_one("#editor-text", TextArea)
         stored = self.store.get(self.paper.key).summary
-        area.replace(stored, area.document.start, area.document.end)
+        self.other = self.store.summary_conflict(self.paper.key)
+        area.replace(stored if self.other is None else conflict_text(stored, self.other),
+                     area.document.start, area.document.end)
         self.base = stored
         self.conflict = False
         self._status(

@@ -70,6 +70,14 @@ class SyncFinished(Message, bubble=False):
         self.report = report
 
 
+class SyncProgress(Message, bubble=False):
+    """The sync worker reached a stage of its round ("fetching", "merging 12 notes", ...)."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__()
+        self.stage = stage
+
+
 class InboxRanked(Message, bubble=False):
     """The inbox's ids by relevance (or the note saying why they stay in arrival order), for the
     load `generation` they were ranked from."""

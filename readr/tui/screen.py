@@ -36,7 +36,9 @@ from .failures import RelayWorkerStates, guarded, write_or_notify
 from .keybar import KeyBar
 from .inbox_order import InboxOrder
 from .keys import MAIN_BINDINGS, SEARCH_BINDINGS, key_of
-from .messages import InboxRanked, MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, ViewLoaded
+from .messages import (
+    InboxRanked, MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, SyncProgress, ViewLoaded,
+)
 from .paper_list import ColumnHeader, PaperList, date_field_for
 from .pdf_queue import PdfQueue
 from .status_bar import StatusLine, StatusState, ViewsBar, shown_views, synced_label
@@ -124,6 +126,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._matches: dict[tuple[int, str], object] = {}
         self._outside_dirty = False
         self.syncing = False
+        self._sync_stage = ""  # the stage of the round the sync worker reported last
         self._last_synced: str | None = None
 
     # --- layout -----------------------------------------------------------------------------
@@ -307,7 +310,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
             view=self.view, count=papers.paper_count, loading=loading, capped=self.capped, search=self.search_text,
             selected=len(papers.selected), pdfs=self.pdfs.status(),
             undo=self.undo_stack[-1].description if self.undo_stack else None, demo=self.demo,
-            sync="syncing…" if self.syncing else synced_label(self._last_synced, self.today),
+            sync=(f"syncing: {self._sync_stage}…" if self._sync_stage else "syncing…") if self.syncing
+            else synced_label(self._last_synced, self.today),
             error=self._query_error,
             order=self.inbox_order.status(key_of(self.app, "inbox-order")) if self.view == "inbox" else "",
         ))
@@ -371,7 +375,9 @@ class LibraryScreen(RelayWorkerStates, Screen):
         from ..bibtex import cite_key_of
 
         cite_key = cite_key_of(self.store, paper) if paper is not None else None
-        detail.show(paper, draft=draft, week_start=self.config.week_start, team=team, cite_key=cite_key)
+        conflict = self.store.summary_conflict(paper.key) if paper is not None else None
+        detail.show(paper, draft=draft, week_start=self.config.week_start, team=team, cite_key=cite_key,
+                    conflict=conflict)
         if paper is None:
             detail.show_pdf(Content(""))
             detail.show_match(None)
@@ -764,6 +770,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             )
             return
         self.syncing = True
+        self._sync_stage = ""
         self._render_status()
         self._sync_worker()
 
@@ -773,14 +780,20 @@ class LibraryScreen(RelayWorkerStates, Screen):
 
         report = None
         try:
-            report = sync(self.store)
+            report = sync(self.store, progress=lambda stage: self.post_message(SyncProgress(stage)))
         finally:
             self.store.release_thread_connection()
             # Posted on failure too (the error itself is the worker's, noticed by the app).
             self.post_message(SyncFinished(report))
 
+    def on_sync_progress(self, message: SyncProgress) -> None:
+        if self.syncing:
+            self._sync_stage = message.stage
+            self._render_status()
+
     def on_sync_finished(self, message: SyncFinished) -> None:
         self.syncing = False
+        self._sync_stage = ""
         self._read_last_synced()
         report = message.report
         if report is not None:
