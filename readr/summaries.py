@@ -151,7 +151,9 @@ def edit_summary_in_editor(store: Store, paper_key: str) -> Paper | None:
     return saved
 
 
-def _resolve_in_editor(store: Store, drafts: Drafts, paper: Paper, other: str, earlier_draft: str | None) -> Paper | None:
+def _resolve_in_editor(
+    store: Store, drafts: Drafts, paper: Paper, other: str, earlier_draft: str | None
+) -> Paper | None:
     handed = conflict_editor_text(paper.summary, other, earlier_draft)
     text, path = _run_editor(drafts, paper.key, handed, earlier_draft)
     if text is None:

@@ -557,7 +557,8 @@ def test_publish_keeps_month_pages_and_a_gitbook_summary_that_never_conflict(lib
             assert report.pages is not None and "digest page" in report.line()
     repo = repository_dir(readers["cy"])
     files = sorted(git("ls-tree", "-r", "--name-only", "HEAD", cwd=repo).split())
-    assert [f for f in files if not f.startswith("readers/")] == ["SUMMARY.md", "digest/2024-05.md", "digest/2024-06.md"]
+    published = [f for f in files if not f.startswith("readers/")]
+    assert published == ["SUMMARY.md", "digest/2024-05.md", "digest/2024-06.md"]
     assert (repo / "SUMMARY.md").read_text() == (
         "# Summary\n\n## Reading digest\n\n* [2024-6](digest/2024-06.md)\n* [2024-5](digest/2024-05.md)\n")
     may = (repo / "digest" / "2024-05.md").read_text()

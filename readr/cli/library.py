@@ -188,8 +188,7 @@ def note_cmd(
     # --append is read-modify-write: refuse rather than drop what another process saved meanwhile.
     updated = lib.set_summary(paper.key, new, expected=paper.summary if append else None)
     drop_draft_if_saved(lib, updated)
-    settled = "; edited on two machines, now resolved (shared at the next sync)" if conflicted else ""
-    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')}){settled}")
+    say(f"summary saved for {updated.key} ({plural(len(updated.takeaways), 'takeaway')})")
 
 
 def note_in_editor(lib, key: str) -> None:

@@ -82,7 +82,8 @@ def render(note: Note) -> str:
     else:
         ident = [("arxiv", note.arxiv_id), ("version", note.version)]
     fields: list[tuple[str, Any]] = [
-        *ident, ("title", note.title), ("authors", list(note.authors)), ("status", note.status), ("tags", list(note.tags)),
+        *ident, ("title", note.title), ("authors", list(note.authors)), ("status", note.status),
+        ("tags", list(note.tags)),
         ("added", note.added_at), ("read", note.read_at), ("summary_updated", note.summary_updated_at),
     ]
     if note.other_summary is not None:
@@ -139,7 +140,8 @@ def parse(data: bytes, expected_id: str) -> Note:
             fields[name.strip()] = json.loads(raw.strip())
         except ValueError:
             fields[name.strip()] = raw.strip()  # a bare YAML word, such as `status: read`
-    source, url = "arxiv", None
+    source: Any = "arxiv"
+    url: str | None = None
     if LOCAL_KEY.match(expected_id):
         key = fields.get("key")
         if str(key) != expected_id:

@@ -175,6 +175,7 @@ def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tu
         values[item.name] = value
         conflict = conflict or clash
     base_other = base.other_summary if base is not None else None
+    other: str | None
     if conflict:
         other = theirs.summary
     elif ours.other_summary == base_other:

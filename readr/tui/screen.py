@@ -780,11 +780,14 @@ class LibraryScreen(RelayWorkerStates, Screen):
 
         report = None
         try:
-            report = sync(self.store, progress=lambda stage: self.post_message(SyncProgress(stage)))
+            report = sync(self.store, progress=self._post_sync_progress)
         finally:
             self.store.release_thread_connection()
             # Posted on failure too (the error itself is the worker's, noticed by the app).
             self.post_message(SyncFinished(report))
+
+    def _post_sync_progress(self, stage: str) -> None:
+        self.post_message(SyncProgress(stage))  # from the worker's thread: the message carries it over
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         if self.syncing:
