@@ -575,6 +575,14 @@ def test_publish_keeps_month_pages_and_a_gitbook_summary_that_never_conflict(lib
         assert (report.sent, report.pages) == (0, 0), git("show", "HEAD", cwd=repository_dir(lib))
     assert git("ls-remote", remote, "refs/heads/main", cwd=repo).split()[0] == head.strip()
 
+    # A title corrected by its reader reaches the teammates' catalogue entries: still one page.
+    readers["cy"].edit_metadata("hep-th/9901001", title="An old-style paper, corrected")
+    sync(readers["cy"])
+    for lib in readers.values():
+        sync(lib)
+    assert "An old-style paper, corrected" in (repo / "digest" / "2024-05.md").read_text()
+    assert sync(readers["ann"]).pages == 0 and sync(readers["ben"]).pages == 0
+
     # A change by one reader is in the page after their next round; a reader not publishing
     # leaves the pages alone, and the next publisher's round brings them up to date.
     dan = libraries("dan")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..errors import ReadrError
 from ..files import atomic_write_text
@@ -172,13 +172,16 @@ def collect_team_week(
     assets: "AssetCopier | None" = None,
     published: bool = False,
     reader: str | None = None,
+    title_of: "Callable[[str, str], str | None] | None" = None,
 ) -> WeekDigest:
     """The team's week: every paper this reader or a teammate (readr sync) marked read in it, once,
     in the order it was first read, each summary attributed to its reader (this reader first).
 
     `published` renders the page `readr sync --publish` keeps in the shared repository, the same
     whoever renders it: summaries in reading order whoever wrote them, and no link styles of
-    pages the reader imported. `reader` is this reader's name (default: the one sync remembers)."""
+    pages the reader imported. `reader` is this reader's name (default: the one sync remembers);
+    `title_of(reader, key)`, the title a reader's note gives a paper, names each paper as its first
+    reader's note does (each library's own copy of a title may differ)."""
     first, last = week_bounds(day, week_start)
     me = clean_line(reader or store.get_meta("sync.reader")) or "me"
     readings: dict[str, list[tuple[str, str, str, bool]]] = {}  # key -> (read_at, reader, summary, mine)
@@ -208,6 +211,8 @@ def collect_team_week(
         paper.summary = text
         if published:
             paper.read_version = None  # the version each reader read differs: link the paper itself
+            first_reader = min(ordered, key=lambda r: (r[0], r[1]))[1]
+            paper.title = (title_of(first_reader, key) if title_of else None) or paper.title
         chosen.append(paper)
         entries.append(render_entry(paper, digest))
     return WeekDigest(label=last, first=first, last=last, papers=chosen, entries=entries)
@@ -269,6 +274,7 @@ def render_month(
     team: bool = False,
     published: bool = False,
     reader: str | None = None,
+    title_of: "Callable[[str, str], str | None] | None" = None,
 ) -> tuple[str, list[WeekDigest]]:
     """A page titled `# YYYY-M` with every week of the month that has entries, oldest first;
     empty when no week has any. `published` and `reader`: as collect_team_week (with `team`)."""
@@ -276,7 +282,8 @@ def render_month(
     weeks = []
     for label in month_weeks(year, month, week_start):
         if team:
-            week = collect_team_week(store, label, week_start, include_unsummarized, assets, published, reader)
+            week = collect_team_week(store, label, week_start, include_unsummarized, assets, published, reader,
+                                     title_of)
         else:
             week = collect_week(store, label, week_start, include_unsummarized, assets)
         if week.entries:

@@ -15,11 +15,13 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from ..digest.export import render_month
 from ..errors import ReadrError
 from ..store import Store
 from ..weeks import as_date, week_label
+from .notes import READERS_DIR, BadNote, file_name, parse, valid_reader_name
 
 DIGEST_DIR = "digest"
 SUMMARY_FILE = "SUMMARY.md"
@@ -44,13 +46,31 @@ def summary_page(months: list[tuple[int, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def pages(store: Store, reader: str) -> dict[str, str]:
-    """Every published file's path in the repository and its text."""
+def _note_titles(repo: Path) -> Callable[[str, str], str | None]:
+    """title_of(reader, key): the title in that reader's note in the clone (None: no readable
+    note), so that every reader's round names a paper alike."""
+    from .round import _read_file
+
+    def title_of(reader: str, key: str) -> str | None:
+        if not valid_reader_name(reader):
+            return None
+        try:
+            return parse(_read_file(repo / READERS_DIR / reader / file_name(key)), key).title or None
+        except BadNote:
+            return None
+
+    return title_of
+
+
+def pages(store: Store, reader: str, repo: Path | None = None) -> dict[str, str]:
+    """Every published file's path in the repository and its text; `repo`, the clone whose
+    notes name the papers (without it, the library's titles)."""
     out: dict[str, str] = {}
     shown: list[tuple[int, int]] = []
+    title_of = _note_titles(repo) if repo is not None else None
     for year, month in _months(store):
         text, _ = render_month(store, year, month, week_start=PUBLISHED_WEEK_START, team=True, published=True,
-                               reader=reader)
+                               reader=reader, title_of=title_of)
         if text:
             out[f"{DIGEST_DIR}/{year:04d}-{month:02d}.md"] = text
             shown.append((year, month))
@@ -67,7 +87,7 @@ def _make_folder(path: Path) -> None:
 def write_pages(store: Store, repo: Path, reader: str) -> None:
     """Write the pages into the clone (only those whose text changed) and remove month pages
     of months that no longer have any; other files in digest/ are left alone."""
-    wanted = pages(store, reader)
+    wanted = pages(store, reader, repo)
     folder = repo / DIGEST_DIR
     _make_folder(folder)
     for entry in os.scandir(folder):
