@@ -79,12 +79,12 @@ def markers_left(key: str) -> str:
 def resolve_conflict(store: Store, paper_key: str, keep: str) -> Paper:
     """Settle a summary edited on two machines without an editor: keep "this" machine's text
     or the "other" one. ReadrError when the paper has no such conflict."""
+    if keep not in ("this", "other"):
+        raise ReadrError(f"keep 'this' machine's text or the 'other' one, not {keep!r}")
     paper = store.get(paper_key)
     other = store.summary_conflict(paper.key)
     if other is None:
         raise ReadrError(f"the summary of {paper.key} has no second text to resolve")
-    if keep not in ("this", "other"):
-        raise ReadrError(f"keep 'this' machine's text or the 'other' one, not {keep!r}")
     store.settle_summary_conflict(paper.key, paper.summary if keep == "this" else other, paper.summary, other)
     return store.get(paper.key)
 

@@ -662,6 +662,8 @@ def test_resolve_keep_settles_without_an_editor(libraries, remote, cli_for):
     assert (paper.summary, paper.takeaways, desktop.summary_conflict(paper.key)) == ("Laptop **text**.", ["text"], None)
     assert cli_for(desktop)("sync", "--keep", "this").exit_code == 1
     result = cli_for(desktop)("sync", "--resolve", "2202.06709", "--keep", "both")
+    assert result.exit_code == 1 and "keep 'this' machine's text or the 'other' one" in result.output
+    result = cli_for(desktop)("sync", "--resolve", "2202.06709", "--keep", "this")
     assert result.exit_code == 1 and "no second text" in result.output
     sync(desktop)
     sync(laptop)

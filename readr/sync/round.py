@@ -420,12 +420,15 @@ class _Round:
         self.git.run("add", "-A", "--", *paths, doing="staging your notes")
         staged = self.git.out("diff", "--cached", "--name-only", doing="listing your changes").splitlines()
         notes = [name for name in staged if name.startswith(f"{READERS_DIR}/")]
+        follows_staged = follow_files.file_path(self.reader) in staged
         if self.publish:
-            self.report.pages = len(staged) - len(notes) - (follow_files.file_path(self.reader) in staged)
+            self.report.pages = len(staged) - len(notes) - follows_staged
         if staged:
             self.report.sent = len(notes)
-            what = plural(len(notes), "note") + " changed" if notes else "digest pages and follows updated"
-            self._commit(f"{self.reader}: {what}")
+            what = [plural(len(notes), "note") + " changed"] if notes else []
+            what += ["follows changed"] if follows_staged else []
+            what += ["digest pages updated"] if self.report.pages else []
+            self._commit(f"{self.reader}: {', '.join(what)}")
             self.progress("pushing")
             self.git.push(branch)
         head = self.git.out("rev-parse", "HEAD", doing="reading the commit") if (staged or commit) else ""

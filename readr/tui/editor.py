@@ -56,11 +56,12 @@ class SummaryEditor(Screen):
         self.recovered = draft is not None and draft != self.paper.summary
         self.initial = draft if draft is not None else self.paper.summary
         self._had_draft = draft is not None
+        self._last_draft = draft if draft is not None else self.paper.summary
         # The other machine's text of a summary edited on two machines: both are edited together.
         self.other = store.summary_conflict(self.paper.key)
         if self.other is not None:
             self.initial = conflict_editor_text(self.paper.summary, self.other, draft)
-        self._last_draft = draft if draft is not None else self.paper.summary
+            self._last_draft = self.initial  # a draft is written once the reader changes something
         self._preview_stale = True
         # The stored summary this editor's text replaces: what it opened with, or after a
         # conflict the version the reader was told about.
