@@ -9,6 +9,9 @@ machine's as the summary and the other's beside it (and in the file, as `summary
 until the reader resolves it. The commit of this reader's files then goes on top of the
 remote's branch and is pushed as a fast-forward; a rejected push starts the round again.
 
+The reader's follows (readr.sync.follows) merge the same way, as a set; with `publish`, the
+team's digest pages (readr.sync.publish) are rendered from the merged notes into the same commit.
+
 The library is written in one transaction before the push, and the merge base only after it,
 so a round killed at any point is completed by the next: whatever was merged in is merged
 again to the same result, and nothing of this machine's is taken for already shared.
@@ -464,7 +467,10 @@ class _Round:
             os.unlink(path.parent)
         path.parent.mkdir(exist_ok=True)
         if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
-            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else os.unlink(path)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
         path.write_text(follow_files.render(self.reader, follows), encoding="utf-8")
 
     def _write_own(self, own_dir: Path, notes: dict[str, Note], unreadable: set[str]) -> None:
