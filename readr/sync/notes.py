@@ -27,7 +27,10 @@ reader's other machine's text of a summary edited on both. A paper without an ar
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from pathlib import Path
 from typing import Any
 
 from ..errors import ReadrError
@@ -44,6 +47,24 @@ LOCAL_SOURCES = {"web": ("web", "digest", "bibtex"), "pdf": ("local",), "bib": (
 
 class BadNote(ValueError):
     """A file that is not a note readr can read; the message says why, in a few words."""
+
+
+def read_file(path: Path) -> bytes:
+    """A regular file's bytes, never through a symbolic link; BadNote otherwise."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        raise BadNote("a symbolic link" if os.path.islink(path) else (exc.strerror or str(exc))) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadNote("not a regular file")
+        if info.st_size > MAX_NOTE_BYTES:
+            raise BadNote(f"larger than {MAX_NOTE_BYTES // 1_000_000} MB")
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read(MAX_NOTE_BYTES + 1)
+    finally:
+        os.close(handle)
 
 
 def valid_reader_name(name: str) -> bool:

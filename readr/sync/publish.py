@@ -21,7 +21,7 @@ from ..digest.export import render_month
 from ..errors import ReadrError
 from ..store import Store
 from ..weeks import as_date, week_label
-from .notes import READERS_DIR, BadNote, file_name, parse, valid_reader_name
+from .notes import READERS_DIR, BadNote, file_name, parse, read_file, valid_reader_name
 
 DIGEST_DIR = "digest"
 SUMMARY_FILE = "SUMMARY.md"
@@ -49,13 +49,11 @@ def summary_page(months: list[tuple[int, int]]) -> str:
 def _note_titles(repo: Path) -> Callable[[str, str], str | None]:
     """title_of(reader, key): the title in that reader's note in the clone (None: no readable
     note), so that every reader's round names a paper alike."""
-    from .round import _read_file
-
     def title_of(reader: str, key: str) -> str | None:
         if not valid_reader_name(reader):
             return None
         try:
-            return parse(_read_file(repo / READERS_DIR / reader / file_name(key)), key).title or None
+            return parse(read_file(repo / READERS_DIR / reader / file_name(key)), key).title or None
         except BadNote:
             return None
 

@@ -23,7 +23,6 @@ import fcntl
 import json
 import os
 import shutil
-import stat
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -36,7 +35,7 @@ from ..store.team import Note
 from ..wording import plural
 from . import follows as follow_files
 from .git import Git, GitError, PushRejected
-from .notes import MAX_NOTE_BYTES, READERS_DIR, BadNote, file_name, key_of_file, parse, render, valid_reader_name
+from .notes import READERS_DIR, BadNote, file_name, key_of_file, parse, read_file, render, valid_reader_name
 
 DEFAULT_BRANCH = "main"
 ATTEMPTS = 5
@@ -191,24 +190,6 @@ def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tu
     return replace(merged, other_summary=other), conflict
 
 
-def _read_file(path: Path) -> bytes:
-    """A regular file's bytes, never through a symbolic link; BadNote otherwise."""
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError as exc:
-        raise BadNote("a symbolic link" if os.path.islink(path) else (exc.strerror or str(exc))) from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise BadNote("not a regular file")
-        if info.st_size > MAX_NOTE_BYTES:
-            raise BadNote(f"larger than {MAX_NOTE_BYTES // 1_000_000} MB")
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            return stream.read(MAX_NOTE_BYTES + 1)
-    finally:
-        os.close(handle)
-
-
 class _Round:
     def __init__(self, store: Store, remote: str, reader: str, publish: bool = False,
                  progress: Progress = _no_progress):
@@ -294,7 +275,7 @@ class _Round:
             self._skip(where, "the name is not an arXiv id (or a web-, pdf- or bib- key) followed by .md")
             return None
         try:
-            return parse(_read_file(path), arxiv_id)
+            return parse(read_file(path), arxiv_id)
         except BadNote as exc:
             self._skip(where, str(exc))
             return None
@@ -449,7 +430,7 @@ class _Round:
         theirs: set[tuple[str, str]] = set()
         if os.path.lexists(path):
             try:
-                theirs, bad = follow_files.parse(_read_file(path))
+                theirs, bad = follow_files.parse(read_file(path))
             except BadNote as exc:
                 self._skip(where, str(exc))
                 return ours  # an unreadable file changes nothing here, and is written anew
