@@ -130,6 +130,27 @@ def _text_list(data: dict[str, Any], name: str) -> tuple[str, ...]:
     return tuple(item for item in (clean_line(v) for v in value) if item)
 
 
+def title_in(data: bytes) -> str | None:
+    """Only the `title` of a note's front matter (None when it has none readable): what the
+    published pages need of every note, without parsing the whole file."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith("---\n"):
+        return None
+    for line in text[4:].split("\n"):
+        if line.rstrip() == "---":
+            return None
+        if line.startswith("title:"):
+            try:
+                value = json.loads(line[6:].strip())
+            except ValueError:
+                value = line[6:].strip()
+            return (clean_line(value) or None) if isinstance(value, str) else None
+    return None
+
+
 def parse(data: bytes, expected_id: str) -> Note:
     """The note in a file's bytes; BadNote when it is not UTF-8, has no front matter, a value
     is not JSON of the right kind, or its arXiv id (or key) is not the one its file name says."""

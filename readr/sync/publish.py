@@ -21,7 +21,7 @@ from ..digest.export import render_month
 from ..errors import ReadrError
 from ..store import Store
 from ..weeks import as_date, week_label
-from .notes import READERS_DIR, BadNote, file_name, parse, read_file, valid_reader_name
+from .notes import READERS_DIR, BadNote, file_name, read_file, title_in, valid_reader_name
 
 DIGEST_DIR = "digest"
 SUMMARY_FILE = "SUMMARY.md"
@@ -53,7 +53,7 @@ def _note_titles(repo: Path) -> Callable[[str, str], str | None]:
         if not valid_reader_name(reader):
             return None
         try:
-            return parse(read_file(repo / READERS_DIR / reader / file_name(key)), key).title or None
+            return title_in(read_file(repo / READERS_DIR / reader / file_name(key)))
         except BadNote:
             return None
 
