@@ -1,4 +1,5 @@
-"""BibTeX in and out, through bibtexparser 2 (parsing, writing) and pylatexenc (LaTeX text).
+"""BibTeX in and out, through bibtexparser 2 (parsing, writing) and pylatexenc (LaTeX text;
+readr.latex_text decodes the common LaTeX of fields itself, as pylatexenc does).
 
 Import (`readr import FILE.bib`): every entry is added to the inbox, or merged into the paper
 already in the library with the same arXiv id, DOI, or normalised title and year. Its type and
@@ -24,7 +25,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 from .errors import ReadrError
 from .folding import ascii_fold, normalized_title
@@ -438,9 +439,9 @@ class BibRecord:
 
 
 def _decoder():
-    from pylatexenc.latex2text import LatexNodes2Text
+    from .latex_text import Decoder
 
-    return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
+    return Decoder()
 
 
 # pylatexenc is superlinear in the size of a field (a 1 MB abstract takes over a minute):
@@ -462,7 +463,7 @@ def _text(decoder, value: str) -> str:
     if "\\" not in value and "~" not in value and "--" not in value and "`" not in value and "''" not in value:
         return clean_line(value.replace("{", "").replace("}", ""))  # nothing for LaTeX to decode
     try:
-        return clean_line(decoder.latex_to_text(value))
+        return clean_line(decoder.to_text(value))
     except Exception:  # pylatexenc gives up on some broken LaTeX: keep the raw text
         return clean_line(_plain(value))
 
@@ -532,16 +533,24 @@ def _authors(decoder, value: str) -> list[str]:
 
 def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[str]]:
     """Records of a .bib file and notices (duplicate keys). Raises ReadrError on a broken block."""
+    return _parse_text(clean_text(text), name)
+
+
+def _parse_text(text: str, name: str, first_line: int = 1) -> tuple[list[BibRecord], list[str]]:
+    """Records and notices of .bib text that starts at line `first_line` of the file `name`."""
     import bibtexparser
     from bibtexparser.middlewares.parsestack import default_parse_stack
     from bibtexparser.model import DuplicateBlockKeyBlock
+
+    def line_of(block) -> int:
+        return first_line + (block.start_line or 0)
 
     # bibtexparser logs each broken block as a warning; readr reports it as one line instead.
     log = logging.getLogger("bibtexparser")
     level = log.level
     log.setLevel(logging.CRITICAL)
     try:
-        library = bibtexparser.parse_string(clean_text(text), parse_stack=[])
+        library = bibtexparser.parse_string(text, parse_stack=[])
     finally:
         log.setLevel(level)
     # Each field as the file wrote it, kept for export; then the values readr reads.
@@ -554,44 +563,169 @@ def parse_bibtex(text: str, name: str = "<bib>") -> tuple[list[BibRecord], list[
         library = middleware.transform(library)
     notices = []
     for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
-            notices.append(f"{name}:{line}: duplicate key {block.key!r} skipped")
+            notices.append(f"{name}:{line_of(block)}: duplicate key {block.key!r} skipped")
             continue
         failure = getattr(block, "error", None)
         error = clean_line(getattr(failure, "abort_reason", None) or str(failure or "")) or "cannot be parsed"
-        raise ReadrError(f"{name}:{line}: {error}")
+        raise ReadrError(f"{name}:{line_of(block)}: {error}")
     decoder = _decoder()
-    records = []
-    for entry, raw in zip(library.entries, raw_fields):
-        fields: dict[str, str] = {}
-        for f in entry.fields:
-            fields.setdefault(f.key.lower(), str(f.value) if f.value is not None else "")
-        arxiv = find_arxiv_id(fields)
-        year = (fields.get("year") or fields.get("date") or "")[:4]
-        primary = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
-        doi = (fields.get("doi") or "").strip() or None
-        if doi and doi.lower().startswith(("https://doi.org/", "http://dx.doi.org/", "https://dx.doi.org/")):
-            doi = doi.split("/", 3)[3]
-        records.append(
-            BibRecord(
-                cite_key=clean_line(entry.key),
-                line=(entry.start_line or 0) + 1,
-                title=_text(decoder, fields.get("title", "")),
-                authors=_authors(decoder, fields.get("author", "") or fields.get("editor", "")),
-                year=year if year.isdigit() else None,
-                arxiv=arxiv,
-                doi=doi,
-                url=clean_line(fields.get("url", "")) or None,
-                abstract=clean_text(_text(decoder, fields.get("abstract", ""))) if fields.get("abstract") else "",
-                categories=[primary] if re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", primary) else [],
-                journal_ref=_journal_ref(decoder, fields),
-                entry_type=entry.entry_type.lower(),
-                fields=raw,
-                source=name,
-            )
-        )
+    records = [_record(decoder, entry, line_of(entry), raw, name) for entry, raw in zip(library.entries, raw_fields)]
     return records, notices
+
+
+def _record(decoder, entry, line: int, raw: list[tuple[str, str]], name: str) -> BibRecord:
+    fields: dict[str, str] = {}
+    for f in entry.fields:
+        fields.setdefault(f.key.lower(), str(f.value) if f.value is not None else "")
+    year = (fields.get("year") or fields.get("date") or "")[:4]
+    primary = (fields.get("primaryclass") or fields.get("eprintclass") or "").strip()
+    doi = (fields.get("doi") or "").strip() or None
+    if doi and doi.lower().startswith(("https://doi.org/", "http://dx.doi.org/", "https://dx.doi.org/")):
+        doi = doi.split("/", 3)[3]
+    return BibRecord(
+        cite_key=clean_line(entry.key),
+        line=line,
+        title=_text(decoder, fields.get("title", "")),
+        authors=_authors(decoder, fields.get("author", "") or fields.get("editor", "")),
+        year=year if year.isdigit() else None,
+        arxiv=find_arxiv_id(fields),
+        doi=doi,
+        url=clean_line(fields.get("url", "")) or None,
+        abstract=clean_text(_text(decoder, fields.get("abstract", ""))) if fields.get("abstract") else "",
+        categories=[primary] if re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", primary) else [],
+        journal_ref=_journal_ref(decoder, fields),
+        entry_type=entry.entry_type.lower(),
+        fields=raw,
+        source=name,
+    )
+
+
+# --- streaming: big files in runs of entries, parsed by worker processes ---------------------------
+
+CHUNK_ENTRIES = 400  # entries a worker parses at a time
+PARALLEL_FROM_BYTES = 2_000_000  # smaller files are parsed here (workers cost more than they save)
+_STRING_BLOCK = re.compile(rb"^\s*@\s*string\s*[{(]", re.IGNORECASE)
+
+
+@dataclass
+class _Chunk:
+    first_line: int
+    text: str
+
+    def parse(self, name: str) -> tuple[list[BibRecord], list[str]]:
+        return _parse_text(self.text, name, self.first_line)
+
+
+def _parse_chunk(chunk: _Chunk, name: str) -> tuple[list[BibRecord], list[str]]:
+    return chunk.parse(name)
+
+
+def _chunks(lines: Iterable[str], size: int = CHUNK_ENTRIES) -> Iterator[_Chunk]:
+    """Runs of about `size` entries, cut where a line starts a block (`@`) outside braces."""
+    block: list[str] = []
+    first, number, depth, entries = 1, 0, 0, 0
+    for line in lines:
+        number += 1
+        if not line.rstrip("\n").isprintable():
+            line = clean_text(line)
+        if depth == 0 and line.lstrip().startswith("@"):
+            if entries >= size:
+                yield _Chunk(first, "".join(block))
+                block, first, entries = [], number, 0
+            entries += 1
+        block.append(line)
+        depth = max(0, depth + line.count("{") - line.count("\\{") - line.count("}") + line.count("\\}"))
+    if block:
+        yield _Chunk(first, "".join(block))
+
+
+def _survey(path: Path) -> tuple[str, bool]:
+    """(the encoding to read the file in: UTF-8, else Latin-1; whether it defines @string macros,
+    which entries anywhere in it may use), from one pass over its bytes."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, strings = True, False
+    try:
+        with open(path, "rb") as handle:
+            for line in handle:
+                if utf8:
+                    try:
+                        decoder.decode(line)
+                    except UnicodeDecodeError:
+                        utf8 = False
+                strings = strings or _STRING_BLOCK.match(line) is not None
+            if utf8:
+                try:
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    utf8 = False
+    except OSError as exc:
+        raise ReadrError(f"cannot read {path}: {exc.strerror}") from None
+    return ("utf-8" if utf8 else "latin-1"), strings
+
+
+def _bib_workers(size: int) -> int:
+    if size < PARALLEL_FROM_BYTES:
+        return 0
+    from .catalogue import parse_workers
+
+    return parse_workers(10**9)  # one per core (at most 4), where worker processes are safe
+
+
+def iter_bib_records(path: Path, notices: list[str]) -> Iterator[BibRecord]:
+    """The records of a .bib file in file order, read and parsed a run of entries at a time
+    (by worker processes for a big file), so memory holds a few runs whatever the file's size;
+    a file with @string macros is parsed whole (an entry may use a macro from anywhere in it).
+    Notices (duplicate keys) are appended to `notices`; a broken block raises ReadrError."""
+    path = Path(path)
+    encoding, strings = _survey(path)
+    seen: set[str] = set()
+    try:
+        handle = open(path, encoding=encoding)
+    except OSError as exc:
+        raise ReadrError(f"cannot read {path}: {exc.strerror}") from None
+    with handle:
+        chunks = _chunks(handle, size=10**12 if strings else CHUNK_ENTRIES)
+        workers = 0 if strings else _bib_workers(path.stat().st_size)
+        for records, found in _parsed_chunks(chunks, path.name, workers):
+            notices += found
+            for record in records:
+                if record.cite_key in seen:  # the same key in an earlier run of entries
+                    notices.append(f"{path.name}:{record.line}: duplicate key {record.cite_key!r} skipped")
+                    continue
+                seen.add(record.cite_key)
+                yield record
+
+
+def _parsed_chunks(chunks: Iterator[_Chunk], name: str, workers: int) -> Iterator[tuple[list[BibRecord], list[str]]]:
+    if not workers:
+        for chunk in chunks:
+            yield chunk.parse(name)
+        return
+    import multiprocessing
+    import os
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .catalogue import _die_with_parent
+
+    # fork, as readr.catalogue: the workers only parse text, never touch SQLite.
+    context = multiprocessing.get_context("fork")
+    pending: deque = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_parse_chunk, chunk, name))
+                while len(pending) >= 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def _journal_ref(decoder, fields: dict[str, str]) -> str | None:
@@ -606,25 +740,23 @@ def _journal_ref(decoder, fields: dict[str, str]) -> str | None:
 
 
 def import_files(store, paths: Sequence[Path]) -> list[str]:
-    """Add the entries of .bib files to the inbox: all files, or none on an error."""
-    records: list[BibRecord] = []
+    """Add the entries of .bib files to the inbox: all files, or none on an error. The files are
+    streamed (iter_bib_records) into one transaction."""
     report: list[str] = []
-    for path in paths:
-        path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="latin-1")
-        except OSError as exc:
-            raise ReadrError(f"cannot read {path}: {exc.strerror}") from None
-        found, notices = parse_bibtex(text, path.name)
-        records += found
-        report += notices
-    stats = store.import_bib_records(records)
+    total = 0
+
+    def records() -> Iterator[BibRecord]:
+        nonlocal total
+        for path in paths:
+            for record in iter_bib_records(Path(path), report):
+                total += 1
+                yield record
+
+    stats = store.import_bib_records(records())
     names = ", ".join(Path(p).name for p in paths)
     merged = f"merged {stats.merged} into existing papers" if stats.merged else "none already in the library"
     report.append(
-        f"imported {names}: {plural(len(records), 'entry', 'entries')} ({stats.arxiv} arXiv), {stats.created} new, "
+        f"imported {names}: {plural(total, 'entry', 'entries')} ({stats.arxiv} arXiv), {stats.created} new, "
         f"{merged}"
     )
     if stats.keys_taken:
@@ -638,6 +770,7 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
 __all__ = [
     "BibRecord", "COPY_KINDS", "ascii_fold", "assign_cite_keys", "base_cite_key", "bib_value_text", "bibtex_of",
     "cite_key_of", "clipboard_text", "expand_strings", "export_bibtex", "find_arxiv_id", "import_files",
+    "iter_bib_records",
     "latex_escape", "normalized_title", "parse_bibtex", "render_bibtex", "select_papers", "set_cite_key",
     "split_dois",
 ]

@@ -198,3 +198,31 @@ def test_a_huge_field_skips_latex_decoding_but_keeps_the_text():
     records, _ = parse_bibtex("@article{big, title = {Big}, abstract = {" + "lorem \\'e " * 100_000 + "}}\n")
     assert time.monotonic() - started < 5
     assert records[0].abstract.startswith("lorem e lorem e")
+
+
+def test_a_big_streamed_import_keeps_the_search_indexes_sound(store, tmp_path, monkeypatch):
+    """Run by run through worker processes, with an entry merged into a paper created earlier in the
+    same import: the papers are found by their words, and both full-text indexes check clean."""
+    import readr.bibtex as bibtex
+
+    monkeypatch.setattr(bibtex, "CHUNK_ENTRIES", 7)
+    monkeypatch.setattr(bibtex, "PARALLEL_FROM_BYTES", 0)
+    entries = [
+        f"@article{{key{n},\n  title = {{Paper {n} on M{{\\\"u}}ller graphs}},\n"
+        f"  author = {{Dvo\\v{{r}}\\'ak, Zden\\v{{e}}k}},\n"
+        f"  eprint = {{2101.{n:05d}}},\n  archivePrefix = {{arXiv}},\n  abstract = {{Word{n} and $\\alpha$}},\n}}\n"
+        for n in range(1, 41)
+    ]
+    entries.append("@misc{again,\n  title = {Paper 3 again},\n  eprint = {2101.00003},\n"
+                   "  archivePrefix = {arXiv},\n  doi = {10.1000/merged},\n}\n")
+    path = tmp_path / "many.bib"
+    path.write_text("\n".join(entries), encoding="utf-8")
+    report = import_files(store, [path])
+    assert "41 entries" in report[-1] and "40 new" in report[-1]
+    store.fts_integrity_check()
+    store.conn.execute("INSERT INTO library_fts (library_fts, rank) VALUES ('integrity-check', 1)")
+    paper = store.get("2101.00003")
+    assert (paper.title, paper.authors, paper.doi) == ("Paper 3 on Müller graphs", ["Zdeněk Dvořák"], "10.1000/merged")
+    assert [hit.paper.key for hit in store.search("word37")] == ["2101.00037"]
+    assert len(store.search("muller", limit=100)) == 40
+    assert [r.line for r in bibtex.iter_bib_records(path, [])][:3] == [1, 9, 17]

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from ..errors import ReadrError
 from ..folding import normalized_title
+from .bulk import DeferredIndex
 from .connection import immediate, now_iso
 from .papers import Paper, PapersMixin, metadata_row, web_key
 
@@ -85,8 +86,9 @@ class BibMixin(PapersMixin):
                 found[row[0]] = BibEntry(row[0], row[1], fields, json.loads(row[3]))
         return found
 
-    def import_bib_records(self, records: Sequence[Any]) -> BibImportStats:
-        """Add bibliography entries (readr.bibtex.BibRecord) to the inbox in one transaction.
+    def import_bib_records(self, records: Iterable[Any]) -> BibImportStats:
+        """Add bibliography entries (readr.bibtex.BibRecord, from any iterable: a generator is read
+        inside the transaction, and its error rolls it back) to the inbox in one transaction.
 
         An entry for a paper already in the library or earlier in the import (same arXiv id or
         DOI; or the same normalised title and year in another file) is merged into it: the paper keeps its metadata and
@@ -95,6 +97,7 @@ class BibMixin(PapersMixin):
         stats = BibImportStats()
         now = now_iso()
         with immediate(self.conn):
+            index = DeferredIndex(self.conn)
             # The entries of deleted papers must not come back if the paper is imported again.
             self.conn.execute("DELETE FROM bib_entries WHERE paper_key NOT IN (SELECT key FROM papers)")
             cite_owner = {row[0]: row[1] for row in self.conn.execute("SELECT cite_key, paper_key FROM cite_keys")}
@@ -145,6 +148,7 @@ class BibMixin(PapersMixin):
                 else:
                     paper_key = existing
                     stats.merged += 1
+                    index.flush_before_update(paper_key)
                     self.conn.execute(
                         "UPDATE papers SET doi = coalesce(doi, ?), journal_ref = coalesce(journal_ref, ?), "
                         "abstract = CASE WHEN abstract = '' THEN ? ELSE abstract END, "
@@ -171,6 +175,7 @@ class BibMixin(PapersMixin):
                         )
                         cite_owner[record.cite_key] = paper_key
                         with_key.add(paper_key)
+            index.finish()
         return stats
 
     def _same_title(self, key: str, title: str) -> bool:

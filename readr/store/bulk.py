@@ -166,6 +166,55 @@ class CatalogueLoader:
         self.stats.unchanged += max(len(rows) - changed, 0)
 
 
+# The triggers that index a new paper, and the same indexing done for many new rows at once.
+_INDEX_ON_INSERT = {
+    "papers_fts_insert": (
+        "INSERT INTO papers_fts (rowid, {cols}) SELECT id, {cols} FROM papers WHERE id > ? AND id <= ?"
+    ),
+    "library_fts_insert": (
+        "INSERT INTO library_fts (rowid, {cols}) SELECT id, {cols} FROM papers "
+        "WHERE id > ? AND id <= ? AND status IS NOT NULL"
+    ),
+}
+_FTS_COLUMNS = "title, authors_text, abstract, summary, tags_text, fulltext"
+
+
+class DeferredIndex:
+    """Inside a write transaction that inserts many papers: the full-text indexes get the new
+    rows in one statement each (about twice as fast as a trigger per row), at the end or
+    whenever a new row is about to be updated (flush_before_update: the update triggers expect
+    the row indexed). The insert triggers are dropped meanwhile and recreated as they were; an
+    error rolls the transaction back, triggers included."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.indexed = conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+        marks = ", ".join("?" * len(_INDEX_ON_INSERT))
+        self._triggers = conn.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", list(_INDEX_ON_INSERT)
+        ).fetchall()
+        for name, _ in self._triggers:
+            conn.execute(f'DROP TRIGGER "{name}"')
+
+    def flush(self) -> None:
+        """Index the rows inserted since the last flush."""
+        top = self.conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+        if top > self.indexed:
+            for name, _ in self._triggers:
+                self.conn.execute(_INDEX_ON_INSERT[name].format(cols=_FTS_COLUMNS), (self.indexed, top))
+            self.indexed = top
+
+    def flush_before_update(self, key: str) -> None:
+        row = self.conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
+        if row is not None and row[0] > self.indexed:
+            self.flush()
+
+    def finish(self) -> None:
+        self.flush()
+        for _, sql in self._triggers:
+            self.conn.execute(sql)
+
+
 class BulkMixin(StoreBase):
     """Methods on Store for bulk catalogue loads."""
 
