@@ -20,6 +20,7 @@ import bisect
 import itertools
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -208,3 +209,62 @@ def reader_state(n: int, seed: int = SEED, today: date | None = None) -> list[Re
         tags = rng.sample(TAGS, rng.choice((0, 1, 1, 2, 3)))
         out.append(ReaderPaper(ident, status, read_at, summary, tags))
     return out
+
+
+# --- the same papers with LaTeX in them, as JSON lines and as BibTeX --------------------------------
+
+# What arXiv metadata and bibliographies hold: inline math in abstracts, accented names written as
+# TeX macros, words protected by braces and en dashes in titles.
+TEX_MATH = (r"$\alpha$", r"$O(n \log n)$", r"$\mathcal{N}=4$", r"$10^{-3}$", r"$\sqrt{s} = 13$ TeV",
+            r"$\ell_1$", r"$k$", r"$\chi^2$", r"$p<0.05$", r"$\epsilon$-net")
+TEX_NAMES = (r"M{\"u}ller", r"Jos\'e", r"G{\"o}del", r"Fran\c{c}ois", r"{\O}stergaard", r"Stra{\ss}e",
+             r"Dvo\v{r}\'ak", r"Erd\H{o}s", r"Ga{\"e}l", r"{\AA}ngstr{\"o}m", r"Mu\~noz", r"Ni{\~n}o")
+TEX_TITLE_WORDS = (r"{B}ayesian", r"{M}onte {C}arlo", r"\emph{ab initio}", r"{LSTM}", "2--3", r"{\'E}tude")
+
+
+def papers_with_tex(n: int, seed: int = SEED) -> Iterator[dict]:
+    """papers(n) with LaTeX laid in: inline math in 40% of the abstracts, an accented author in
+    20% of the papers, a brace-protected word or an en dash in 10% of the titles."""
+    rng = random.Random(seed + 3)
+    for record in papers(n, seed):
+        if rng.random() < 0.4:
+            lines = record["abstract"].split("\n")
+            row = rng.randrange(len(lines) - 1)
+            lines[row] += " " + " ".join(rng.sample(TEX_MATH, rng.randint(1, 3)))
+            record["abstract"] = "\n".join(lines)
+        if rng.random() < 0.2:
+            last, first, _ = record["authors_parsed"][0]
+            record["authors_parsed"][0] = [rng.choice(TEX_NAMES), first, ""]
+            record["authors"] = ", ".join(f"{f} {la}" for la, f, _ in record["authors_parsed"])
+        if rng.random() < 0.1:
+            record["title"] += " " + rng.choice(TEX_TITLE_WORDS)
+        yield record
+
+
+def bibtex_entry(record: dict) -> str:
+    """A Kaggle record as the @article entry a reference manager would export for it."""
+    authors = " and ".join(f"{last}, {first}" for last, first, _ in record["authors_parsed"])
+    year = "20" + record["id"][:2]
+    abstract = " ".join(record["abstract"].split())
+    primary = record["categories"].split()[0]
+    cite_key = re.sub(r"[^A-Za-z]", "", record["authors_parsed"][0][0]) + year + "_" + record["id"]
+    return (f"@article{{{cite_key},\n"
+            f"  author = {{{authors}}},\n  title = {{{record['title']}}},\n  journal = {{arXiv preprint}},\n"
+            f"  year = {{{year}}},\n  eprint = {{{record['id']}}},\n  archivePrefix = {{arXiv}},\n"
+            f"  primaryClass = {{{primary}}},\n  abstract = {{{abstract}}},\n}}\n")
+
+
+def write_tex_pair(folder: Path, n: int, seed: int = SEED) -> tuple[Path, Path]:
+    """The same n papers (papers_with_tex) as Kaggle JSON lines and as a .bib file."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    jsonl, bib = folder / f"tex-{n}.jsonl", folder / f"tex-{n}.bib"
+    if not (jsonl.exists() and bib.exists()):
+        partial = {path: path.with_name(path.name + ".partial") for path in (jsonl, bib)}
+        with open(partial[jsonl], "w", encoding="utf-8") as lines, open(partial[bib], "w", encoding="utf-8") as entries:
+            for record in papers_with_tex(n, seed):
+                lines.write(json.dumps(record, ensure_ascii=False) + "\n")
+                entries.write(bibtex_entry(record) + "\n")
+        for path, temporary in partial.items():
+            temporary.replace(path)
+    return jsonl, bib

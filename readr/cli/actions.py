@@ -1,4 +1,4 @@
-"""The bodies of `readr` (the TUI) and `readr search`, without Typer.
+"""The bodies of `readr` (the TUI), `readr search` and `readr list`, without Typer.
 
 The Typer commands (readr.cli.typer_app, readr.cli.library) and the fast dispatcher
 (readr.cli.fast) both call these, so the two paths cannot drift apart.
@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .output import echo_json, print_papers, say_how_many_more
+from .output import echo_json, print_papers, say_how_many_more, stream_json
 
 # `readr search --limit`: the default and Typer's min/max (the fast path checks the same bounds).
 SEARCH_LIMIT, SEARCH_LIMIT_MIN, SEARCH_LIMIT_MAX = 50, 1, 10_000
+# `readr list`: the default --limit, its minimum, and the orders it lists by in SQL (relevance,
+# readr.ranking's, is the Typer command's own).
+LIST_LIMIT, LIST_LIMIT_MIN = 200, 1
+LIST_ORDERS = ("added", "published", "title")
 
 
 def library_path(db: str | Path | None) -> Path:
@@ -45,3 +49,27 @@ def search(lib, words: list[str] | None, limit: int, reading_list: bool, as_json
     if len(hits) >= limit:
         total, capped = lib.count_search(query, include_catalogue=not reading_list)
         say_how_many_more(len(hits), max(total, len(hits)), capped)
+
+
+def list_papers(lib, statuses: list[str], tag: str | None, catalogue: bool, limit: int, order: str,
+                as_json: bool) -> None:
+    """`readr list` in one of LIST_ORDERS (statuses as readr.statuses.parse_status gives them):
+    papers streamed from the library to stdout as JSON, a terminal table or plain lines
+    (readr.cli.output.print_papers), one batch in memory."""
+    wanted = statuses
+    papers = lib.iter_papers(statuses=wanted, tag=tag, include_catalogue=catalogue, limit=limit, order=order,
+                             brief=not as_json)
+    if as_json:
+        shown = 0
+
+        def counted():
+            nonlocal shown
+            for paper in papers:
+                shown += 1
+                yield paper.to_json()
+
+        stream_json(counted())
+    else:
+        shown = print_papers(papers)
+    if shown >= limit:
+        say_how_many_more(shown, lib.count_papers(statuses=wanted, tag=tag, include_catalogue=catalogue))

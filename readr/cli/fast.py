@@ -1,4 +1,4 @@
-"""A strict fast path in front of the Typer app, for the two command lines that must start fast.
+"""A strict fast path in front of the Typer app, for the command lines that must start fast.
 
 Typer takes ~0.1 s to import, more than the rest of `readr search` at 10k papers. This module
 runs exactly these command lines without importing it:
@@ -6,8 +6,12 @@ runs exactly these command lines without importing it:
     readr [--db PATH | --db=PATH]                        the TUI, as `readr` does
     readr [--db PATH | --db=PATH] search [-n N | --limit N | --limit=N] [-r | --reading-list]
                                          [--json] [WORDS...]
+    readr [--db PATH | --db=PATH] list [-n N | --limit N | --limit=N] [-s S | --status S | --status=S]...
+                                       [-t T | --tag T | --tag=T] [--catalogue]
+                                       [--sort added|published|title | --sort=...] [--json]
 
-(options of `search` may come before, between or after the words, each at most once). Anything
+(options of `search` may come before, between or after the words; every option but --status at
+most once; `list --sort relevance` is the Typer app's). Anything
 else at all -- --help or -h anywhere, an unknown option, `--`, a missing or odd option value,
 a limit out of range, combined short flags, a value or word that starts with "-", another
 command -- is not parsed here: `dispatch` returns and readr/__main__.py hands the untouched
@@ -26,19 +30,23 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .actions import SEARCH_LIMIT, SEARCH_LIMIT_MAX, SEARCH_LIMIT_MIN
+from .actions import LIST_LIMIT, LIST_LIMIT_MIN, LIST_ORDERS, SEARCH_LIMIT, SEARCH_LIMIT_MAX, SEARCH_LIMIT_MIN
 
 
 @dataclass
 class Plan:
-    """A command line the fast path runs: the TUI, or a search."""
+    """A command line the fast path runs: the TUI, a search or a list."""
 
-    command: str  # "tui" or "search"
+    command: str  # "tui", "search" or "list"
     db: Path | None = None
     words: list[str] = field(default_factory=list)
     limit: int = SEARCH_LIMIT
     reading_list: bool = False
     as_json: bool = False
+    statuses: list[str] = field(default_factory=list)
+    tag: str | None = None
+    catalogue: bool = False
+    order: str = "added"
 
 
 def parse(argv: list[str]) -> Plan | None:
@@ -69,7 +77,11 @@ def parse(argv: list[str]) -> Plan | None:
     plan = Plan("tui", db=Path(db) if db is not None else None)
     if not rest:
         return plan
-    if rest.pop(0) != "search":
+    command = rest.pop(0)
+    if command == "list":
+        plan.command, plan.limit = "list", LIST_LIMIT
+        return _list_options(plan, rest)
+    if command != "search":
         return None
     plan.command = "search"
     seen: set[str] = set()
@@ -103,8 +115,53 @@ def parse(argv: list[str]) -> Plan | None:
     return plan
 
 
+def _list_options(plan: Plan, rest: list[str]) -> Plan | None:
+    """The options of `readr list` into plan, or None for anything the Typer app must see."""
+    seen: set[str] = set()
+    while rest:
+        arg = rest.pop(0)
+        if not arg.startswith("-"):
+            return None  # list takes no words
+        name, equals, value = arg.partition("=")
+        name = {"-n": "--limit", "-s": "--status", "-t": "--tag"}.get(name, name)
+        if name in seen and name != "--status":
+            return None
+        seen.add(name)
+        if name in ("--limit", "--status", "--tag", "--sort"):
+            if not equals or arg[:2] != "--":
+                if equals or not rest:
+                    return None
+                value = rest.pop(0)
+            if not _plain_value(value):
+                return None
+            if name == "--limit":
+                if not (value.isascii() and value.isdigit() and len(value) <= 18) or int(value) < LIST_LIMIT_MIN:
+                    return None
+                plan.limit = int(value)
+            elif name == "--status":
+                plan.statuses.append(value)
+            elif name == "--tag":
+                plan.tag = value
+            elif value in LIST_ORDERS:
+                plan.order = value
+            else:
+                return None  # relevance, or an unknown order the Typer app explains
+        elif equals:
+            return None
+        elif name == "--catalogue":
+            plan.catalogue = True
+        elif name == "--json":
+            plan.as_json = True
+        else:
+            return None
+    return plan
+
+
 def _known(arg: str) -> bool:
-    return arg in ("--db", "-n", "--limit", "-r", "--reading-list", "--json") or arg.startswith(("--db=", "--limit="))
+    return arg in (
+        "--db", "-n", "--limit", "-r", "--reading-list", "--json", "-s", "--status", "-t", "--tag", "--catalogue",
+        "--sort",
+    ) or arg.startswith(("--db=", "--limit=", "--status=", "--tag=", "--sort="))
 
 
 def _plain_value(value: str) -> bool:
@@ -171,10 +228,17 @@ def _execute(plan: Plan, db_path: Path) -> None:
     if plan.command == "tui":
         actions.open_tui(db_path)
         return
+    if plan.command == "list":
+        from ..statuses import parse_status
+
+        statuses = [parse_status(s) for s in plan.statuses]  # before the library is opened, as Typer's
     from ..store import Store
 
     lib = Store(db_path)
     try:
+        if plan.command == "list":
+            actions.list_papers(lib, statuses, plan.tag, plan.catalogue, plan.limit, plan.order, plan.as_json)
+            return
         actions.search(lib, plan.words, limit=plan.limit, reading_list=plan.reading_list, as_json=plan.as_json)
     finally:
         lib.close()

@@ -20,7 +20,7 @@ from . import actions
 from .output import echo_json, print_paper, print_papers, say, say_how_many_more
 from .typer_app import app, store
 
-SORTS = ("added", "published", "title", "relevance")
+SORTS = (*actions.LIST_ORDERS, "relevance")
 
 
 @app.command("list")
@@ -31,7 +31,9 @@ def list_cmd(
     ),
     tag: Optional[str] = typer.Option(None, "--tag", "-t", help="Only papers with this tag."),
     catalogue: bool = typer.Option(False, "--catalogue", help="Include catalogue entries from bulk imports."),
-    limit: int = typer.Option(200, "--limit", "-n", min=1, help="At most this many papers."),
+    limit: int = typer.Option(
+        actions.LIST_LIMIT, "--limit", "-n", min=actions.LIST_LIMIT_MIN, help="At most this many papers."
+    ),
     sort: str = typer.Option(
         "added", "--sort", metavar="ORDER",
         help="added (newest first), published (newest first), title, or relevance (learned from what you "
@@ -39,23 +41,21 @@ def list_cmd(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON objects."),
 ) -> None:
-    """List the reading list, the most recently added first."""
-    from ..statuses import parse_status
+    """List the reading list, the most recently added first.
 
+    On a terminal a table; piped or redirected, one paper a line with tab-separated columns
+    id, status, date, title, authors, tags (authors and tags joined by ", "; the date is when it
+    was read, else added, else published). --json prints a JSON array, one paper a line."""
     if sort not in SORTS:
         raise ReadrError(f"unknown order {sort!r} for --sort: use {', '.join(SORTS)}")
+    from ..statuses import parse_status
+
     statuses = [parse_status(s) for s in status or []]
     lib = store(ctx)
     if sort == "relevance":
         _list_by_relevance(lib, statuses, tag, catalogue, limit, as_json)
         return
-    papers = lib.list_papers(statuses=statuses, tag=tag, include_catalogue=catalogue, limit=limit, order=sort)
-    if as_json:
-        echo_json([p.to_json() for p in papers])
-    else:
-        print_papers(papers)
-    if len(papers) >= limit:
-        say_how_many_more(len(papers), lib.count_papers(statuses=statuses, tag=tag, include_catalogue=catalogue))
+    actions.list_papers(lib, statuses, tag, catalogue, limit, sort, as_json)
 
 
 def _list_by_relevance(lib, statuses: list[str], tag: Optional[str], catalogue: bool, limit: int,

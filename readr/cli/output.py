@@ -8,17 +8,29 @@ imported only inside the functions that draw with it.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from ..errors import ReadrError
-from ..sanitize import clean_text
+from ..sanitize import clean_line, clean_text
 
 
 def echo_json(data: Any) -> None:
     """JSON on stdout; strings are cleaned of control characters on the way out."""
     sys.stdout.write(json.dumps(_clean_json(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def stream_json(objects: Iterable[dict]) -> None:
+    """A JSON array on stdout written as the objects come, one object a line (so memory holds
+    one object, and `grep` or a JSON parser both read it); strings cleaned as in echo_json."""
+    write = sys.stdout.write
+    opening = "[\n"
+    for obj in objects:
+        write(opening + json.dumps(_clean_json(obj), ensure_ascii=False))
+        opening = ",\n"
+    write("[]\n" if opening == "[\n" else "\n]\n")
 
 
 def _clean_json(value: Any) -> Any:
@@ -98,11 +110,132 @@ def short_authors(authors: list[str]) -> str:
     return f"{authors[0]} et al."
 
 
+# Plain lines (stdout not a terminal): one paper a line, these columns separated by tabs.
+LINE_COLUMNS = ("id", "status", "date", "title", "authors", "tags")
+# The terminal table's columns: (header, widest, the most a column takes); the title takes the rest.
+_TABLE_COLUMNS = (("id", 16), ("status", 9), ("authors", 28), ("tags", 24), ("date", 10))
+_TABLE_SAMPLE = 200  # papers read ahead to size the table's columns (the rest are cut to fit)
+_TITLE_MIN = 20
+
+
+def paper_date(paper) -> str:
+    """The date a list shows: read, else added, else published."""
+    return (paper.read_at or paper.added_at or paper.published or "")[:10]
+
+
+def paper_line(paper) -> str:
+    """A paper as one tab-separated line of LINE_COLUMNS (authors and tags joined by ", ")."""
+    cells = (paper.key, paper.status or "catalogue", paper_date(paper), paper.title,
+             ", ".join(paper.authors), ", ".join(paper.tags))
+    return "\t".join(clean_line(cell) for cell in cells)
+
+
 def print_papers(
-    papers: list, title: str | None = None, ranks: bool = False,
+    papers: Iterable, title: str | None = None,
     scores: list[tuple[float | None, list[str]]] | None = None,
-) -> None:
-    """A table of papers; with `scores` (relevance and its reasons, per paper) two more columns."""
+) -> int:
+    """Papers as they come: a table on a terminal, else plain lines (LINE_COLUMNS); with
+    `scores` (relevance and its reasons, per paper) a table with two more columns. The count."""
+    if scores is not None:
+        papers = list(papers)
+        _print_scored(papers, title, scores)
+        return len(papers)
+    if sys.stdout.isatty():
+        shown = _print_table(iter(papers), title)
+    else:
+        shown = _print_lines(papers)
+    if not shown:
+        say("no papers")
+    return shown
+
+
+def _print_lines(papers: Iterable) -> int:
+    lines: list[str] = []
+    shown = 0
+    for paper in papers:
+        lines.append(paper_line(paper))
+        shown += 1
+        if len(lines) == 256:
+            sys.stdout.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+    return shown
+
+
+def _print_table(papers: Iterator, title: str | None) -> int:
+    """The terminal table, laid out once from the first papers and then written row by row:
+    one line a paper, cells cut to their column with an ellipsis (Rich would lay out and wrap
+    every row of the whole list before printing the first)."""
+    import itertools
+    import shutil
+
+    ahead = list(itertools.islice(papers, _TABLE_SAMPLE))
+    if not ahead:
+        return 0
+    cells = [_table_cells(paper) for paper in ahead]
+    names = ("id", "status", "title", "authors", "tags", "date")
+    widths = {name: len(name) for name in names}
+    for row in cells:
+        for name, cell in zip(names, row):
+            widths[name] = max(widths[name], cell_width(cell))
+    for name, widest in _TABLE_COLUMNS:
+        widths[name] = min(widths[name], widest)
+    total = shutil.get_terminal_size().columns
+    others = sum(widths[name] + 2 for name in names if name != "title")
+    widths["title"] = max(_TITLE_MIN, total - others - 2)
+    bold = os.environ.get("TERM") != "dumb"
+    write = sys.stdout.write
+    if title:
+        write(fit(clean_line(title), total).center(total).rstrip() + "\n")
+    header = _table_line(names, names, widths)
+    write(f"\x1b[1m{header}\x1b[0m\n" if bold else header + "\n")
+    shown = 0
+    for row in itertools.chain(cells, (_table_cells(paper) for paper in papers)):
+        write(_table_line(row, names, widths) + "\n")
+        shown += 1
+    return shown
+
+
+def _table_cells(paper) -> tuple[str, ...]:
+    marker = " ↑" if paper.newer_version_available else ""
+    return (clean_line(paper.key), clean_line(paper.status or "catalogue"), clean_line(paper.title) + marker,
+            clean_line(short_authors(paper.authors)), clean_line(", ".join(paper.tags)), paper_date(paper))
+
+
+def _table_line(row: Iterable[str], names: tuple[str, ...], widths: dict[str, int]) -> str:
+    parts = []
+    for name, cell in zip(names, row):
+        width = widths[name]
+        text = fit(cell, width)
+        parts.append(" " + text + " " * (width - cell_width(text)) + " ")
+    return "".join(parts).rstrip()
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells `text` takes: wide (East Asian) characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, ending in an ellipsis when cut."""
+    if cell_width(text) <= width:
+        return text
+    out, used = [], 0
+    for char in text:
+        used += cell_width(char)
+        if used > width - 1:
+            break
+        out.append(char)
+    return "".join(out) + "…"
+
+
+def _print_scored(papers: list, title: str | None, scores: list[tuple[float | None, list[str]]]) -> None:
     if not papers:
         say("no papers")
         return
@@ -111,7 +244,7 @@ def print_papers(
 
     out = console()
     table = Table(title=Text(clean_text(title)) if title else None, expand=True, box=None, header_style="bold")
-    ranked = scores is not None and any(score is not None for score, _ in scores)
+    ranked = any(score is not None for score, _ in scores)
     if ranked:
         table.add_column("score", no_wrap=True, justify="right")
     table.add_column("id", no_wrap=True)
@@ -120,13 +253,12 @@ def print_papers(
     table.add_column("authors", ratio=2, no_wrap=True, overflow="ellipsis", max_width=28)
     table.add_column("tags", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
     table.add_column("date", no_wrap=True)
-    explained = ranked and scores is not None and any(why for _, why in scores)
+    explained = ranked and any(why for _, why in scores)
     if explained:
         table.add_column("why", ratio=2, overflow="fold")
     for number, paper in enumerate(papers):
-        when = (paper.read_at or paper.added_at or paper.published or "")[:10]
         marker = " ↑" if paper.newer_version_available else ""
-        score, why = scores[number] if ranked and scores is not None else (None, [])
+        score, why = scores[number] if ranked else (None, [])
         cells = [Text(f"{score:+.2f}" if score is not None else "")] if ranked else []
         table.add_row(
             *cells,
@@ -135,7 +267,7 @@ def print_papers(
             Text(clean_text(paper.title) + marker),
             Text(clean_text(short_authors(paper.authors))),
             Text(clean_text(", ".join(paper.tags))),
-            Text(when),
+            Text(paper_date(paper)),
             *([Text(clean_text("; ".join(why)))] if explained else []),
         )
     out.print(table)

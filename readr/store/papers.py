@@ -9,7 +9,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from ..errors import NotFound, ReadrError
 from ..sanitize import clean_line, clean_text
@@ -124,6 +124,22 @@ def _paper_from_row(row: sqlite3.Row) -> Paper:
     )
 
 
+def _brief_paper_from_row(row: sqlite3.Row) -> Paper:
+    return Paper(
+        id=row["id"], key=row["key"], arxiv_id=row["arxiv_id"], latest_version=row["latest_version"],
+        read_version=row["read_version"], title=row["title"], authors=json.loads(row["authors"]), abstract="",
+        primary_category=None, categories=[], published=row["published"], updated=None, comment=None,
+        journal_ref=None, doi=None, url=row["url"], pdf_url=None, links=[], source=row["source"],
+        status=row["status"], added_at=row["added_at"], read_at=row["read_at"], read_seq=None, summary="",
+        summary_updated_at=None, metadata_fetched_at=None,
+    )
+
+
+BRIEF_COLUMNS = (
+    "id, key, arxiv_id, latest_version, read_version, title, authors, published, url, source, status, added_at, "
+    "read_at"
+)
+
 PAPER_COLUMNS = (
     "id, key, arxiv_id, latest_version, read_version, title, authors, abstract, primary_category, "
     "categories, published, updated, comment, journal_ref, doi, url, pdf_url, links, source, status, "
@@ -234,7 +250,7 @@ class PapersMixin(StoreBase):
                 found[row["id"]] = _paper_from_row(row)
         return self._hydrate([found[i] for i in ids if i in found])
 
-    def _hydrate(self, papers: list[Paper]) -> list[Paper]:
+    def _hydrate(self, papers: list[Paper], takeaways: bool = True) -> list[Paper]:
         """Attach tags and takeaways in two queries, whatever the number of papers."""
         if not papers:
             return papers
@@ -249,6 +265,8 @@ class PapersMixin(StoreBase):
                 chunk,
             ):
                 by_id[row[0]].tags.append(row[1])
+            if not takeaways:
+                continue
             for row in self.conn.execute(
                 f"SELECT paper_id, text FROM takeaways WHERE paper_id IN ({marks}) ORDER BY paper_id, position",
                 chunk,
@@ -267,15 +285,40 @@ class PapersMixin(StoreBase):
     ) -> list[Paper]:
         """Papers on the reading list (or with the given statuses), the most recently added first
         (or, by `order`, the newest published first, or by title)."""
+        return list(self.iter_papers(statuses, tag, include_catalogue, limit, offset, order))
+
+    def iter_papers(
+        self,
+        statuses: Iterable[str] | None = None,
+        tag: str | None = None,
+        include_catalogue: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        order: str = "added",
+        batch: int = 500,
+        brief: bool = False,
+    ) -> Iterator[Paper]:
+        """The papers list_papers() returns, read and hydrated `batch` at a time, so that a
+        caller writing them out as they come holds one batch in memory, whatever the library.
+        brief=True reads only what a list of papers shows (BRIEF_COLUMNS and the tags): the
+        other text fields are empty, the other lists too."""
         where, params = self._list_filter(statuses, tag, include_catalogue)
-        sql = f"SELECT {PAPER_COLUMNS} FROM papers p"
+        sql = f"SELECT {BRIEF_COLUMNS if brief else PAPER_COLUMNS} FROM papers p"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY " + LIST_ORDERS[order]
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return self._hydrate([_paper_from_row(r) for r in self.conn.execute(sql, params)])
+        cursor = self.conn.execute(sql, params)
+        try:
+            while rows := cursor.fetchmany(batch):
+                if brief:
+                    yield from self._hydrate([_brief_paper_from_row(r) for r in rows], takeaways=False)
+                else:
+                    yield from self._hydrate([_paper_from_row(r) for r in rows])
+        finally:
+            cursor.close()
 
     def list_paper_ids(
         self, statuses: Iterable[str] | None = None, tag: str | None = None, include_catalogue: bool = False
