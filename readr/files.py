@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +27,8 @@ def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
     """
     path = Path(path)
     folder = path.parent
+    import tempfile  # here, not at the top: the commands that only read never pay for it
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{os.getpid()}{PARTIAL_SUFFIX}", dir=folder)
     tmp = Path(name)
     try:

@@ -77,11 +77,34 @@ def test_cli_paths_import_no_heavy_modules(tmp_path, library, argv, expect):
     assert expect.lower() in data["stdout"].lower()  # the command really did its work
     loaded = {name.split(".")[0] for name in data["modules"]}
     assert "readr" in loaded
-    # `readr search` runs on the fast path (readr.cli.fast) without Typer; the others go through it.
-    assert ("typer" in loaded) == (argv[0] != "search"), argv
+    # `readr search` and `readr list` run on the fast path (readr.cli.fast) without Typer; the others go through it.
+    assert ("typer" in loaded) == (argv[0] not in ("search", "list")), argv
     for heavy in HEAVY:
         assert heavy not in loaded, f"`readr {' '.join(argv)}` imported {heavy}"
     assert not any(name.startswith("readr.tui") for name in data["modules"])
+
+
+# What `readr search` and `readr list` may not import: they print papers with readr's own table
+# and lines (readr.cli.output), open the library without importlib.resources, and never load
+# the modules of other commands.
+NOT_IN_THE_EVERYDAY_BUDGET = (
+    "typer", "click", "rich", "pydantic", "textual", "pylatexenc", "bibtexparser", "importlib.resources",
+    "tempfile", "calendar", "readr.ranking", "readr.bibtex", "readr.catalogue", "readr.latex_text",
+)
+
+
+@pytest.mark.parametrize("argv", [
+    ["search", "diphoton"], ["search", "--json", "quantum"], ["search", "-r", "qcd"], ["list"], ["list", "--json"],
+    ["list", "--catalogue", "--sort", "title"],
+])
+def test_everyday_commands_stay_within_their_module_budget(tmp_path, library, argv):
+    data = run_probe(tmp_path, library, *argv)
+    assert data["code"] == 0, data["stderr"]
+    assert data["stdout"].strip()
+    loaded = set(data["modules"])
+    over = [name for name in NOT_IN_THE_EVERYDAY_BUDGET
+            if name in loaded or any(module.startswith(name + ".") for module in loaded)]
+    assert not over, f"`readr {' '.join(argv)}` imported {over}"
 
 
 TUI_PROBE = r"""

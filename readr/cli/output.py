@@ -31,6 +31,7 @@ def stream_json(objects: Iterable[dict]) -> None:
         write(opening + json.dumps(_clean_json(obj), ensure_ascii=False))
         opening = ",\n"
     write("[]\n" if opening == "[\n" else "\n]\n")
+    sys.stdout.flush()
 
 
 def _clean_json(value: Any) -> Any:
@@ -143,7 +144,10 @@ def print_papers(
     if sys.stdout.isatty():
         shown = _print_table(iter(papers), title)
     else:
+        if title:
+            sys.stdout.write(clean_line(title) + "\n")
         shown = _print_lines(papers)
+    sys.stdout.flush()  # a closed pipe fails here, where the caller handles it, not at exit
     if not shown:
         say("no papers")
     return shown

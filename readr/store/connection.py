@@ -15,7 +15,6 @@ import sqlite3
 import threading
 import time
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote
@@ -34,10 +33,13 @@ def now_iso() -> str:
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every migration shipped in readr/migrations, in order."""
     found = []
-    for entry in resources.files("readr.migrations").iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
+    # The package's folder read directly: importlib.resources costs more to import than opening
+    # a library takes, and every command opens one.
+    folder = Path(__file__).resolve().parent.parent / "migrations"
+    for name in os.listdir(folder):
+        match = _MIGRATION_NAME.match(name)
         if match:
-            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+            found.append((int(match.group(1)), match.group(2), (folder / name).read_text(encoding="utf-8")))
     found.sort()
     for expected, (version, name, _) in enumerate(found, start=1):
         if version != expected:

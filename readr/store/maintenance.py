@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 import threading
 from pathlib import Path
 
@@ -86,6 +85,8 @@ class MaintenanceMixin(StoreBase):
         except sqlite3.DatabaseError as exc:
             if not is_readonly_error(exc):
                 raise
+        import tempfile
+
         try:
             with tempfile.TemporaryDirectory(prefix="readr-check-") as folder:
                 copy = sqlite3.connect(str(Path(folder) / "copy.db"), isolation_level=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
@@ -190,7 +189,9 @@ def _with_year(published: str | None, year: int) -> str:
     """`published` moved to `year`, month and day kept (29 February becomes the 28th); else 1 January."""
     if published and re.match(r"\d{4}-\d{2}-\d{2}", published):
         month, day = int(published[5:7]), int(published[8:10])
-        if (month, day) == (2, 29) and not calendar.isleap(year):
+        from calendar import isleap
+
+        if (month, day) == (2, 29) and not isleap(year):
             day = 28
         return f"{year:04d}-{month:02d}-{day:02d}{published[10:]}"
     return f"{year:04d}-01-01"
