@@ -186,8 +186,7 @@ def _print_table(papers: Iterator, title: str | None) -> int:
     for name, widest in _TABLE_COLUMNS:
         widths[name] = min(widths[name], widest)
     total = shutil.get_terminal_size().columns
-    others = sum(widths[name] + 2 for name in names if name != "title")
-    widths["title"] = max(_TITLE_MIN, total - others - 2)
+    _share_width(widths, total - 2 * len(names))
     bold = os.environ.get("TERM") != "dumb"
     write = sys.stdout.write
     if title:
@@ -199,6 +198,34 @@ def _print_table(papers: Iterator, title: str | None) -> int:
         write(_table_line(row, names, widths) + "\n")
         shown += 1
     return shown
+
+
+def _share_width(widths: dict[str, int], room: int) -> None:
+    """Column widths that fill `room` cells: the title takes what the others leave; on a narrow
+    terminal the title, authors and tags share what id, status and date leave, 5:2:1 (as the
+    ratios of the scored table), none wider than its widest cell nor narrower than 1."""
+    fixed = widths["id"] + widths["status"] + widths["date"]
+    wanted = {"authors": widths["authors"], "tags": widths["tags"], "title": max(widths["title"], _TITLE_MIN)}
+    free = room - fixed
+    if free >= wanted["title"] + wanted["authors"] + wanted["tags"]:
+        widths["title"] = free - wanted["authors"] - wanted["tags"]
+        return
+    left = dict.fromkeys(wanted, 0)
+    shares = {"title": 5, "authors": 2, "tags": 1}
+    while free > 0 and any(left[name] < wanted[name] for name in wanted):
+        growing = [name for name in wanted if left[name] < wanted[name]]
+        weight = sum(shares[name] for name in growing)
+        spent = 0
+        for name in growing:
+            give = min(wanted[name] - left[name], max(1, free * shares[name] // weight))
+            give = min(give, free - spent)
+            left[name] += give
+            spent += give
+        free -= spent
+        if not spent:
+            break
+    for name, width in left.items():
+        widths[name] = max(1, width)
 
 
 def _table_cells(paper) -> tuple[str, ...]:

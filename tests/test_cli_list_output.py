@@ -1,0 +1,141 @@
+"""What `readr list` writes: plain tab-separated lines to a pipe, a JSON array written as the papers
+come, and a table laid out once on a terminal (the real program in a pseudo-terminal)."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import termios
+
+import pytest
+
+from readr.cli.output import LINE_COLUMNS, cell_width, stream_json
+from readr.store import Store
+from tests.conftest import make_record
+
+LONG_TITLE = "A very long title about " + "sparse graphs and pebble games " * 8
+
+
+@pytest.fixture
+def lib(db_path):
+    with Store(db_path) as lib:
+        lib.upsert_arxiv(make_record("2101.00001", "Graph sparsity [bold]x[/bold]",
+                                     authors=["Ileana Streinu", "Audrey Lee", "Louis Theran"]))
+        lib.upsert_arxiv(make_record("hep-th/9901001", LONG_TITLE, categories=["hep-th"], authors=["李 明"]))
+        lib.upsert_arxiv(make_record("2101.00003", "Catalogue only"), status=None)
+        lib.add_tags(["2101.00001"], ["graphs", "to-discuss"])
+        lib.set_status(["hep-th/9901001"], "read")
+    return db_path
+
+
+def test_piped_list_is_one_tab_separated_line_a_paper(cli, lib):
+    result = cli("list")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    rows = [line.split("\t") for line in lines]
+    assert LINE_COLUMNS == ("id", "status", "date", "title", "authors", "tags")
+    assert all(len(row) == len(LINE_COLUMNS) for row in rows)
+    with Store(lib) as store:
+        papers = store.list_papers()
+    assert [row[0] for row in rows] == [p.key for p in papers]  # the list's order, newest first
+    by_id = {row[0]: dict(zip(LINE_COLUMNS, row)) for row in rows}
+    added = next(p for p in papers if p.key == "2101.00001").added_at
+    assert by_id["2101.00001"] == {
+        "id": "2101.00001", "status": "to-read", "date": added[:10], "title": "Graph sparsity [bold]x[/bold]",
+        "authors": "Ileana Streinu, Audrey Lee, Louis Theran", "tags": "graphs, to-discuss",
+    }
+    read = by_id["hep-th/9901001"]
+    assert (read["status"], read["title"], read["authors"], read["tags"]) == ("read", LONG_TITLE.strip(), "李 明", "")
+    assert read["date"] == next(p for p in papers if p.key == "hep-th/9901001").read_at[:10]
+    assert "\x1b" not in result.stdout
+
+
+def test_piped_list_with_the_catalogue_and_a_limit(cli, lib):
+    result = cli("list", "--catalogue", "-n", "2", "--sort", "title")
+    lines = result.stdout.splitlines()
+    assert [line.split("\t")[3] for line in lines] == ["A very long title about " + LONG_TITLE[24:].strip(),
+                                                        "Catalogue only"]
+    assert "showing 2 of 3" in result.stderr
+
+
+def test_list_json_is_an_array_one_paper_a_line(cli, lib):
+    result = cli("list", "--json")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert all(json.loads(line.rstrip(",")) for line in lines[1:-1])
+    with Store(lib) as store:
+        expected = [p.to_json() for p in store.list_papers()]
+    assert json.loads(result.stdout) == expected
+
+
+def test_list_json_of_nothing_is_an_empty_array(cli, lib):
+    result = cli("list", "--json", "--tag", "nothing-has-this")
+    assert result.stdout == "[]\n"
+
+
+def test_json_is_written_as_the_objects_come(capsys):
+    """stream_json holds one object: each is on stdout before the next is asked for."""
+    def objects():
+        for number in range(3):
+            if number:
+                assert capsys.readouterr().out.count('"n"') == 1, "the previous object is not written yet"
+            yield {"n": number, "text": "tab\there \x1b[31m"}
+
+    stream_json(objects())
+    out = capsys.readouterr().out
+    assert out.endswith("\n]\n") and '"n": 2' in out and "\x1b" not in out
+
+
+def test_iter_papers_reads_in_batches_what_list_papers_returns(lib):
+    with Store(lib) as store:
+        whole = store.list_papers(include_catalogue=True)
+        assert list(store.iter_papers(include_catalogue=True, batch=1)) == whole
+        brief = list(store.iter_papers(include_catalogue=True, batch=2, brief=True))
+    assert [(p.key, p.title, p.authors, p.tags, p.status, p.added_at) for p in brief] == [
+        (p.key, p.title, p.authors, p.tags, p.status, p.added_at) for p in whole]
+
+
+def _run_in_pty(argv: list[str], env: dict, columns: int) -> tuple[int, str]:
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "readr", *argv], env=env, stdin=subprocess.DEVNULL,
+                               stdout=slave, stderr=subprocess.PIPE)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    process.stderr.close()
+    return process.wait(timeout=120), b"".join(chunks).decode().replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("columns", [60, 100, 160])
+def test_the_table_on_a_terminal(lib, columns):
+    env = dict(os.environ, READR_DB=str(lib), TERM="xterm-256color")
+    env.pop("COLUMNS", None)
+    code, out = _run_in_pty(["list", "--catalogue"], env, columns)
+    assert code == 0
+    header, *rows = out.rstrip("\n").split("\n")
+    assert header.startswith("\x1b[1m") and header.endswith("\x1b[0m")  # bold
+    names = header[4:-4].split()
+    assert names[:3] == ["id", "status", "title"] and names[-1] == "date"  # narrow: authors and tags cut
+    if columns >= 100:
+        assert names == ["id", "status", "title", "authors", "tags", "date"]
+    assert len(rows) == 3  # one line a paper, long titles cut rather than wrapped
+    assert all(cell_width(row) <= columns for row in rows)
+    long = next(row for row in rows if "hep-th/9901001" in row)
+    assert "…" in long and "李" in long and "read" in long
+    assert next(row for row in rows if "2101.00001" in row).split()[:2] == ["2101.00001", "to-read"]
+    assert ("Ileana Streinu et al." in out) == (columns >= 160)
