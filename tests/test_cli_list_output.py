@@ -80,16 +80,21 @@ def test_list_json_of_nothing_is_an_empty_array(cli, lib):
 
 
 def test_json_is_written_as_the_objects_come(capsys):
-    """stream_json holds one object: each is on stdout before the next is asked for."""
+    """stream_json holds at most a batch of 100 objects: the ones before are on stdout already."""
+    written = []
+
     def objects():
-        for number in range(3):
-            if number:
-                assert capsys.readouterr().out.count('"n"') == 1, "the previous object is not written yet"
-            yield {"n": number, "text": "tab\there \x1b[31m"}
+        for number in range(250):
+            if number % 50 == 0:
+                written.append(capsys.readouterr().out)
+                assert "".join(written).count('"n"') >= number - 100, number
+            yield {"n": number, "text": "tab\there \x1b[31m \x9b"}
 
     stream_json(objects())
-    out = capsys.readouterr().out
-    assert out.endswith("\n]\n") and '"n": 2' in out and "\x1b" not in out
+    out = "".join(written) + capsys.readouterr().out
+    assert [obj["n"] for obj in json.loads(out)] == list(range(250))
+    assert out.count("\n") == 252  # "[", one line an object, "]"
+    assert "\x1b" not in out and "\\u001b" not in out and "\x9b" not in out  # control characters removed
 
 
 def test_iter_papers_reads_in_batches_what_list_papers_returns(lib):

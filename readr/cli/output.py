@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -27,11 +28,25 @@ def stream_json(objects: Iterable[dict]) -> None:
     one object, and `grep` or a JSON parser both read it); strings cleaned as in echo_json."""
     write = sys.stdout.write
     opening = "[\n"
+    batch: list[str] = []
     for obj in objects:
-        write(opening + json.dumps(_clean_json(obj), ensure_ascii=False))
+        text = json.dumps(obj, ensure_ascii=False)
+        if _MAY_NEED_CLEANING.search(text):  # else cleaning would change nothing: skip its walk
+            text = json.dumps(_clean_json(obj), ensure_ascii=False)
+        batch.append(text)
+        if len(batch) == 100:
+            write(opening + ",\n".join(batch))
+            opening, batch = ",\n", []
+    if batch:
+        write(opening + ",\n".join(batch))
         opening = ",\n"
     write("[]\n" if opening == "[\n" else "\n]\n")
     sys.stdout.flush()
+
+
+# What JSON makes of the characters clean_text removes or changes (C0 controls as \\u00XX, \\b,
+# \\f, \\r; DEL and C1 as they are): a dump without these needs no cleaning.
+_MAY_NEED_CLEANING = re.compile(r"\\u00|\\[bfr]|[\x7f-\x9f]")
 
 
 def _clean_json(value: Any) -> Any:
@@ -238,8 +253,8 @@ def _table_line(row: Iterable[str], names: tuple[str, ...], widths: dict[str, in
     parts = []
     for name, cell in zip(names, row):
         width = widths[name]
-        text = fit(cell, width)
-        parts.append(" " + text + " " * (width - cell_width(text)) + " ")
+        text, used = _fitted(cell, width)
+        parts.append(" " + text + " " * (width - used) + " ")
     return "".join(parts).rstrip()
 
 
@@ -255,15 +270,27 @@ def cell_width(text: str) -> int:
 
 def fit(text: str, width: int) -> str:
     """`text` cut to `width` cells, ending in an ellipsis when cut."""
-    if cell_width(text) <= width:
-        return text
+    return _fitted(text, width)[0]
+
+
+def _fitted(text: str, width: int) -> tuple[str, int]:
+    """fit(text, width) and the cells it takes."""
+    if text.isascii():
+        if len(text) <= width:
+            return text, len(text)
+        cut = max(width - 1, 0)
+        return text[:cut] + "…", cut + 1
+    cells = cell_width(text)
+    if cells <= width:
+        return text, cells
     out, used = [], 0
     for char in text:
-        used += cell_width(char)
-        if used > width - 1:
+        step = cell_width(char)
+        if used + step > width - 1:
             break
         out.append(char)
-    return "".join(out) + "…"
+        used += step
+    return "".join(out) + "…", used + 1
 
 
 def _print_scored(papers: list, title: str | None, scores: list[tuple[float | None, list[str]]]) -> None:
