@@ -89,7 +89,7 @@ def test_cli_paths_import_no_heavy_modules(tmp_path, library, argv, expect):
 # the modules of other commands.
 NOT_IN_THE_EVERYDAY_BUDGET = (
     "typer", "click", "rich", "pydantic", "textual", "pylatexenc", "bibtexparser", "importlib.resources",
-    "tempfile", "calendar", "readr.ranking", "readr.bibtex", "readr.catalogue", "readr.latex_text",
+    "tempfile", "calendar", "hashlib", "readr.ranking", "readr.bibtex", "readr.catalogue", "readr.latex_text",
 )
 
 

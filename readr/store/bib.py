@@ -3,7 +3,6 @@ and citation keys."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -212,4 +211,6 @@ class BibMixin(PapersMixin):
 
 
 def _short_hash(text: str) -> str:
+    import hashlib
+
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]

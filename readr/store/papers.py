@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
@@ -147,6 +146,8 @@ PAPER_COLUMNS = (
 
 
 def web_key(url: str) -> str:
+    import hashlib  # here: OpenSSL's start-up is a cost for every command that never adds a web page
+
     return "web-" + hashlib.sha1(url.strip().encode("utf-8")).hexdigest()[:10]
 
 

@@ -3,7 +3,6 @@ background texts, the cached model, and the full-text neighbours of a paper (rea
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -97,6 +96,8 @@ class RankingMixin(SearchMixin):
             "(SELECT count(*) FROM takeaways), (SELECT count(*) FROM paper_tags), max(p.id) "
             "FROM papers p WHERE p.status IN ('to-read', 'reading', 'read', 'dismissed') OR p.tags_text != ''"
         ).fetchone()
+        import hashlib
+
         return hashlib.sha1(repr(tuple(row)).encode()).hexdigest()
 
     def ranking_model(self, name: str) -> tuple[str, int, bytes] | None:
