@@ -122,14 +122,31 @@ def _paper_from_row(row: sqlite3.Row) -> Paper:
     )
 
 
-def _brief_paper_from_row(row: sqlite3.Row) -> Paper:
+def _paper_from_tuple(row: tuple[Any, ...]) -> Paper:
+    """_paper_from_row for a plain tuple of PAPER_COLUMNS (faster than sqlite3.Row by name)."""
+    (id_, key, arxiv_id, latest_version, read_version, title, authors, abstract, primary_category, categories,
+     published, updated, comment, journal_ref, doi, url, pdf_url, links, source, status, added_at, read_at,
+     read_seq, summary, summary_updated_at, metadata_fetched_at) = row
     return Paper(
-        id=row["id"], key=row["key"], arxiv_id=row["arxiv_id"], latest_version=row["latest_version"],
-        read_version=row["read_version"], title=row["title"], authors=json.loads(row["authors"]), abstract="",
-        primary_category=None, categories=[], published=row["published"], updated=None, comment=None,
-        journal_ref=None, doi=None, url=row["url"], pdf_url=None, links=[], source=row["source"],
-        status=row["status"], added_at=row["added_at"], read_at=row["read_at"], read_seq=None, summary="",
-        summary_updated_at=None, metadata_fetched_at=None,
+        id=id_, key=key, arxiv_id=arxiv_id, latest_version=latest_version, read_version=read_version, title=title,
+        authors=json.loads(authors), abstract=abstract, primary_category=primary_category,
+        categories=json.loads(categories), published=published, updated=updated, comment=comment,
+        journal_ref=journal_ref, doi=doi, url=url, pdf_url=pdf_url, links=json.loads(links), source=source,
+        status=status, added_at=added_at, read_at=read_at, read_seq=read_seq, summary=summary,
+        summary_updated_at=summary_updated_at, metadata_fetched_at=metadata_fetched_at,
+    )
+
+
+def _brief_paper_from_row(row: tuple[Any, ...]) -> Paper:
+    """A Paper from a plain tuple of BRIEF_COLUMNS (a list reads thousands: no sqlite3.Row)."""
+    (id_, key, arxiv_id, latest_version, read_version, title, authors, published, url, source, status, added_at,
+     read_at) = row
+    return Paper(
+        id=id_, key=key, arxiv_id=arxiv_id, latest_version=latest_version, read_version=read_version, title=title,
+        authors=json.loads(authors), abstract="", primary_category=None, categories=[], published=published,
+        updated=None, comment=None, journal_ref=None, doi=None, url=url, pdf_url=None, links=[], source=source,
+        status=status, added_at=added_at, read_at=read_at, read_seq=None, summary="", summary_updated_at=None,
+        metadata_fetched_at=None,
     )
 
 
@@ -312,13 +329,15 @@ class PapersMixin(StoreBase):
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        cursor = self.conn.execute(sql, params)
+        cursor = self.conn.cursor()
+        cursor.row_factory = None  # plain tuples, in the order of the columns selected
+        cursor.execute(sql, params)
         try:
             while rows := cursor.fetchmany(batch):
                 if brief:
                     yield from self._hydrate([_brief_paper_from_row(r) for r in rows], takeaways=False)
                 else:
-                    yield from self._hydrate([_paper_from_row(r) for r in rows])
+                    yield from self._hydrate([_paper_from_tuple(r) for r in rows])
         finally:
             cursor.close()
 
