@@ -13,6 +13,8 @@ import sys
 import termios
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from readr.cli.output import LINE_COLUMNS, cell_width, stream_json
 from readr.store import Store
@@ -144,3 +146,24 @@ def test_the_table_on_a_terminal(lib, columns):
     assert "…" in long and "李" in long and "read" in long
     assert next(row for row in rows if "2101.00001" in row).split()[:2] == ["2101.00001", "to-read"]
     assert ("Ileana Streinu et al." in out) == (columns >= 160)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "authors", "n"]), st.one_of(
+    st.text(alphabet=st.characters(max_codepoint=0xA0), max_size=8),
+    st.lists(st.text(alphabet=st.characters(max_codepoint=0xA0), max_size=4), max_size=3),
+    st.none(), st.integers())))
+def test_streamed_json_is_cleaned_as_echo_json_cleans(value):
+    """stream_json skips the cleaning walk when a dump shows nothing to clean: same bytes either way."""
+    import io
+    import sys
+
+    from readr.cli import output
+
+    buffer, stdout = io.StringIO(), sys.stdout
+    sys.stdout = buffer
+    try:
+        stream_json([value])
+    finally:
+        sys.stdout = stdout
+    assert buffer.getvalue() == "[\n" + json.dumps(output._clean_json(value), ensure_ascii=False) + "\n]\n"

@@ -31,7 +31,7 @@ def stream_json(objects: Iterable[dict]) -> None:
     batch: list[str] = []
     for obj in objects:
         text = json.dumps(obj, ensure_ascii=False)
-        if _MAY_NEED_CLEANING.search(text):  # else cleaning would change nothing: skip its walk
+        if _may_need_cleaning(text):  # else cleaning would change nothing: skip its walk
             text = json.dumps(_clean_json(obj), ensure_ascii=False)
         batch.append(text)
         if len(batch) == 100:
@@ -44,9 +44,14 @@ def stream_json(objects: Iterable[dict]) -> None:
     sys.stdout.flush()
 
 
-# What JSON makes of the characters clean_text removes or changes (C0 controls as \\u00XX, \\b,
-# \\f, \\r; DEL and C1 as they are): a dump without these needs no cleaning.
-_MAY_NEED_CLEANING = re.compile(r"\\u00|\\[bfr]|[\x7f-\x9f]")
+_DEL_OR_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _may_need_cleaning(dump: str) -> bool:
+    """Whether a JSON dump may hold a character clean_text removes or changes: C0 controls are
+    dumped as \\u00XX, \\b, \\f or \\r, DEL and C1 as they are (substring checks run in C)."""
+    return ("\\u00" in dump or "\\r" in dump or "\\b" in dump or "\\f" in dump or "\x7f" in dump
+            or (not dump.isascii() and _DEL_OR_C1.search(dump) is not None))
 
 
 def _clean_json(value: Any) -> Any:
