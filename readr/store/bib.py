@@ -139,6 +139,7 @@ class BibMixin(PapersMixin):
                         added_at=now,
                     )
                     names = ", ".join(columns)
+                    index.before_insert()
                     self.conn.execute(
                         f"INSERT INTO papers ({names}) VALUES ({', '.join('?' * len(columns))})", list(columns.values())
                     )

@@ -183,21 +183,30 @@ class DeferredIndex:
     """Inside a write transaction that inserts many papers: the full-text indexes get the new
     rows in one statement each (about twice as fast as a trigger per row), at the end or
     whenever a new row is about to be updated (flush_before_update: the update triggers expect
-    the row indexed). The insert triggers are dropped meanwhile and recreated as they were; an
-    error rolls the transaction back, triggers included."""
+    the row indexed). The insert triggers are dropped before the first insert (before_insert)
+    and recreated as they were; an error rolls the transaction back, triggers included, and a
+    transaction that inserts nothing leaves the schema untouched."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.indexed = conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+        self.indexed = 0
+        self._triggers: list[tuple[str, str]] | None = None  # dropped, to recreate
+
+    def before_insert(self) -> None:
+        if self._triggers is not None:
+            return
+        self.indexed = self.conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
         marks = ", ".join("?" * len(_INDEX_ON_INSERT))
-        self._triggers = conn.execute(
+        self._triggers = self.conn.execute(
             f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", list(_INDEX_ON_INSERT)
         ).fetchall()
         for name, _ in self._triggers:
-            conn.execute(f'DROP TRIGGER "{name}"')
+            self.conn.execute(f'DROP TRIGGER "{name}"')
 
     def flush(self) -> None:
         """Index the rows inserted since the last flush."""
+        if self._triggers is None:
+            return
         top = self.conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
         if top > self.indexed:
             for name, _ in self._triggers:
@@ -205,11 +214,15 @@ class DeferredIndex:
             self.indexed = top
 
     def flush_before_update(self, key: str) -> None:
+        if self._triggers is None:
+            return
         row = self.conn.execute("SELECT id FROM papers WHERE key = ?", (key,)).fetchone()
         if row is not None and row[0] > self.indexed:
             self.flush()
 
     def finish(self) -> None:
+        if self._triggers is None:
+            return
         self.flush()
         for _, sql in self._triggers:
             self.conn.execute(sql)
