@@ -457,7 +457,7 @@ def test_reader_filter_finds_the_papers_a_teammate_has(libraries, remote, cli_fo
 
     result = cli_for(bob)("search", "reader:alice")
     assert result.exit_code == 0, result.output
-    listed = [line.split()[0] for line in result.stdout.splitlines()[1:] if line.startswith(" 2")]
+    listed = [line.split("\t")[0] for line in result.stdout.splitlines()]  # piped: one paper a line
     assert listed == ["2202.06709", "2401.00003"]
     result = cli_for(bob)("search", "reader:")
     assert result.exit_code != 0 and "reader: needs a value, e.g. reader:alice" in result.output
