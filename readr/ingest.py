@@ -137,9 +137,32 @@ _MEANT_AS_REFERENCE = re.compile(
 )
 
 
+_STAMP_CATEGORY = re.compile(r"^\[[A-Za-z][A-Za-z-]*(?:\.[A-Za-z][A-Za-z-]*)?\]$")
+
+
+def join_stamps(texts: Sequence[str]) -> list[str]:
+    """Pieces of text with an arXiv listing stamp split off joined back to their id: a shell or a
+    pasted line splits `arXiv:0706.0001v1 [q-bio.CB] 1 Jun 2007` at its spaces."""
+    joined: list[str] = []
+    i = 0
+    while i < len(texts):
+        text = texts[i]
+        if joined and _STAMP_CATEGORY.match(text.strip()):
+            stamp = [text.strip()]
+            day = texts[i + 1 : i + 4]
+            if len(day) == 3 and re.fullmatch(r"[0-9]{1,2} [A-Za-z]{3} [0-9]{4}", " ".join(t.strip() for t in day)):
+                stamp += [t.strip() for t in day]
+                i += 3
+            joined[-1] = joined[-1].rstrip() + " " + " ".join(stamp)
+        else:
+            joined.append(text)
+        i += 1
+    return joined
+
+
 def pasted_tokens(text: str) -> list[str]:
     """The ids or URLs in a pasted line: separated by spaces, commas or semicolons."""
-    return [token for token in re.split(r"[\s,;]+", text.strip()) if token]
+    return join_stamps([token for token in re.split(r"[\s,;]+", text.strip()) if token])
 
 
 def is_search_query(text: str) -> bool:

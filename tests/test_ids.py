@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
@@ -51,6 +54,16 @@ from readr.ids import (
         ("acc-phys/9411001", "acc-phys/9411001", None),
         ("alg-geom/9202001", "alg-geom/9202001", None),
         ("chao-dyn/9912001", "chao-dyn/9912001", None),
+        # arXiv writes a new-style number with the width of its era
+        ("1501.0001", "1501.00001", None),
+        ("2202.0670", "2202.00670", None),
+        ("1412.00001", "1412.0001", None),
+        ("0704.00001v2", "0704.0001", 2),
+        # arXiv's first months (its parser takes all of 1991) and a hyphen left out
+        ("hep-th/9101001", "hep-th/9101001", None),
+        ("hepth/9901001", "hep-th/9901001", None),
+        ("condmat/0601001v2", "cond-mat/0601001", 2),
+        ("hep--th/9901001", "hep-th/9901001", None),
         # whitespace trimmed
         ("  2202.06709 \n", "2202.06709", None),
         ("\t0704.0001v1\t", "0704.0001", 1),
@@ -75,10 +88,6 @@ def test_every_known_archive(archive):
         ("   ", "empty"),
         ("1413.0001", "month 13 is not a month"),
         ("1400.0001", "month 00 is not a month"),
-        ("1501.0001", "4-digit numbers were used only up to 1412"),
-        ("2202.0670", "4-digit numbers were used only up to 1412"),
-        ("1412.00001", "5-digit numbers start at 1501"),
-        ("0704.00001", "5-digit numbers start at 1501"),
         ("0612.1234", "start at 0704"),
         ("0703.0001", "start at 0704"),
         ("0000.0000", "month 00"),
@@ -86,7 +95,10 @@ def test_every_known_archive(archive):
         ("2202.123", "not 4 or 5"),
         ("2202.123456", "not 4 or 5"),
         ("hep-th/0704001", "old-style ids end at 0703"),
-        ("hep-th/9107001", "old-style ids start at 9108"),
+        ("hep-th/9012001", "old-style ids end at 0703"),
+        ("1412.12345", "5-digit numbers start at 1501"),
+        ("2202.06709v01", "leading 0"),
+        ("//hep-th/9901001", "not of the form"),
         ("hep-th/9913001", "month 13 is not a month"),
         ("hep-th/990100", "7 digits"),
         ("hep-th/99010011", "7 digits"),
@@ -171,7 +183,7 @@ def test_prefixes_urls_and_dois(text, expected):
         ("https://user@arxiv.org/abs/2202.06709", "not an arXiv URL"),
         ("ftp://arxiv.org/abs/2202.06709", "not an arXiv URL"),
         ("javascript://arxiv.org/abs/2202.06709", "not an arXiv URL"),
-        ("https://arxiv.org/list/hep-th/new", "not an arXiv abs/pdf/html URL"),
+        ("https://arxiv.org/list/hep-th/new", "not an arXiv URL of a paper"),
         ("https://arxiv.org/", "without a paper id"),
         ("https://arxiv.org/abs/", "without a paper id"),
         ("https://arxiv.org/abs/1413.0001", "month 13"),
@@ -308,3 +320,57 @@ def test_arbitrary_text_parses_or_raises_invalid(text):
     assert isinstance(parsed, ArxivId)
     assert str(parse_arxiv_id(str(parsed))) == str(parsed)
     assert try_parse_arxiv_id(text) == parsed
+
+
+# --------------------------------------------------------------------------
+# the id cases of other projects' test suites (tests/fixtures/arxiv_ids/PROVENANCE.md)
+
+_CASES_FILE = Path(__file__).parent / "fixtures" / "arxiv_ids" / "cases.json"
+_CASES = json.loads(_CASES_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", _CASES, ids=[f"{c['source']}:{c['input']!r}" for c in _CASES])
+def test_id_cases_from_other_projects(case):
+    parsed = try_parse_arxiv_id(case["input"])
+    assert (str(parsed) if parsed else None) == case["readr"]
+    if parsed is None:
+        with pytest.raises(InvalidArxivId) as info:
+            parse_arxiv_id(case["input"])
+        assert "\n" not in str(info.value)
+
+
+def test_id_cases_follow_arxiv_and_explain_every_other_disagreement():
+    assert len(_CASES) >= 120
+    assert {c["source"] for c in _CASES} >= {"arxiv-browse", "jabref", "zotero", "manubot", "idutils"}
+    for case in _CASES:
+        assert case["readr"] == case["arxiv"], case
+        expected = case["source_expects"]
+        # A source that keeps the subject class (math.GT/0309136) names the same paper.
+        same_paper = expected == case["arxiv"] or (
+            expected is not None and case["arxiv"] is not None
+            and re.sub(r"^([a-z-]+)\.[A-Za-z-]+/", r"\1/", expected) == case["arxiv"]
+        )
+        assert same_paper or case.get("note"), case
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the forms of the issue, as arXiv's parser reads them
+        ("arXiv:0706.0001v1 [q-bio.CB]", "0706.0001v1"),
+        ("arXiv:0706.0001v1 [q-bio.CB] 1 Jun 2007", "0706.0001v1"),
+        ("https://arxiv.org/ps/1912.03529v1", "1912.03529v1"),
+        ("/hep-th/0702050", "hep-th/0702050"),
+        ("hep-th//9901001", "hep-th/9901001"),
+        ("hep-th/9901001/extra", "hep-th/9901001"),
+        ("physics/0303098/", "physics/0303098"),
+        ("hep-th/1601.07616", "1601.07616"),
+        ("2202.06709.pdf", "2202.06709"),
+        ("https://arxiv.org/format/2202.06709", "2202.06709"),
+        ("https://browse.arxiv.org/abs/2202.06709v1", "2202.06709v1"),
+        ("http://xxx.lanl.gov/abs/hep-th/9901001", "hep-th/9901001"),
+        ("https://arxiv.org/html/2202.06709v1/figure1.png", "2202.06709v1"),
+    ],
+)
+def test_forms_people_paste(text, expected):
+    assert str(parse_arxiv_id(text)) == expected

@@ -56,10 +56,11 @@ def add_cmd(
 
     A paper in the inbox (or dismissed) goes to the to-read list; one you are reading or have read stays.
     """
-    from ..ingest import AddReport, add_references, parse_references
+    from ..ingest import AddReport, add_references, join_stamps, parse_references
 
     if title is not None and not web:
         raise ReadrError("--title names a web page: use it with --web")
+    refs = join_stamps(refs)
     parse_references(refs, web_pages=web)  # reject bad input before opening the library or the network
     report = AddReport()
     try:
