@@ -3,7 +3,8 @@
 Pages are generated in the digest format with unicode, LaTeX fragments and Markdown special
 characters in titles and summaries, every link form of the spec (abs, pdf, versioned,
 old-style, export.arxiv.org, non-arXiv), bullets, `**.**` separators, several paragraphs,
-images, lists, code and escaped stars. The exported weeks must equal the generated text, and
+images, lists, code and escaped stars, text glued to the link (`...pdf). Then`, `...)\\*\\*`) and
+a bulleted entry's image lines at column 0. The exported weeks must equal the generated text, and
 the entries read back must equal the generated model.
 """
 
@@ -89,15 +90,23 @@ def entries(draw, index: int):
         ]))
         link = form.format(ident + version)
         arxiv = ident
+    summary = draw(summaries)
+    # Text written right after the link, without a space: punctuation, or escaped stars.
+    glued = draw(st.sampled_from([None, None, None, ". Then", "). Then", "\\*\\*not bold\\*\\*", ", and"]))
+    if glued is not None:
+        summary = glued + " " + summary if summary else glued
     return {
         "link": link,
         "arxiv": arxiv,
         "title": draw(titles),
         "bold": draw(st.sampled_from([True, False, "outer"])),
-        "sep": draw(st.sampled_from(["", "", "**.**"])),
+        "sep": "" if glued is not None else draw(st.sampled_from(["", "", "**.**"])),
+        "glued": glued is not None,
         "marker": draw(st.sampled_from(["", "", "* ", "- "])),
-        "summary": draw(summaries),
-        "break": draw(st.sampled_from([0, 0, 1, 2])),
+        # A bulleted entry's image paragraphs written at column 0 (outside the list item).
+        "flush_images": draw(st.booleans()),
+        "summary": summary,
+        "break": 0 if glued is not None else draw(st.sampled_from([0, 0, 1, 2])),
     }
 
 
@@ -124,14 +133,20 @@ def write_entry(entry: dict) -> str:
     if not summary:
         return head
     lines = summary.split("\n")
-    after = entry["sep"] + " " if entry["sep"] else " "
+    after = "" if entry["glued"] else entry["sep"] + " " if entry["sep"] else " "
     if entry["break"]:  # the summary starts on the next line, or the next paragraph
         out = [head + entry["sep"]] + [""] * (entry["break"] - 1) + lines
     else:
         out = [head + after + lines[0], *lines[1:]]
     if entry["marker"]:
         pad = " " * len(entry["marker"])
-        out = out[:1] + [pad + line if line.strip() else "" for line in out[1:]]
+
+        def indented(line: str) -> str:
+            if not line.strip() or (entry["flush_images"] and line.startswith("![")):
+                return line
+            return pad + line
+
+        out = out[:1] + [indented(line) for line in out[1:]]
     return "\n".join(out)
 
 

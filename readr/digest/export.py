@@ -101,7 +101,7 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
     if not summary:
         return head
     raw_after = style.get("after")
-    after = clean_text(raw_after).replace("\n", " ") if isinstance(raw_after, str) and raw_after.strip() else " "
+    after = clean_text(raw_after).replace("\n", " ") if isinstance(raw_after, str) else " "
     lines = summary.split("\n")
     brk = style.get("break")
     if digest is not None:
@@ -114,13 +114,19 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
     if brk:
         first = head + (after.rstrip() if after.strip() else "")
         out = [first] + [""] * (brk - 1) + protect_summary(lines)
-        indent_from = 1
+        first_summary_line = brk  # out[first_summary_line + i] is summary line i
     else:
         out = [head + after + lines[0]] + protect_summary(lines[1:])
-        indent_from = 1
+        first_summary_line = 0
     if marker:
+        # Continuation lines belong to the list item, except those the page had at column 0.
+        raw_flush = style.get("flush")
+        flush_at = raw_flush if isinstance(raw_flush, list) else []
+        flush = {first_summary_line + i for i in flush_at if isinstance(i, int)}
         pad = " " * len(marker)
-        out = out[:indent_from] + [pad + line if line.strip() else "" for line in out[indent_from:]]
+        out = out[:1] + [
+            "" if not line.strip() else line if n in flush else pad + line for n, line in enumerate(out[1:], 1)
+        ]
     return "\n".join(out)
 
 

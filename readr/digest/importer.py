@@ -44,6 +44,7 @@ class PageEntry:
     arxiv_id: str | None = None
     version: int | None = None
     brk: int = 0  # line breaks between the link and the summary (0: on the link's line)
+    flush: list[int] = field(default_factory=list)  # summary lines a list item's entry has at column 0
 
     @property
     def key(self) -> str:
@@ -55,12 +56,15 @@ class PageEntry:
         style: dict[str, Any] = {"bold": self.bold}
         if self.marker:
             style["marker"] = self.marker
-        if self.after.strip():
+        if self.after != " ":
+            # Exactly what sat between the link and the summary: "" when punctuation follows the link.
             style["after"] = self.after
         if self.link_title is not None:
             style["link_title"] = self.link_title
         if self.brk:
             style["break"] = min(self.brk, 2)
+        if self.flush:
+            style["flush"] = self.flush
         return style
 
 
@@ -194,14 +198,17 @@ def _finish_entry(name: str, entry: dict[str, Any], lines: list[str]) -> PageEnt
     marker: str = entry["marker"]
     while lines and not lines[-1].strip():
         lines.pop()
+    flush_lines: set[int] = set()  # lines of a list item's entry written at column 0
     if marker and lines:
         width = len(marker)
+        flush_lines = {i for i, line in enumerate(lines) if i and line.strip() and not line.startswith(" " * width)}
         lines = [lines[0]] + [line[width:] if line.startswith(" " * width) else line for line in lines[1:]]
     summary = "\n".join(lines).strip()
     brk = 0
     if summary and not lines[0].strip():
         # The summary starts on a later line: keep that layout on export.
         brk = next(i for i, line in enumerate(lines) if line.strip())
+    flush = sorted(i - brk for i in flush_lines)
     bold: bool | str
     title_markdown, bold = split_bold(link.text)
     if entry["outer_bold"]:
@@ -214,7 +221,7 @@ def _finish_entry(name: str, entry: dict[str, Any], lines: list[str]) -> PageEnt
     return PageEntry(
         line=entry["line"], target=target, title_markdown=title_markdown.strip(), title=title or target,
         bold=bold, marker=marker, after=entry["after"], link_title=link.title, summary=summary, brk=brk,
-        arxiv_id=parsed.base if parsed else None, version=parsed.version if parsed else None,
+        arxiv_id=parsed.base if parsed else None, version=parsed.version if parsed else None, flush=flush,
     )
 
 
