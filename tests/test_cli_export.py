@@ -204,10 +204,19 @@ def test_export_usage_errors_are_one_line(cli, args, message):
 
 def test_import_of_a_malformed_page_fails_with_its_line(cli, tmp_path):
     page = tmp_path / "bad.md"
-    page.write_text("### 2020-1-5:\n\nintro\n")
+    page.write_text("### 2020-1-5:\n\nintro\n\n[**X**](https://arxiv.org/abs/2001.00001) x\n")
     result = cli("import", str(page))
     assert result.exit_code == 1
     assert "bad.md:3:" in result.output
+
+
+def test_import_of_a_page_without_entries_says_it_skipped_it(cli, tmp_path):
+    page = tmp_path / "draft.md"
+    page.write_text("---\ndescription: next month\n---\n\n### 2020-1-5:\n\nintro\n")
+    result = cli("import", str(page))
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "draft.md: skipped, no entries (text in the week of 2020-1-5 before its first " \
+        "entry; an entry starts with [Title](link))"
 
 
 def test_takeaways_command(imported, store):

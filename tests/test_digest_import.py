@@ -169,12 +169,12 @@ def test_several_pages_in_one_command_and_no_front_matter(store, tmp_path):
 
 
 MALFORMED = [
-    ("---\ntitle: x\n\n### 2020-1-5:\n", 1, "never closed"),
+    ("---\ntitle: x\n\n### 2020-1-5:\n\n[**X**](https://arxiv.org/abs/2001.00001) x\n", 1, "never closed"),
     ("# 2020-1\n\n[**Early**](https://arxiv.org/abs/2001.00001) No week yet.\n", 3, "before the first week"),
-    ("### 2020-1-5:\n\nA note before any entry.\n", 3, "before its first entry"),
+    ("### 2020-1-5:\n\nA note before any entry.\n\n[**X**](https://arxiv.org/abs/2001.00001) x\n", 3,
+     "before its first entry"),
     ("### 2020-2-30:\n\n[**X**](https://arxiv.org/abs/2001.00001) x\n", 1, "not a valid date"),
     ("### 2020-1-5:\n\n[**X**](https://arxiv.org/abs/2001.00001) x\n\n## Further reading\n", 5, "not a week heading"),
-    ("Just some notes.\n", 1, "no week heading"),
     (
         "### 2020-1-5:\n\n[**X**](https://arxiv.org/abs/2001.00001) x\n\n### 2020-1-12:\n\n"
         "[**X again**](https://arxiv.org/pdf/2001.00001v2.pdf) y\n",
@@ -278,7 +278,7 @@ def test_summary_layout_on_the_next_line_and_dash_separators_is_kept(store, tmp_
     parsed = parse_page(page, "p.md").weeks[0].entries
     assert [e.summary for e in parsed] == [
         "Summary on the next line.", "- a list as the summary\n- second", "Indented summary on the next line.",
-        "- a dash before the summary stays on the line.",
+        "a dash before the summary stays on the line.",
     ]
     import_files(store, [write(tmp_path, "p.md", page)])
     assert render_week(store, date(2023, 1, 8))[0] == page
@@ -322,3 +322,26 @@ def test_windows_line_endings_a_bom_and_tabs(store, tmp_path):
         [(e.target, e.title, e.summary) for e in w.entries] for w in original.weeks
     ]
     assert "\r" not in exported
+
+
+# Pages that hold no entries: skipped with a line saying so, the other pages imported.
+NO_ENTRIES = [
+    ("Just some notes.\n", "no week heading"),
+    ("---\ntitle: x\n\n### 2020-1-5:\n", "never closed"),
+    ("### 2020-1-5:\n\nA note before any entry.\n", "before its first entry"),
+    ("---\ndescription: Notes for May\n---\n\n# 2020-5\n", "no week heading"),
+    ("# Table of contents\n\n* [Introduction](README.md)\n* [2020-1](2020-1.md)\n", "no week heading"),
+    ("---\ndescription: draft\n---\n\n# 2020-6\n\n### \n", "no entries"),
+    ("### 2020-1-5:\n\n### 2020-1-12:\n", "no entries under its week headings"),
+]
+
+
+@pytest.mark.parametrize("text, why", NO_ENTRIES)
+def test_pages_that_hold_no_entries_are_skipped_with_a_note(store, tmp_path, text, why):
+    good = write(tmp_path, "good.md", "### 2020-1-5:\n\n[**Good**](https://arxiv.org/abs/2001.00009) Fine.\n")
+    empty = write(tmp_path, "empty.md", text)
+    lines = import_files(store, [good, empty])
+    (note,) = [line for line in lines if line.startswith("empty.md")]
+    assert note.startswith("empty.md: skipped, ") and why in note and "\n" not in note
+    assert any(line.startswith("imported good.md: 1 entry") for line in lines)
+    assert [p.arxiv_id for p in store.read_between(date(2019, 12, 30), date(2020, 1, 5))] == ["2001.00009"]

@@ -51,12 +51,21 @@ def importer_for(path: Path) -> tuple[str, str]:
 @app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    files: List[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True, metavar="FILE"),
+    files: List[Path] = typer.Argument(..., exists=True, readable=True, metavar="FILE"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar for big files."),
 ) -> None:
-    """Import digest pages (.md), BibTeX (.bib), PDFs (.pdf) or arXiv catalogue files (.json, .xml)."""
+    """Import digest pages and reading lists (.md, or a folder of them such as a GitBook), BibTeX
+    (.bib), PDFs (.pdf) or arXiv catalogue files (.json, .xml)."""
     groups: dict[tuple[str, str], list[Path]] = {}
     for path in files:
+        if path.is_dir():
+            from ..digest.importer import markdown_files
+
+            pages = markdown_files(path)
+            if not pages:
+                raise ReadrError(f"{path} holds no Markdown pages (.md) to import")
+            groups.setdefault(IMPORTERS[".md"], []).extend(pages)
+            continue
         groups.setdefault(importer_for(path), []).append(path)
     lib = store(ctx)
     done = 0

@@ -25,8 +25,9 @@ MONTH_HEADING = re.compile(r"^#{1,2}[ \t]+(\d{4})-(\d{1,2})[ \t]*:?[ \t]*$")
 HEADING = re.compile(r"^(#{1,6})(?:[ \t]|$)")
 LIST_MARKER = re.compile(r"^([*+-]|\d{1,9}[.)])([ \t]+)")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-# What may sit between an entry's link and its summary: whitespace and a `**.**` separator.
-SEPARATOR = re.compile(r"^[ \t]*(?:\*\*[.:;—–-]\*\*|__[.:]__)?[ \t]*")
+# What may sit between an entry's link and its summary: whitespace and a `**.**` separator, or
+# the ` - `, ` – ` or `: ` of a bulleted reading list (`- [Title](url) - summary`).
+SEPARATOR = re.compile(r"^[ \t]*(?:\*\*[.:;—–-]\*\*|__[.:]__|[-–—:](?=[ \t]))?[ \t]*")
 
 
 def unescape_markdown(text: str) -> str:

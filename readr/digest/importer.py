@@ -20,6 +20,7 @@ from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
 from ..wording import plural
 from . import FENCE, HEADING, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
+from .reading_list import ReadingList, parse_reading_list
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -261,13 +262,126 @@ def items_for(page: Page, base_dir: str | None) -> list[tuple[date, list[DigestI
     ]
 
 
+def _is_arxiv_link(target: str) -> bool:
+    target = target.strip()
+    return ("://" in target or target.lower().startswith(("arxiv", "oai:"))) and try_parse_arxiv_id(target) is not None
+
+
+def _scan(text: str) -> tuple[bool, bool, bool]:
+    """(has a week heading, has a paragraph that starts with a link, has an entry: a line that starts
+    with a link under a week heading, or with an arXiv link anywhere), code blocks aside."""
+    week_heading = paragraph_link = entry = False
+    fence: str | None = None
+    for line in text.split("\n"):
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            continue
+        fence_match = FENCE.match(line)
+        if fence_match:
+            fence = fence_match.group(1)
+            continue
+        if WEEK_HEADING.match(line):
+            week_heading = True
+            continue
+        started = entry_start(line)
+        if started is not None:
+            paragraph_link = paragraph_link or not started[0]
+            entry = entry or week_heading or _is_arxiv_link(started[1].target)
+    return week_heading, paragraph_link, entry
+
+
+def _reading_list_page(name: str, text: str) -> tuple[Page, ReadingList]:
+    listed = parse_reading_list(text)
+    weeks = []
+    for section in listed.sections:
+        week = PageWeek(section.line, section.day)
+        for item in section.items:
+            week.entries.append(
+                PageEntry(
+                    line=item.line, target=item.target, title_markdown=item.title_markdown, title=item.title,
+                    bold=False, marker="", after=" ", link_title=None, summary=item.summary,
+                    arxiv_id=item.arxiv_id, version=item.version,
+                )
+            )
+        weeks.append(week)
+    return Page(name, None, weeks), listed
+
+
+@dataclass
+class PageRead:
+    """What `read_page` made of a file: a page (read as a reading list when `reading_list` is
+    set), or why it was skipped."""
+
+    page: Page | None
+    reading_list: ReadingList | None = None
+    skipped: str | None = None
+
+
+def read_page(text: str, name: str) -> PageRead:
+    """A digest page, or a reading list in another Markdown style, as a Page; or, for a page that
+    holds no entries (a GitBook SUMMARY.md, an intro, a draft), why it has none. A digest page
+    with entries and a mistake raises DigestFormatError naming the line."""
+    text = clean_text(text.lstrip("\ufeff"))
+    week_heading, paragraph_link, has_entry = _scan(text)
+    why = None
+    if week_heading or paragraph_link:
+        try:
+            page = parse_page(text, name)
+        except DigestFormatError as exc:
+            if has_entry:
+                raise
+            if week_heading:  # a page without one is not a digest page: say only that
+                why = str(exc).split(": ", 1)[-1]
+        else:
+            if any(week.entries for week in page.weeks):
+                return PageRead(page)
+            why = "no entries under its week headings"
+    # Not a digest page: a reading list in another style (bullets or a table under dated headings)?
+    listed_page, listed = _reading_list_page(name, text)
+    if listed_page.weeks:
+        return PageRead(listed_page, reading_list=listed)
+    if why is None:
+        why = "no week heading (### YYYY-M-D:) and no arXiv link under a dated heading"
+        if listed.undated:
+            why = f"{plural(listed.undated, 'arXiv link')} under no dated heading"
+    return PageRead(None, skipped=why if why.startswith("no entries") else f"no entries ({why})")
+
+
+def _reading_list_notes(name: str, listed: ReadingList) -> list[str]:
+    notes = []
+    if listed.without_arxiv:
+        notes.append(f"{plural(listed.without_arxiv, 'item')} without an arXiv link")
+    if listed.undated:
+        notes.append(f"{plural(listed.undated, 'arXiv item')} under no dated heading")
+    if listed.repeated:
+        notes.append(f"{plural(listed.repeated, 'paper')} listed again (kept where first listed)")
+    return [f"{name}: read as a reading list; left out: {', '.join(notes)}"] if notes else []
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """The Markdown pages of a folder and its subfolders (a GitBook or Jekyll site), in name order;
+    hidden folders (.git, .gitbook) and node_modules are not pages."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") or part in ("node_modules", "_book", "_site") for part in parts):
+            continue
+        if path.is_file() and path.suffix.lower() in (".md", ".markdown"):
+            found.append(path)
+    return found
+
+
 def import_files(store: Store, paths: Sequence[Path]) -> list[str]:
-    """Import digest pages into `store`: all of them or, on any error, none."""
+    """Import digest pages (and reading lists in other Markdown styles) into `store`: all of them
+    or, on any error, none. A page that holds no entries is skipped with a line saying so."""
     from ..config import load_config
     from ..weeks import week_label
 
     week_start = load_config().week_start
     pages: list[tuple[Path, Page]] = []
+    report: list[str] = []
+    lists: dict[Path, ReadingList] = {}
     for path in paths:
         path = Path(path)
         try:
@@ -276,16 +390,36 @@ def import_files(store: Store, paths: Sequence[Path]) -> list[str]:
             raise DigestFormatError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         except OSError as exc:
             raise ReadrError(f"cannot read {path}: {exc.strerror}") from None
-        pages.append((path, parse_page(text, path.name)))
-    _check_duplicates([(path.name, week) for path, page in pages for week in page.weeks])
+        read = read_page(text, path.name)
+        if read.page is None:
+            report.append(f"{path.name}: skipped, {read.skipped}")
+            continue
+        if read.reading_list is not None:
+            lists[path] = read.reading_list
+        pages.append((path, read.page))
+    _check_duplicates([(path.name, week) for path, page in pages if path not in lists for week in page.weeks])
+    seen = {e.key for path, page in pages if path not in lists for w in page.weeks for e in w.entries}
+    for path, page in pages:
+        if path not in lists:
+            continue
+        # A reading list may name a paper a digest page (or an earlier list) already has: keep the first.
+        for week in page.weeks:
+            kept = [e for e in week.entries if e.key not in seen]
+            lists[path].repeated += len(week.entries) - len(kept)
+            seen.update(e.key for e in kept)
+            week.entries = kept
+        page.weeks = [w for w in page.weeks if w.entries]
+        report += _reading_list_notes(path.name, lists[path])
+    pages = [(path, page) for path, page in pages if page.weeks]
+    if not pages:
+        return report
 
-    report: list[str] = []
     weeks = []
     for path, page in pages:
         base_dir = str(path.resolve().parent)
         weeks += items_for(page, base_dir)
         for week in page.weeks:
-            if week_label(week.day, week_start) != week.day:
+            if path not in lists and week_label(week.day, week_start) != week.day:
                 report.append(
                     f"{path.name}:{week.line}: {_label(week.day)} does not end a reading week; "
                     f"its entries are read on that day, in the week of {_label(week_label(week.day, week_start))}"
@@ -305,4 +439,7 @@ def import_files(store: Store, paths: Sequence[Path]) -> list[str]:
     return report
 
 
-__all__ = ["DigestFormatError", "Page", "PageEntry", "PageWeek", "import_files", "parse_page", "items_for"]
+__all__ = [
+    "DigestFormatError", "Page", "PageEntry", "PageWeek", "import_files", "items_for", "markdown_files", "parse_page",
+    "PageRead", "read_page",
+]
