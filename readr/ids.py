@@ -22,8 +22,9 @@ in arxiv-base, which arxiv.org's abstract and PDF pages run):
 
 Where readr differs from arXiv, on purpose: the archive of an old-style id
 must be one arXiv had (arXiv's syntax check takes any word, then finds no
-paper), surrounding whitespace is ignored, and a new-style id behind an archive
-name (``hep-th/1601.07616``) is that new-style id, as arXiv's search box reads it.
+paper), what follows an id may not climb a path (``2101.00001/../x``),
+surrounding whitespace is ignored, and a new-style id behind an archive name
+(``hep-th/1601.07616``) is that new-style id, as arXiv's search box reads it.
 
 This module has no third-party imports and never raises anything but
 :class:`InvalidArxivId` from :func:`parse_arxiv_id`.
@@ -268,6 +269,8 @@ def _parse_bare(original: str, ident: str) -> ArxivId:
         raise _fail(original, "empty")
     if any(ch.isspace() for ch in ident):
         raise _fail(original, "contains whitespace")
+    if ".." in re.split(r"[/#\\]", ident):
+        raise _fail(original, "a path with '..' in it")
     m = _NEW_RE.fullmatch(ident)
     if m:
         return _new_style(original, m.group(1), m.group(2), m.group(3))

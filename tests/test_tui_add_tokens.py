@@ -64,10 +64,10 @@ async def test_words_and_ids_on_one_line_are_reported_token_by_token(tmp_path, a
 async def test_a_mistyped_id_alone_is_reported_not_searched(tmp_path, arxiv_server):
     app = app_on_empty_library(tmp_path, arxiv_server)
     async with app.run_test(size=(120, 30)) as pilot:
-        await look_up(pilot, app, "0704.00001")
+        await look_up(pilot, app, "0704.123456")
         assert not app.screen.candidates
         assert not arxiv_server.api_requests
-        assert any("'0704.00001' is not an arXiv id or URL" in n for n in notices(app)), notices(app)
+        assert any("'0704.123456' is not an arXiv id or URL" in n for n in notices(app)), notices(app)
         assert isinstance(app.screen, AddDialog) and app.is_running
 
 
