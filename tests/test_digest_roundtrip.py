@@ -11,7 +11,9 @@ the entries read back must equal the generated model.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +24,8 @@ from readr.store import Store
 from readr.takeaways import extract_takeaways
 
 FIRST_SUNDAY = date(1995, 1, 1)
+# The shared example page, a verbatim copy of shared/examples/digest-2007-04.md
+EXAMPLE_PAGE = (Path(__file__).parent / "fixtures" / "digest-2007-04.md").read_text(encoding="utf-8")
 ARCHIVES = ["hep-ex", "hep-th", "math", "cs", "quant-ph", "astro-ph", "cond-mat"]
 
 word = st.text(
@@ -199,3 +203,40 @@ def test_papers_written_in_readr_export_into_pages_that_import_back(title, summa
         assert " ".join(entry.summary.split()) == " ".join(store.get("2101.00001").summary.split())
     finally:
         store.close()
+
+
+def _entry_lines(text: str) -> list[str]:
+    """The page from its first week heading on, blank lines aside (what the round trip keeps)."""
+    lines = text.split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("###"))
+    return [line for line in lines[first:] if line.strip() and not line.startswith("# ")]
+
+
+PATTERNS = """### 2022-1-9:
+
+[**A paper**](https://arxiv.org/abs/2201.00001) See [the appendix](https://arxiv.org/pdf/2201.00001.pdf). Then more.
+
+[the pdf](https://arxiv.org/pdf/2201.01234.pdf). Then the summary goes on.
+
+* [**Bulleted**](https://arxiv.org/abs/2201.00002) A bulleted summary.
+
+![](../.gitbook/assets/figure.png)
+
+  Back in the item.
+
+[**Escaped**](https://arxiv.org/abs/2201.00003)\\*\\*not bold\\*\\* here, **bold here**.
+
+- [Dashed](https://arxiv.org/abs/2201.00004) - a reading-list style entry under a week heading.
+"""
+
+
+@pytest.mark.parametrize("page", [EXAMPLE_PAGE, PATTERNS], ids=["shared example", "three patterns"])
+def test_an_imported_page_exports_byte_for_byte(page):
+    parsed = parse_page(page, "page.md")
+    store = Store(":memory:")
+    try:
+        store.import_digest(items_for(parsed, None))
+        exported = "\n".join(render_week(store, week.day)[0] for week in parsed.weeks)
+    finally:
+        store.close()
+    assert _entry_lines(exported) == _entry_lines(page)
