@@ -280,7 +280,6 @@ def parse_reading_list(text: str) -> ReadingList:
     index = 0
 
     def add(item: ListItem | None, day_override: date | None = None) -> None:
-        nonlocal section
         if item is None:
             return
         if item.arxiv_id in seen:
@@ -313,9 +312,9 @@ def parse_reading_list(text: str) -> ReadingList:
             fence = fence_match.group(1)
             continue
         heading = HEADING.match(line)
-        bold_line = _BOLD_LINE.match(line) if not heading else None
-        if heading or (bold_line and not _LIST_ITEM.match(line)):
-            title = line[heading.end():] if heading else bold_line.group("text")  # type: ignore[union-attr]
+        bold_line = None if heading or _LIST_ITEM.match(line) else _BOLD_LINE.match(line)
+        if heading or bold_line:
+            title = line[heading.end():] if heading else bold_line.group("text") if bold_line else ""
             title = title.strip().strip("#").strip()
             header = None
             only_year = year_of_heading(title)
