@@ -54,8 +54,9 @@ def import_cmd(
     files: List[Path] = typer.Argument(..., exists=True, readable=True, metavar="FILE"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar for big files."),
 ) -> None:
-    """Import digest pages and reading lists (.md, or a folder of them such as a GitBook), BibTeX
-    (.bib), PDFs (.pdf) or arXiv catalogue files (.json, .xml)."""
+    """Import digest pages or reading lists (.md, or a folder), BibTeX, PDFs or arXiv catalogue files (.json, .xml).
+
+    A folder (a GitBook, a Jekyll site) imports every Markdown page in it; a page without entries is skipped."""
     groups: dict[tuple[str, str], list[Path]] = {}
     for path in files:
         if path.is_dir():
