@@ -7,7 +7,7 @@ import pytest
 
 from readr.digest.importer import parse_page
 from readr.ingest import parse_references, pasted_tokens
-from readr.sync.notes import arxiv_id_of
+from readr.sync.notes import key_of_file
 from tests.conftest import make_record
 
 # (as pasted, the paper it names); each is a form arXiv's own parser reads
@@ -86,4 +86,4 @@ def test_digest_import_reads_links_in_every_form():
     ],
 )
 def test_sync_note_names_are_canonical_ids_only(name, expected):
-    assert arxiv_id_of(name) == expected
+    assert key_of_file(name) == expected
