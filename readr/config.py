@@ -8,6 +8,12 @@ Example ~/.config/readr/config.toml:
 
     [keymap]                       # binding id = keys (see `?` in the app)
     "mark-read" = "x"
+
+    [rank.mute]                    # rules on top of the relevance model (readr rank --help)
+    authors = ["A. Prolific"]
+    categories = ["cs.CV"]
+    [rank.boost]
+    words = ["diffusion"]
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from pathlib import Path
 from .errors import ReadrError
 from .files import atomic_write_text
 from .paths import config_path
+from .rank_rules import TOML_KEYS, RankRules, RuleError, normal_value, parse_kind, rules_from_toml
 from .weeks import week_start_index
 
 DEFAULT_FRONT_MATTER = "description: Notes on what we read\nlayout: editorial"
@@ -37,6 +44,8 @@ class Config:
     """Binding id -> comma-separated keys, to remap the TUI's keys."""
     autosave_seconds: float = 1.0
     """How often the summary editor saves a draft while you type."""
+    rank_rules: RankRules = field(default_factory=RankRules)
+    """Muted and boosted authors, words and categories ([rank.mute], [rank.boost])."""
 
 
 def _parse(data: dict, source: Path) -> Config:
@@ -48,6 +57,7 @@ def _parse(data: dict, source: Path) -> Config:
             front_matter=str(data.get("front_matter", DEFAULT_FRONT_MATTER)).strip("\n"),
             keymap=keymap,
             autosave_seconds=float(data.get("autosave_seconds", 1.0)),
+            rank_rules=rules_from_toml(data.get("rank")),
         )
     except (TypeError, ValueError) as exc:
         raise ReadrError(f"bad setting in {source}: {exc}") from None
@@ -112,6 +122,85 @@ def save_setting(name: str, value: str, path: Path | None = None) -> Path:
     else:
         raise ReadrError(f"cannot update {name} in {path} safely; set {line} there by hand")
     _write_atomic(path, new)
+    return path
+
+
+def change_rank_rules(action: str, kind: str, values: list[str], present: bool = True,
+                      path: Path | None = None) -> RankRules:
+    """Add (or, with present=False, remove) `action` rules (mute, boost) of `kind` (author, word,
+    category) in config.toml, and return all the rules. Removing one that is not there is an error
+    that lists the ones that are."""
+    path = path or config_path()
+    try:
+        kind = parse_kind(kind)
+        rules = load_config(path).rank_rules
+        for value in values:
+            if not present:
+                wanted = normal_value(kind, value).casefold()
+                if all(v.casefold() != wanted for v in rules.values(action, kind)):
+                    have = rules.values(action, kind)
+                    listed = ", ".join(have) if have else "none"
+                    done = "muted" if action == "mute" else "boosted"
+                    raise ReadrError(f"{value!r} is not a {done} {kind} ({done} {TOML_KEYS[kind]}: {listed})")
+            rules = rules.with_rule(action, kind, value, present)
+    except RuleError as exc:
+        raise ReadrError(str(exc)) from None
+    save_rank_rules(rules, path)
+    return rules
+
+
+def save_rank_rules(rules: RankRules, path: Path | None = None) -> Path:
+    """Write the [rank.mute] and [rank.boost] tables, keeping every other line as the user wrote
+    it: the old tables' lines are taken out and the new ones added at the end. The new text is
+    parsed back first; unless it holds exactly the old settings with these rules, the file is
+    left alone (a [rank] written another way, say as an inline table, is the user's to edit)."""
+    import tomllib
+
+    path = path or config_path()
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReadrError(f"cannot read {path}: {exc}") from None
+    try:
+        before = tomllib.loads(old)
+    except tomllib.TOMLDecodeError as exc:
+        raise ReadrError(f"cannot read {path}: {exc}") from None
+    kept: list[str] = []
+    skipping = False
+    for line in old.splitlines(keepends=True):
+        header = re.match(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$", line)
+        if header and not line.lstrip().startswith("[["):
+            skipping = re.sub(r"\s", "", header.group(1)) in ("rank.mute", "rank.boost")
+        if not skipping:
+            kept.append(line)
+    text = "".join(kept).rstrip("\n")
+    data = rules.to_toml_data()
+    for action, table in data.items():
+        text += f"\n\n[rank.{action}]\n" + "\n".join(
+            f"{key} = [{', '.join(_toml_string(v) for v in values)}]" for key, values in table.items()
+        )
+    text = text.lstrip("\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    wanted = dict(before)
+    rank = {k: v for k, v in dict(wanted.get("rank", {})).items() if k not in ("mute", "boost")} \
+        if isinstance(wanted.get("rank", {}), dict) else wanted.get("rank")
+    if isinstance(rank, dict):
+        rank.update(data)
+    if rank:
+        wanted["rank"] = rank
+    else:
+        wanted.pop("rank", None)
+    try:
+        ok = tomllib.loads(text) == wanted
+    except tomllib.TOMLDecodeError:
+        ok = False
+    if not ok:
+        raise ReadrError(f"cannot update the [rank.mute] and [rank.boost] tables in {path} safely; edit them there "
+                         "by hand")
+    _write_atomic(path, text)
     return path
 
 

@@ -1,6 +1,7 @@
 """The search language shared by `readr search` and the TUI search bar.
 
-Free text plus filters: `tag:`, `status:`, `author:`, `cat:`, `year:`, `week:` and `reader:`. Free text
+Free text plus filters: `tag:`, `status:`, `author:`, `cat:`, `year:`, `week:` and `reader:`, and one
+order, `like:TAG` (the results by their likeness to the papers tagged TAG: readr.tag_ranking). Free text
 becomes a safe FTS5 MATCH expression: every token is quoted (so `-`, `AND`, `C++`, `"` or
 `arXiv:2401.00001` are plain words), and the last token becomes a prefix once it has three
 characters (shorter prefixes expand to most of the vocabulary and are slow).
@@ -44,6 +45,7 @@ SEARCH_FILTERS = (
     SearchFilter("year", "year:2021", "papers published that year, or in a range: year:2019..2021"),
     SearchFilter("week", "week:last", "papers read in a week: this, last, or a date in it (week:2024-03-04)"),
     SearchFilter("reader", "reader:alice", "papers a teammate has in their notes (readr sync)"),
+    SearchFilter("like", "like:graphs", "the results most like the papers you tagged graphs first"),
 )
 FILTER_KEYS = tuple(f.key for f in SEARCH_FILTERS)
 _EXAMPLES = {f.key: f.example for f in SEARCH_FILTERS}
@@ -90,6 +92,7 @@ class Query:
     years: list[tuple[int, int]] = field(default_factory=list)
     weeks: list[tuple[date, date]] = field(default_factory=list)
     readers: list[str] = field(default_factory=list)
+    like: str | None = None  # order by likeness to the papers with this tag (an order, not a filter)
     team: bool = False  # only papers some teammate has (the TUI's Team view; no search word for it)
     raw_text: str = ""
 
@@ -241,3 +244,11 @@ def _apply_filter(query: Query, key: str, value: str, week_start: int, today: da
         query.weeks.append(week_of(value, week_start, today))
     elif key == "reader":
         query.readers.append(value)
+    elif key == "like":
+        try:
+            tag = normalize_tag(value)
+        except ReadrError as exc:
+            raise QueryError(f"like:{clean_line(value)}: {exc}") from None
+        if query.like is not None and query.like != tag:
+            raise QueryError(f"one like: per search (like:{query.like} and like:{tag}): results have one order")
+        query.like = tag

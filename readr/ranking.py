@@ -31,6 +31,7 @@ from .tfidf import AUTHOR, CATEGORY, STOP_WORDS, paper_features
 if TYPE_CHECKING:
     import numpy as np
 
+    from .rank_rules import RankRules
     from .store import Paper, RankingRow, Store
     from .tfidf import Rows, Vocabulary
 
@@ -240,7 +241,12 @@ def reader_model(lib: Store, retrain: bool = True) -> Model | Unranked:
     note = not_enough_history(len(positives), len(negatives))
     if note is not None:
         return Unranked(note)
-    model = train(positives, negatives, lib.background_for_ranking(MAX_BACKGROUND))
+    try:
+        model = train(positives, negatives, lib.background_for_ranking(MAX_BACKGROUND))
+    except Exception:
+        if stale is None:
+            raise
+        return stale  # a failed retraining (out of memory, say) leaves the old model in use
     if isinstance(model, Model):
         lib.save_ranking_model(READER_MODEL, fingerprint, FORMAT, model.to_bytes())
     return model
@@ -259,15 +265,15 @@ class Ranking:
     note: str | None = None  # why the papers are in arrival order, when they are
 
 
-def rank(lib: Store, papers: Sequence[Paper], model: Model | Unranked | None = None) -> Ranking:
+def rank(lib: Store, papers: Sequence[Paper], model: Model | Unranked | None = None,
+         rules: RankRules | None = None) -> Ranking:
     """`papers` by descending relevance, each with its score and reasons; in the given (arrival)
-    order with a note when there is no model."""
-    model = reader_model(lib) if model is None else model
-    if isinstance(model, Unranked):
-        return Ranking([Scored(p, None) for p in papers], model.reason)
+    order with a note when there is no model. The reader's rules (readr.rank_rules) apply to both."""
     by_id = {p.id: p for p in papers}
-    ranked = rank_ids(lib, [p.id for p in papers], model)
-    return Ranking([Scored(by_id[i], ranked.scores[i], ranked.why[i]) for i in ranked.ids])
+    ranked = rank_ids(lib, [p.id for p in papers], model, rules)
+    return Ranking(
+        [Scored(by_id[i], ranked.scores.get(i), ranked.why.get(i, [])) for i in ranked.ids], ranked.note
+    )
 
 
 @dataclass
@@ -281,9 +287,27 @@ class RankedIds:
     note: str | None = None
 
 
-def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = None) -> RankedIds:
+def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = None,
+             rules: RankRules | None = None) -> RankedIds:
     """`rank` for a list of paper ids (the TUI's lists hold ids, not papers): trains the reader's
-    model first when the triage changed, so call it off the UI thread."""
+    model first when the triage changed, so call it off the UI thread. `model` may be another one
+    (a tag's); the reader's rules (or `rules`) apply on top, to the arrival order too."""
+    ranked = model_ranking(lib, ids, model)
+    rules = reader_rules() if rules is None else rules
+    if not rules:
+        return ranked
+    return apply_rules(ranked, {r.id: r for r in lib.ranking_rows(ranked.ids)}, rules)
+
+
+def reader_rules() -> RankRules:
+    """The reader's muted and boosted authors, words and categories (config.toml)."""
+    from .config import load_config
+
+    return load_config().rank_rules
+
+
+def model_ranking(lib: Store, ids: Sequence[int], model: Model | Unranked | None = None) -> RankedIds:
+    """`ids` by the model alone (the reader's when `model` is None), without the reader's rules."""
     if model is None:
         return _rank_by_reader_model(lib, list(ids))
     if isinstance(model, Unranked):
@@ -368,11 +392,54 @@ def _save_score_cache(lib: Store, version: str, entries: dict[int, tuple[int | N
     lib.save_ranking_model(READER_MODEL + SCORE_CACHE, version, FORMAT, blob)
 
 
+def _rule_as_reason(rule: str) -> str:
+    """"word diffusion" -> "diffusion", "author A. Name" -> "author: A. Name": as the model says it."""
+    kind, _, value = rule.partition(" ")
+    return value if kind == "word" else f"{kind}: {value}"
+
+
+def apply_rules(ranked: RankedIds, rows: dict[int, RankingRow], rules: RankRules) -> RankedIds:
+    """`ranked` with the reader's rules on top: each matching boost lifts a score, a mute drops it
+    below every unmuted paper, and the rules that applied come first in the reasons. Without
+    scores (arrival order) boosted papers move up and muted ones down, otherwise in order."""
+    if not rules:
+        return ranked
+    from .rank_rules import RuleMatcher
+
+    matcher = RuleMatcher(rules)
+    change: dict[int, float] = {}
+    why = dict(ranked.why)
+    for paper_id in ranked.ids:
+        row = rows.get(paper_id)
+        if row is None:
+            continue
+        delta, reasons = matcher.adjust(row.title, row.abstract, row.authors, row.categories)
+        if reasons:
+            change[paper_id] = delta
+            # The model's own reason for a word, author or category a rule names says it twice.
+            named = {_rule_as_reason(r.partition(": ")[2]) for r in reasons}
+            why[paper_id] = reasons + [r for r in why.get(paper_id, []) if r not in named]
+    if not change:
+        return ranked
+    if ranked.scores:
+        scores = {i: round(s + change.get(i, 0.0), 4) for i, s in ranked.scores.items()}
+        ids = sorted(ranked.ids, key=lambda i: -scores.get(i, float("-inf")))
+    else:
+        scores = {}
+        ids = sorted(ranked.ids, key=lambda i: -change.get(i, 0.0))  # stable: arrival order otherwise
+    return RankedIds(ids, scores, why, ranked.note)
+
+
 def likely_for_you(lib: Store, papers: Sequence[Paper]) -> int | None:
-    """How many of `papers` score above the reader's usual threshold, or None without a model."""
+    """How many of `papers` score above the reader's usual threshold (the reader's rules on top),
+    or None without a model."""
     model = reader_model(lib)
     if isinstance(model, Unranked) or not papers:
         return None
+    rules = reader_rules()
+    if rules:  # a muted paper is not likely for you; a boosted one may be
+        ranked = rank_ids(lib, [p.id for p in papers], model, rules)
+        return sum(score > model.threshold for score in ranked.scores.values())
     rows = {r.id: r for r in lib.ranking_rows([p.id for p in papers])}
     scores = model.scores([rows.get(p.id) for p in papers])
     return int((scores > model.threshold).sum())

@@ -23,7 +23,9 @@ def _load_app():
 
     install()
     # Each module registers its commands on app; keep heavy imports inside the commands.
-    from . import arxiv_cmds, export, imports, library, maintenance, pdf_cmds, sync_cmd, takeaways  # noqa: F401
+    from . import (  # noqa: F401
+        arxiv_cmds, export, imports, library, maintenance, pdf_cmds, rank_cmd, sync_cmd, takeaways,
+    )
     from .typer_app import app
 
     globals()["app"] = app

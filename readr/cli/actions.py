@@ -38,6 +38,9 @@ def search(lib, words: list[str] | None, limit: int, reading_list: bool, as_json
     from ..query import parse_query
 
     query = parse_query(" ".join(words or []), week_start=load_config().week_start)
+    if query.like is not None:
+        _search_like(lib, query, limit, reading_list, as_json)
+        return
     hits = lib.search(query, limit=limit, include_catalogue=not reading_list, snippets=as_json)
     if as_json:
         echo_json([
@@ -73,3 +76,23 @@ def list_papers(lib, statuses: list[str], tag: str | None, catalogue: bool, limi
         shown = print_papers(papers)
     if shown >= limit:
         say_how_many_more(shown, lib.count_papers(statuses=wanted, tag=tag, include_catalogue=catalogue))
+
+
+def _search_like(lib, query, limit: int, reading_list: bool, as_json: bool) -> None:
+    """A search with like:TAG: the matches most like the papers tagged TAG first, with scores and
+    reasons (scikit-learn is imported here, when the tag's model is trained, and only here)."""
+    from ..tag_ranking import LIKE_CANDIDATES, like_search
+    from .output import say
+
+    found = like_search(lib, query, limit=limit, include_catalogue=not reading_list)
+    if found.note:
+        say(found.note)
+    if as_json:
+        echo_json([dict(paper.to_json(), score=score, why=why) for paper, score, why in found.papers])
+    else:
+        print_papers([paper for paper, _, _ in found.papers], scores=[(score, why) for _, score, why in found.papers])
+    if found.capped:
+        say(f"scored the newest {LIKE_CANDIDATES} matches; add words or filters (week:this, status:inbox) to "
+            "narrow them")
+    elif found.total > len(found.papers):
+        say_how_many_more(len(found.papers), found.total)

@@ -316,12 +316,12 @@ def _print_scored(papers: list, title: str | None, scores: list[tuple[float | No
     table.add_column("authors", ratio=2, no_wrap=True, overflow="ellipsis", max_width=28)
     table.add_column("tags", ratio=1, no_wrap=True, overflow="ellipsis", max_width=24)
     table.add_column("date", no_wrap=True)
-    explained = ranked and any(why for _, why in scores)
+    explained = any(why for _, why in scores)
     if explained:
         table.add_column("why", ratio=2, overflow="fold")
     for number, paper in enumerate(papers):
         marker = " ↑" if paper.newer_version_available else ""
-        score, why = scores[number] if ranked else (None, [])
+        score, why = scores[number]
         cells = [Text(f"{score:+.2f}" if score is not None else "")] if ranked else []
         table.add_row(
             *cells,

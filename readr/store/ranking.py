@@ -175,3 +175,35 @@ class RankingMixin(SearchMixin):
             (match, exclude_id, limit),
         ).fetchall()
         return [(int(r[0]), float(r[1])) for r in rows]
+
+    # --- the model of one tag (the like: search filter) --------------------------------------------
+
+    def tag_usage(self, tag: str) -> tuple[str, int] | None:
+        """(the tag's name as stored, how many papers carry it) for `tag` matched as tags are,
+        without case; None without such a tag."""
+        row = self.conn.execute(
+            "SELECT t.name, (SELECT count(*) FROM paper_tags pt WHERE pt.tag_id = t.id) FROM tags t WHERE t.name = ?",
+            (tag,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    def tagged_for_ranking(self, tag: str) -> list[RankingRow]:
+        """The papers with `tag`: what the tag's model learns from."""
+        return self._ranking_rows(
+            "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)", [tag]
+        )
+
+    def tagged_ids(self, tag: str) -> set[int]:
+        return {int(r[0]) for r in self.conn.execute(
+            "SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?", (tag,)
+        )}
+
+    def tag_fingerprint(self, tag: str) -> str:
+        """Changes whenever the papers with `tag` do (one added or taken off, its text edited): a
+        tag's cached model learned from another fingerprint is stale."""
+        rows = self.conn.execute(
+            "SELECT p.id, length(p.title), length(p.abstract), length(p.authors), length(p.categories) "
+            "FROM papers p WHERE p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
+            "WHERE t.name = ?) ORDER BY p.id", (tag,),
+        ).fetchall()
+        return hashlib.sha1(repr([tuple(r) for r in rows]).encode()).hexdigest()

@@ -246,12 +246,15 @@ def conflict_content(other: str, edit_key: str) -> Content:
     return Content.assemble(*parts)
 
 
-def why_content(scored: tuple[float, list[str]]) -> Content:
+def why_content(scored: tuple[float | None, list[str]], label: str = "for you") -> Content:
     """"for you 0.82 · graph neural · author: A. Name": the reasons are words, names and categories
-    of papers from strangers, shown literally."""
+    of papers from strangers, shown literally. Without a score (arrival order) only the reasons:
+    the reader's mute and boost rules that moved the paper."""
     score, why = scored
     reasons = " · ".join(one_line(reason, 200) for reason in why) or "no word of it stands out"
-    return Content.assemble((f"for you {score:+.2f}", "bold $text-accent"), ("  ", ""), Content(reasons))
+    if score is None:
+        return Content(reasons)
+    return Content.assemble((f"{one_line(label, 60)} {score:+.2f}", "bold $text-accent"), ("  ", ""), Content(reasons))
 
 
 class DetailPane(VerticalScroll):
@@ -295,12 +298,17 @@ class DetailPane(VerticalScroll):
         pdf.update(line)
         pdf.display = bool(line.plain)
 
-    def show_why(self, scored: tuple[float, list[str]] | None, note: str | None = None) -> None:
-        """Why a ranked Inbox paper is where it is: its relevance score and reasons, or the note
-        on why the Inbox is not ranked (neither: hidden)."""
+    def show_why(self, scored: tuple[float | None, list[str]] | None, note: str | None = None,
+                 label: str = "for you") -> None:
+        """Why a ranked paper is where it is: its relevance score and reasons, or the note on why
+        the list is not ranked (neither: hidden); a paper the rules moved in an unranked list shows
+        both."""
         line = self.query_one("#detail-why", Static)
-        if scored is not None:
-            line.update(why_content(scored))
+        if scored is not None and scored[0] is None and note:
+            muted_note = Content.styled(clean_line(note), "italic $text-muted")
+            line.update(Content.assemble(why_content(scored), ("\n", ""), muted_note))
+        elif scored is not None:
+            line.update(why_content(scored, label))
         else:
             line.update(Content.styled(clean_line(note or ""), "italic $text-muted"))
         line.display = scored is not None or bool(note)

@@ -40,11 +40,15 @@ class InboxOrder:
     def scores(self) -> dict[int, float]:
         return self.ranked.scores if self.ranked is not None else {}
 
-    def why(self, paper_id: int) -> tuple[float, list[str]] | None:
-        """The score and reasons of a ranked paper, else None."""
-        if self.ranked is None or paper_id not in self.ranked.scores:
+    def why(self, paper_id: int) -> tuple[float | None, list[str]] | None:
+        """The score and reasons of a ranked paper; in arrival order the reasons alone of a paper
+        the reader's rules moved; else None."""
+        if self.ranked is None:
             return None
-        return self.ranked.scores[paper_id], self.ranked.why.get(paper_id, [])
+        why = self.ranked.why.get(paper_id, [])
+        if paper_id in self.ranked.scores:
+            return self.ranked.scores[paper_id], why
+        return (None, why) if why else None
 
     def ordered(self, result: ViewResult) -> ViewResult:
         """`result` by the scores known so far (papers not scored yet last, in arrival order)."""

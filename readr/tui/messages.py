@@ -87,3 +87,17 @@ class InboxRanked(Message, bubble=False):
         self.generation = generation
         self.ranked = ranked
         self.error = error
+
+
+class LikeRanked(Message, bubble=False):
+    """A like: search's matches by the tag's model (or the note saying why they keep their usual
+    order), for the load `generation` they were ranked from; `bad_query`: the error is the
+    search's own (no paper has the tag)."""
+
+    def __init__(self, generation: int, ranked: RankedIds | None, error: str | None = None,
+                 bad_query: bool = False) -> None:
+        super().__init__()
+        self.generation = generation
+        self.ranked = ranked
+        self.error = error
+        self.bad_query = bad_query

@@ -21,6 +21,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..clock import clock
+from ..rank_rules import MUTE_PENALTY
 from ..sanitize import clean_line
 from ..store.views import ListRow, ViewResult
 from .keys import LIST_BINDINGS, key_of
@@ -157,7 +158,11 @@ class PaperList(ScrollView, can_focus=True):
     @scores.setter
     def scores(self, scores: dict[int, float]) -> None:
         self._scores = scores
-        self._score_range = (min(scores.values()), max(scores.values())) if scores else (0.0, 0.0)
+        high = max(scores.values()) if scores else 0.0
+        # Muted papers (readr.rank_rules) sit far below the rest: they get the smallest bar, and the
+        # others' bars span the unmuted scores.
+        unmuted = [v for v in scores.values() if v > high - MUTE_PENALTY / 2]
+        self._score_range = (min(unmuted), high) if unmuted else (0.0, 0.0)
         if self.header is not None:
             self.header.refresh()
         self.refresh()
@@ -169,7 +174,7 @@ class PaperList(ScrollView, can_focus=True):
         if score is None:
             return " " * SCORE_WIDTH
         low, high = self._score_range
-        share = (score - low) / (high - low) if high > low else 1.0
+        share = max(0.0, (score - low) / (high - low)) if high > low else 1.0
         eighths = max(1, round(share * SCORE_WIDTH * 8))
         full, part = divmod(eighths, 8)
         bar = "█" * full + (EIGHTHS[part] if part else "")

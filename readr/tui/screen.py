@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+from array import array
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Callable
@@ -31,13 +32,16 @@ from ..errors import QueryError, ReadrError
 from ..query import parse_query, search_placeholder
 from ..sanitize import clean_line
 from ..store import Store
+from ..store.views import ViewResult
 from ..drafts import Drafts
 from .failures import RelayWorkerStates, guarded, write_or_notify
 from .keybar import KeyBar
 from .inbox_order import InboxOrder
 from .keys import MAIN_BINDINGS, SEARCH_BINDINGS, key_of
+from .like_order import LikeOrder
 from .messages import (
-    InboxRanked, MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, SyncProgress, ViewLoaded,
+    InboxRanked, LikeRanked, MatchFound, PdfBatchDone, PdfFinished, PdfProgress, SyncFinished, SyncProgress,
+    ViewLoaded,
 )
 from .paper_list import ColumnHeader, PaperList, date_field_for
 from .pdf_queue import PdfQueue
@@ -106,6 +110,9 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.loader = ViewLoader(self, store, config.week_start)
         self.inbox_order = InboxOrder(self, store)
         self._rank_lands_on_top = False  # the next ranking puts the cursor on the top paper
+        self.like_order = LikeOrder(self, store)
+        self._like: tuple[str, bool] | None = None  # the search's like: tag, and whether it asks for tag: too
+        self._like_ranked_text: str | None = None  # the search text of the like: order on screen
         self.counts: dict[str, int] = {}
         self.undo_stack: list[UndoStep] = []
         self.drafts = Drafts.of_library(store)
@@ -210,6 +217,10 @@ class LibraryScreen(RelayWorkerStates, Screen):
             self._render_status()
             return
         self._query_error = None
+        self._like = (query.like, query.like in query.tags) if query.like is not None else None
+        if self._like is None:
+            self.like_order.clear()
+            self._like_ranked_text = None
         self._pending_keep = (keep, keep_index)
         first_page = self.loader.load(self.view, query, with_counts=counts or not self.counts,
                                       first_page_now=first_page_now)
@@ -231,7 +242,16 @@ class LibraryScreen(RelayWorkerStates, Screen):
             if message.partial:
                 return  # a first page is the newest papers, not the best: wait for all of them
             result = self.inbox_order.ordered(result)
-        papers.scores = self.inbox_order.scores if ranked_inbox else {}
+        # The same like: search loaded again (after a triage key): in the order already on screen
+        # until the new ranking comes, as the ranked Inbox does.
+        same_search = self._like is not None and self._like_ranked_text == self.search_text
+        like_scores = self.like_order.scores if same_search else {}
+        if like_scores:
+            if message.partial:
+                return  # as in the ranked Inbox: the first page is not the best
+            result = ViewResult(array("q", sorted((i for i in result.ids if i in like_scores),
+                                               key=lambda i: -like_scores[i])))
+        papers.scores = self.inbox_order.scores if ranked_inbox else like_scores
         keep, keep_index = self._pending_keep
         if not message.partial and self._partial_generation == message.generation:
             # The rest of a list whose first page is on screen: stay where the reader is now,
@@ -256,6 +276,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._last_elapsed = message.elapsed
         if ranked_inbox and not message.partial:
             self.inbox_order.start(message.generation, list(message.result.ids))
+        if self._like is not None and not message.partial:
+            self.like_order.start(message.generation, self._like[0], list(message.result.ids), self._like[1])
         self._render_status(loading=message.partial)
 
     def _ranked_inbox(self) -> bool:
@@ -268,11 +290,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self.inbox_order.answer(message)
         papers = self.papers
         ranked = message.ranked
-        if ranked is not None and ranked.note is None:
-            from array import array
-
-            from ..store.views import ViewResult
-
+        if ranked is not None and (ranked.note is None or ranked.why):  # ranked, or the rules moved papers
             top = self._rank_lands_on_top and papers.cursor == 0
             papers.scores = ranked.scores
             papers.set_result(
@@ -284,6 +302,28 @@ class LibraryScreen(RelayWorkerStates, Screen):
             papers.scores = {}
             papers.refresh()
         self._rank_lands_on_top = False
+        self._render_status()
+        self.show_detail()
+
+    def on_like_ranked(self, message: LikeRanked) -> None:
+        if message.generation != self.loader.generation or self._like is None:
+            return  # ranked for a search that is not on screen any more
+        self.like_order.answer(message)
+        if message.bad_query:
+            self._query_error = message.error
+            self._render_status()
+            return
+        papers = self.papers
+        ranked = message.ranked
+        if ranked is not None:
+            top = self._like_ranked_text != self.search_text
+            self._like_ranked_text = self.search_text
+            papers.scores = ranked.scores
+            papers.set_result(
+                ViewResult(array("q", ranked.ids)), date_field=date_field_for(self.view),
+                keep=None if top else papers.current_id, keep_index=0 if top else papers.cursor,
+                empty_message="No papers match this search.",
+            )
         self._render_status()
         self.show_detail()
 
@@ -314,6 +354,7 @@ class LibraryScreen(RelayWorkerStates, Screen):
             else synced_label(self._last_synced, self.today),
             error=self._query_error,
             order=self.inbox_order.status(key_of(self.app, "inbox-order")) if self.view == "inbox" else "",
+            search_order=self.like_order.status() if self._like is not None else "",
         ))
 
     def _read_last_synced(self) -> None:
@@ -386,6 +427,8 @@ class LibraryScreen(RelayWorkerStates, Screen):
         self._show_match(paper.id)
         if self._ranked_inbox():
             detail.show_why(self.inbox_order.why(paper.id), self.inbox_order.note)
+        elif self._like is not None:
+            detail.show_why(self.like_order.why(paper.id), self.like_order.note, label=f"like #{self._like[0]}")
         else:
             detail.show_why(None)
 

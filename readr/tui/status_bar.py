@@ -90,6 +90,7 @@ class StatusState:
     sync: str = ""  # "syncing…", or when the library last synced
     error: str | None = None  # the search's syntax error, or a failed load
     order: str = ""  # the Inbox's order: by relevance, or why not
+    search_order: str = ""  # a like: search's order: by the tag's model, or why not
 
 
 class StatusLine(Static):
@@ -107,6 +108,8 @@ class StatusLine(Static):
             bits.append(state.order)
         if state.search.strip():
             bits.append(f"search: {clean_line(state.search)} ({key_of(self.app, 'clear')} in the list clears)")
+            if state.search_order:
+                bits.append(state.search_order)
         if state.selected:
             bits.append(f"{state.selected} selected")
         if state.pdfs:
