@@ -206,4 +206,6 @@ class RankingMixin(SearchMixin):
             "FROM papers p WHERE p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
             "WHERE t.name = ?) ORDER BY p.id", (tag,),
         ).fetchall()
+        import hashlib  # here, not at the top: hashlib is kept off the start-up of search and list
+
         return hashlib.sha1(repr([tuple(r) for r in rows]).encode()).hexdigest()
