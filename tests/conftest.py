@@ -61,6 +61,21 @@ def clock():
     program_clock.fix(SUITE_NOW)
 
 
+def popen_with_ctrl_c(*args, **kwargs):
+    """subprocess.Popen with SIGINT as a terminal's foreground job has it, for a test that sends
+    Ctrl-C. A shell starts a background job (`pytest &`) with SIGINT ignored and children inherit
+    that, so the signal would never arrive. (A preexec_fn is not safe beside the replay server's
+    threads.)"""
+    import signal
+    import subprocess
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(*args, **kwargs)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "lib.db"

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from readr.store import Store
-from tests.conftest import make_record
+from tests.conftest import make_record, popen_with_ctrl_c
 
 
 @pytest.fixture
@@ -225,8 +225,8 @@ def test_ctrl_c_while_arxiv_answers_says_nothing_was_changed(db_path, arxiv_env,
     before = library_bytes(db_path)
     arxiv_env.script([("hang", None)])
     env = dict(os.environ, READR_ARXIV_URL=arxiv_env.url)
-    process = subprocess.Popen([sys.executable, "-m", "readr", "--db", str(db_path), "add", "0704.0002"],
-                               env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = popen_with_ctrl_c([sys.executable, "-m", "readr", "--db", str(db_path), "add", "0704.0002"],
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while not arxiv_env.api_requests and process.poll() is None and time.monotonic() < deadline:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from readr.cli import fast
-from tests.conftest import kaggle_library_read_this_week
+from tests.conftest import kaggle_library_read_this_week, popen_with_ctrl_c
 
 TYPER = "from readr.cli import app; app(prog_name='readr')"
 HOSTILE_TITLE = (
@@ -379,9 +379,8 @@ def test_interrupt_exits_130_quietly_as_typer_does(files, tmp_path):
     env = _env(files, {"PYTHONPATH": str(hook)})
     outcomes = []
     for command in ([sys.executable, "-m", "readr"], [sys.executable, "-c", TYPER]):
-        process = subprocess.Popen([*command, "search", "quantum"], env=env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        process = popen_with_ctrl_c([*command, "search", "quantum"], env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         assert process.stderr.readline() == b"OPENING\n"
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
