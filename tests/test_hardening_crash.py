@@ -371,9 +371,12 @@ TUI_TYPIST = r'''
 import asyncio, sys, time
 from pathlib import Path
 from readr.config import Config
+from readr.drafts import Drafts
 from readr.tui import make_app
+from readr.tui.editor import SummaryEditor
 
 db, ready = Path(sys.argv[1]), sys.argv[2]
+TYPED = "typed **before** kill"
 
 async def main():
     app = make_app(db, config=Config(autosave_seconds=0.2))
@@ -381,9 +384,12 @@ async def main():
         await pilot.pause(0.2)
         await app.workers.wait_for_complete()
         await pilot.press("e")
-        await pilot.pause(0.2)
-        await pilot.press(*"typed **before** kill")
-        await pilot.pause(0.6)           # > the autosave interval
+        while not (isinstance(app.screen, SummaryEditor) and app.screen.query("#editor-text")):
+            await pilot.pause(0.05)
+        await pilot.press(*TYPED)
+        drafts = Drafts(app.store.data_dir / "drafts")
+        while not any((drafts.load(key) or "").endswith(TYPED) for key in drafts.keys()):
+            await pilot.pause(0.05)      # until the autosave has written the draft
         open(ready, "w").close()
         await pilot.pause(60)            # SIGKILLed here, the summary never saved
 
