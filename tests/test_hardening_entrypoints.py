@@ -310,6 +310,7 @@ def test_hostile_typing_in_the_tui_search_and_editor(tmp_path):
 
 async def _hostile_typing(tui, tmp_path):
     from readr.config import Config
+    from readr.tui.editor import SummaryEditor
 
     db = tmp_path / "lib.db"
     with Store(db) as lib:
@@ -322,7 +323,8 @@ async def _hostile_typing(tui, tmp_path):
         await app.workers.wait_for_complete()
         # Write a summary full of markup in the editor; it is stored as typed.
         await pilot.press("e")
-        await pilot.pause(0.2)
+        while not (isinstance(app.screen, SummaryEditor) and app.screen.query("#editor-text")):
+            await pilot.pause(0.05)
         await pilot.press(*typed)
         await pilot.press("ctrl+s", "escape")
         await pilot.pause(0.2)
