@@ -22,7 +22,7 @@ from readr.tui.messages import ViewLoaded  # noqa: E402
 from readr.tui.screen import LibraryScreen  # noqa: E402
 from readr.tui.paper_list import PaperList  # noqa: E402
 from tests.tui_support import (  # noqa: F401 (demo_db is a fixture)
-    app_for, demo_db, first_palette_hit, screen_lines, settle, wait_until,
+    app_for, demo_db, first_palette_hit, notifications, screen_lines, settle, wait_until,
 )
 
 HOSTILE = "0704.0051"
@@ -253,9 +253,11 @@ def test_a_running_query_stops_when_interrupted(demo_db):
     thread.start()
     while "conn" not in holder:
         time.sleep(0.01)
-    time.sleep(0.1)
-    lib.interrupt_thread_connection(holder["conn"])
-    thread.join(5)
+    # An interrupt before the query has started is lost: interrupt until the thread ends.
+    deadline = time.monotonic() + 60
+    while thread.is_alive() and time.monotonic() < deadline:
+        lib.interrupt_thread_connection(holder["conn"])
+        thread.join(0.05)
     assert not thread.is_alive()
     assert "interrupt" in holder["error"]
     lib.close()
@@ -304,9 +306,9 @@ async def test_hostile_summary_tags_and_notifications_stay_text(demo_db):
         await settle(pilot, app)
         assert "[@click=app.quit]t[/]" in app.store.get("0704.0002").tags
         assert app.is_running
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notifications(app)]
         assert any("[@click=app.quit]t[/]" in m for m in messages)
-        assert all(not n.markup for n in app._notifications)
+        assert all(not n.markup for n in notifications(app))
         await pilot.press("v")  # the tag view picker lists it literally
         await pilot.pause()
         await pilot.press("escape")
@@ -355,7 +357,7 @@ async def test_a_draft_left_by_a_crash_is_recovered(demo_db):
     app = app_for(demo_db)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        assert any("Recovered drafts" in (n.title or "") for n in app._notifications)
+        assert any("Recovered drafts" in (n.title or "") for n in notifications(app))
         await move_to(pilot, app, "0704.0002")
         meta = str(app.screen.query_one("#detail-meta").render())
         assert "unsaved summary draft" in meta
@@ -530,7 +532,7 @@ async def test_a_locked_library_is_an_error_notice_and_nothing_to_undo(demo_db, 
         await pilot.press("d")
         await settle(pilot, app)
         assert app.is_running
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [n for n in notifications(app) if n.severity == "error"]
         assert errors and "database is locked" in errors[-1].message
         assert screen(app).undo_stack == []
 
@@ -708,7 +710,7 @@ async def test_add_failure_is_a_notification_and_the_ui_stays_responsive(tmp_pat
         await pilot.press("left")
         assert any(worker.is_running for worker in app.workers)
         assert dialog.query_one("#add-input").cursor_position == cursor - 1
-        await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in notifications(app)))
         assert app.is_running
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
