@@ -61,6 +61,25 @@ def clock():
     program_clock.fix(SUITE_NOW)
 
 
+@pytest.fixture(autouse=True)
+def notifications_kept(monkeypatch):
+    """Textual forgets a notification once its timeout has passed on the wall clock, which on a
+    loaded machine can be before a test looks. Every notification an app raised stays in
+    `app._notifications.raised` (read it with tests.tui_support.notifications)."""
+    import sys
+
+    module = sys.modules.get("textual.notifications")  # imported by the TUI tests only
+    if module is None:
+        return
+    add = module.Notifications.add
+
+    def add_and_keep(self, notification):
+        self.__dict__.setdefault("raised", []).append(notification)
+        return add(self, notification)
+
+    monkeypatch.setattr(module.Notifications, "add", add_and_keep)
+
+
 def popen_with_ctrl_c(*args, **kwargs):
     """subprocess.Popen with SIGINT as a terminal's foreground job has it, for a test that sends
     Ctrl-C. A shell starts a background job (`pytest &`) with SIGINT ignored and children inherit

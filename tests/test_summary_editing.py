@@ -15,7 +15,7 @@ from readr.store import Store
 
 pytest.importorskip("textual")
 
-from tests.tui_support import app_for, settle, wait_until  # noqa: E402
+from tests.tui_support import app_for, notifications, settle, wait_until  # noqa: E402
 
 
 @pytest.fixture
@@ -63,6 +63,6 @@ async def test_tui_external_editor_runs_the_core_use_case(sample_db, appending_e
         app.suspend = contextlib.nullcontext
         key = app.screen.current_paper().key
         await pilot.press("E")
-        await wait_until(pilot, lambda: any(n.message == "Summary saved." for n in app._notifications))
+        await wait_until(pilot, lambda: any(n.message == "Summary saved." for n in notifications(app)))
         assert core_calls == [key]
         assert app.store.get(key).takeaways[-1] == "Added in the editor."

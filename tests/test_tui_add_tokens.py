@@ -12,7 +12,7 @@ pytest.importorskip("textual")
 
 from readr.tui import make_app  # noqa: E402
 from readr.tui.dialogs import AddDialog  # noqa: E402
-from tests.tui_support import settle, wait_until  # noqa: E402
+from tests.tui_support import notifications, settle, wait_until  # noqa: E402
 
 
 def app_on_empty_library(tmp_path, arxiv_server):
@@ -29,7 +29,7 @@ def hint(app) -> str:
 
 
 def notices(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return [f"{n.title}: {n.message}" for n in notifications(app)]
 
 
 async def look_up(pilot, app, line: str) -> None:

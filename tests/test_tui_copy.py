@@ -12,7 +12,7 @@ pytest.importorskip("textual")
 from readr.bibtex import import_files  # noqa: E402
 from readr.store import Store  # noqa: E402
 from tests.tui_support import (  # noqa: E402,F401 (demo_db is a fixture)
-    app_for, demo_db, first_palette_hit, screen_lines, settle, wait_until,
+    app_for, demo_db, first_palette_hit, notifications, screen_lines, settle, wait_until,
 )
 
 
@@ -102,4 +102,4 @@ async def test_a_paper_without_a_link_copies_nothing_and_says_so(demo_db, tmp_pa
         await pilot.press("y", "l")
         await settle(pilot, app)
         assert app.clipboard == "before"
-        assert any("no link to copy" in str(n.message) for n in app._notifications)
+        assert any("no link to copy" in str(n.message) for n in notifications(app))

@@ -16,7 +16,7 @@ from textual.widgets import Markdown  # noqa: E402
 from readr.tui.digest_preview import DigestPreview  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
 from readr.tui.keys import BINDINGS_BY_ID, check_keymap, key_of, keys_for  # noqa: E402
-from tests.tui_support import app_for, demo_db, screen_lines, settle, wait_until  # noqa: F401 (a fixture)
+from tests.tui_support import app_for, demo_db, notifications, screen_lines, settle, wait_until  # noqa: F401 (a fixture)
 
 # Keys no other binding of the same place has (check_keymap reports none of them).
 REMAP = {
@@ -32,7 +32,7 @@ def pressed(keymap: dict[str, str], binding_id: str) -> str:
 
 
 def notices(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return [f"{n.title}: {n.message}" for n in notifications(app)]
 
 
 def test_key_of_gives_the_first_key_as_shown_after_remapping():

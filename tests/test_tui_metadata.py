@@ -15,7 +15,7 @@ from readr.tui import make_app  # noqa: E402
 from readr.tui.app import LibraryScreen  # noqa: E402
 from readr.tui.commands import palette_commands  # noqa: E402
 from readr.tui.metadata import MetadataDialog  # noqa: E402
-from tests.tui_support import first_palette_hit, settle, wait_until  # noqa: E402
+from tests.tui_support import first_palette_hit, notifications, settle, wait_until  # noqa: E402
 
 CUT = "Teaching Writing with Real-World Expository W"
 HOSTILE = "Robust [bold]markup[/bold] \\[x] [@click=app.quit]q[/]"
@@ -124,10 +124,10 @@ async def test_details_refused_by_the_library_are_a_notice_and_the_dialog_stays(
         dialog = await open_dialog(pilot, app)
         app.store.conn.execute("PRAGMA query_only = ON")  # the library became read-only
         await pilot.press(*"riting", "enter")
-        await wait_until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in notifications(app)))
         assert app.screen is dialog and app.is_running
         assert not app.library.undo_stack
-        assert any("read-only" in n.message for n in app._notifications)
+        assert any("read-only" in n.message for n in notifications(app))
 
 
 async def test_the_palette_offers_the_details_dialog(pdf_paper):

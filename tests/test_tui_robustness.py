@@ -22,7 +22,7 @@ from readr.tui.app import LibraryScreen  # noqa: E402
 from readr.tui.detail import MAX_FIELD_CHARS, excerpt  # noqa: E402
 from readr.drafts import MAX_NAME_BYTES, Drafts  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
-from tests.tui_support import app_for, demo_db, settle  # noqa: F401 (demo_db is a fixture)
+from tests.tui_support import app_for, demo_db, notifications, settle  # noqa: F401 (demo_db is a fixture)
 
 KEY = "0704.0002"
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def elsewhere(db, key: str, text: str) -> None:
 
 
 def warnings(app) -> list:
-    return [n for n in app._notifications if n.severity in ("warning", "error")]
+    return [n for n in notifications(app) if n.severity in ("warning", "error")]
 
 
 # --- 1. no lost summaries -------------------------------------------------------------------------
@@ -382,7 +382,7 @@ async def test_a_paper_with_a_long_key_gets_its_draft_autosaved_and_recovered(de
     app = app_for(demo_db)  # the terminal was killed; a new session
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        notices = [n for n in app._notifications if "Recovered drafts" in (n.title or "")]
+        notices = [n for n in notifications(app) if "Recovered drafts" in (n.title or "")]
         assert notices and long_key[:40] in notices[0].message
         editor = await open_editor(pilot, app, long_key)
         assert editor.text == typed

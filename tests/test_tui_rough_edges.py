@@ -12,7 +12,7 @@ pytest.importorskip("textual")
 
 from readr.tui.app import LibraryScreen  # noqa: E402
 from tests.test_tui_flows import _bulk_library  # noqa: E402
-from tests.tui_support import app_for, demo_db, screen_lines, settle  # noqa: E402,F401 (demo_db is a fixture)
+from tests.tui_support import app_for, demo_db, notifications, screen_lines, settle  # noqa: E402,F401 (demo_db is a fixture)
 
 
 def library(app) -> LibraryScreen:
@@ -182,7 +182,7 @@ async def test_a_remap_that_takes_q_from_quit_is_reported_at_start(demo_db):
     app = app_for(demo_db, keymap={"mark-read": "q"})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        warnings = [n for n in app._notifications if n.severity == "warning"]
+        warnings = [n for n in notifications(app) if n.severity == "warning"]
         assert len(warnings) == 1
         message = warnings[0].message
         assert "q is bound to mark-read and to quit" in message
@@ -200,7 +200,7 @@ async def test_a_remap_inside_the_library_that_leaves_an_action_without_key_is_r
     app = app_for(demo_db, keymap={"mark-read": "a", "bogus-id": "z"})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        message = "\n".join(n.message for n in app._notifications)
+        message = "\n".join(n.message for n in notifications(app))
         assert "a is bound to mark-read and to add" in message
         assert "add has no key left" in message
         assert "Unknown binding ids: bogus-id" in message
@@ -210,7 +210,7 @@ async def test_a_harmless_remap_raises_no_false_alarm(demo_db):
     app = app_for(demo_db, keymap={"mark-read": "x, #", "cursor-down": "n"})
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot, app)
-        assert not [n for n in app._notifications if n.severity == "warning"]
+        assert not [n for n in notifications(app) if n.severity == "warning"]
         key = app.store.list_papers(statuses=["to-read"])[0].key
         papers = library(app).papers
         papers.move_cursor(list(papers.entries).index(app.store.get(key).id))
@@ -323,7 +323,7 @@ async def test_the_palettes_theme_command_is_the_same_picker_and_creates_the_con
         await pilot.press(*"textual-light", "enter")
         await settle(pilot, app)
         assert app.theme == "textual-light"
-        assert any("saved in" in n.message for n in app._notifications)
+        assert any("saved in" in n.message for n in notifications(app))
     assert path.read_text() == 'theme = "textual-light"\n'
 
 
@@ -336,7 +336,7 @@ async def test_a_theme_that_cannot_be_saved_says_so(demo_db, monkeypatch, tmp_pa
         await settle(pilot, app)
         await pick_theme(pilot, app, "nord")
         assert app.theme == "nord"  # used for this session
-        warnings = [n for n in app._notifications if n.severity == "warning"]
+        warnings = [n for n in notifications(app) if n.severity == "warning"]
         assert warnings and warnings[-1].title == "Theme not saved"
         assert str(blocker) in warnings[-1].message
     assert blocker.read_text() == "a file where the config folder should be\n"

@@ -16,13 +16,13 @@ from tests.test_sync import OTHER, PAPER, add_read, git_identity, libraries, rem
 pytest.importorskip("textual")
 
 from readr.tui.status_bar import synced_label  # noqa: E402
-from tests.tui_support import app_for, first_palette_hit, screen_lines, settle, wait_until  # noqa: E402
+from tests.tui_support import app_for, first_palette_hit, notifications, screen_lines, settle, wait_until  # noqa: E402
 
 SYNC_COMMAND = "Sync with the team's git repository (readr sync)"
 
 
 def notices(app) -> list[tuple[str, str, str]]:
-    return [(n.title, n.message, n.severity) for n in app._notifications]
+    return [(n.title, n.message, n.severity) for n in notifications(app)]
 
 
 def status_line(app) -> str:

@@ -19,7 +19,7 @@ pytest.importorskip("textual")
 
 from readr.tui.screen import LibraryScreen  # noqa: E402
 from readr.tui.editor import SummaryEditor  # noqa: E402
-from tests.tui_support import app_for, demo_db, settle, wait_until  # noqa: F401,E402 (demo_db is a fixture)
+from tests.tui_support import app_for, demo_db, notifications, settle, wait_until  # noqa: F401,E402 (demo_db is a fixture)
 
 PAPER = "0704.0175"  # on the to-read list
 
@@ -43,7 +43,7 @@ def read_only(demo_db, monkeypatch):
 
 
 def errors(app) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications if n.severity == "error"]
+    return [f"{n.title}: {n.message}" for n in notifications(app) if n.severity == "error"]
 
 
 async def open_on(pilot, app, key: str) -> None:
@@ -80,7 +80,7 @@ async def test_saving_a_summary_in_a_read_only_library_is_a_notice_and_keeps_the
         await pilot.press("escape")  # Esc after a refused save leaves: the draft has the text
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
         assert drafts.load(PAPER).endswith("My **takeaway**.")
-        assert any("kept as a draft" in n.message for n in app._notifications if n.severity == "warning")
+        assert any("kept as a draft" in n.message for n in notifications(app) if n.severity == "warning")
     with Store(demo_db) as lib:
         assert "takeaway" not in lib.get(PAPER).summary
 
@@ -198,4 +198,4 @@ async def test_with_neither_library_nor_draft_writable_esc_twice_leaves_the_edit
         assert isinstance(app.screen, SummaryEditor)
         await pilot.press("escape")  # the same text, nowhere to keep it: leave
         await wait_until(pilot, lambda: isinstance(app.screen, LibraryScreen))
-        assert any("Closed without saving" in n.message for n in app._notifications)
+        assert any("Closed without saving" in n.message for n in notifications(app))

@@ -31,6 +31,11 @@ async def settle(pilot, app) -> None:
     await pilot.pause(0.05)
 
 
+def notifications(app) -> list:
+    """Every notification the app raised, in order, also those whose toast has timed out."""
+    return list(getattr(app._notifications, "raised", []))
+
+
 def screen_lines(app, selector: str) -> list[str]:
     """The text of the widgets `selector` finds, line by line, as drawn at their current size."""
     from textual.geometry import Region
