@@ -17,7 +17,8 @@
 
 Knobs: ``server.script([...])`` queues one response per request, e.g.
 ``[(503, None), (200, None)]``; ``(429, None, {"Retry-After": "1"})``; ``("hang", None)``
-(accept, read the request, never answer); ``("drop", None)`` (send headers and half the body,
+(accept, read the request, never answer); ``("held", event)`` (answer as usual once the test sets
+the ``threading.Event``); ``("drop", None)`` (send headers and half the body,
 then close); ``("html", None)``; ``("truncated", None)`` (the real answer cut in the middle of
 an entry); ``("malformed", None)``; ``(status, b"body")`` serves that body.
 ``server.default`` is used when the queue is empty (``None`` = normal replay).
@@ -411,6 +412,10 @@ class ArxivReplayServer:
     def api_requests(self) -> list[LoggedRequest]:
         return [r for r in self.requests if r.path == "/api/query"]
 
+    def end_hangs(self) -> None:
+        """Close the connections of the requests that hang (and of later ones) unanswered."""
+        self._release.set()
+
     def _next_step(self) -> tuple | None:
         with self._lock:
             if self._script:
@@ -545,6 +550,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = dict(step[2]) if step and len(step) > 2 and step[2] else {}
         logged.answered_with = str(mode)
 
+        if mode == "held":
+            body.wait(600)
+            mode, body = 200, None
         if mode == "hang":
             replay._release.wait(600)
             self.close_connection = True
