@@ -175,7 +175,8 @@ async def test_reasons_from_strangers_stay_text(db_path):
         await open_inbox(pilot, app)
         papers = app.library.papers
         papers.move_cursor(list(papers.entries).index(app.store.get("2108.00001").id))
-        await settle(pilot, app)
+        # The detail pane follows the cursor after a timer: until then it shows the paper before.
+        await wait_until(pilot, lambda: any("Large system" in line for line in screen_lines(app, "#detail-title")))
         assert "author: [b]Mal[/b] [31mLory" in why_text(app)
 
 
