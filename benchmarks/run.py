@@ -5,6 +5,8 @@
     python benchmarks/run.py --out bench.md        # also write the table (and JSON beside it)
     python benchmarks/run.py --tui-only --db PATH  # only the TUI rows, on an existing library
                                                    # (about 4 minutes at 1M; no import)
+    python benchmarks/run.py --sync                # also `readr sync` (benchmarks/sync.py; ~10 min)
+    python benchmarks/run.py --sizes '' --sync     # only `readr sync`
 
 The TUI rows need pyte (a terminal emulator): pip install -e '.[bench]'. --tui-only types only
 searches (the TUI writes nothing then), but readr upgrades an older library's schema when it opens
@@ -553,6 +555,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tui-sessions", type=int, default=3, help="fresh TUI processes typing the search")
     parser.add_argument("--tui-only", action="store_true", help="only the TUI rows, on the library --db")
     parser.add_argument("--db", type=Path, help="the library for --tui-only")
+    parser.add_argument("--sync", action="store_true",
+                        help="also the sync table (benchmarks/sync.py: 10,000 notes and 20 readers x 5,000)")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here (and .json beside it)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -573,11 +577,19 @@ def main(argv: list[str] | None = None) -> None:
 
         if tui_pty.missing_pyte():
             _log(tui_pty.missing_pyte() + "; the TUI rows will be n/a")
-        for n in [int(x) for x in args.sizes.split(",")]:
+        for n in [int(x) for x in args.sizes.split(",") if x.strip()]:
             results.append(bench(n, workdir, args.repeat, args.runs, args.tui_runs, args.tui_sessions))
             print(table(results), file=sys.stderr)
-        runs = ", ".join(f"{r['n']:,}: best of {r['import_runs']}" for r in results)
-        text = table(results) + "\n\n" + tui_notes(results) + f"\nImport runs ({runs}). " + machine() + "\n"
+        text = ""
+        if results:
+            runs = ", ".join(f"{r['n']:,}: best of {r['import_runs']}" for r in results)
+            text = table(results) + "\n\n" + tui_notes(results) + f"\nImport runs ({runs}). " + machine() + "\n"
+        if args.sync:
+            from benchmarks import sync as sync_bench
+
+            rows = sync_bench.main(["--workdir", str(workdir / "sync"), "--tui-runs", str(min(args.tui_runs, 5))],
+                                   print_table=False)
+            text += ("\n" if text else "") + sync_bench.report(rows, sync_bench.FULL)
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")
