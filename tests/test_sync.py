@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from readr.errors import ReadrError
+from readr.maintenance import check
 from readr.query import parse_query
 from readr.store import Store
 from readr.sync import GitError, sync
@@ -169,6 +170,7 @@ def test_same_reader_on_a_new_machine_gets_the_whole_reading_state(libraries, re
         for name in ("status", "read_at", "summary", "tags", "takeaways", "read_version", "title", "added_at"):
             assert getattr(here, name) == getattr(there, name), (key, name)
     assert desktop.team_notes("2202.06709") == []  # her own notes are not a teammate's
+    assert check(desktop).ok, check(desktop).lines()  # search index, takeaways and tag text in step
 
     # A change on one machine reaches the other; so does a removal.
     desktop.set_status(["2401.00003"], "dismissed")
@@ -679,3 +681,24 @@ def test_sync_reports_its_stages_to_a_progress_callback(libraries, remote):
     stages.clear()
     sync(alice, progress=stages.append)
     assert stages == ["fetching", "merging 1 note", "writing"]  # nothing to push
+
+
+def test_own_notes_as_sqlite_writes_them_are_the_notes_the_library_holds(libraries):
+    lib = libraries("alice")
+    add_read(lib, PAPER, "Ünïcödé \"quoted\" \\ back\nslash **take**\ttab", ["Zeta", "alpha", "Élan", "b c"])
+    add_read(lib, OTHER, "")
+    lib.upsert_arxiv({"arxiv_id": "2401.00003", "title": "No version", "authors": []}, status="inbox")
+    lib.upsert_arxiv({"arxiv_id": "2401.00004", "version": 1, "title": "Catalogue only"}, status=None)
+    texts = lib.own_note_texts()
+    assert sorted(texts) == ["2202.06709", "2401.00003", "hep-th/9901001"]
+    notes = {key: Note.from_json(text) for key, text in texts.items()}
+    paper = lib.get("2202.06709")
+    assert notes["2202.06709"] == Note(
+        arxiv_id="2202.06709", version=2, title=PAPER["title"], authors=tuple(PAPER["authors"]), status="read",
+        tags=tuple(paper.tags), added_at=paper.added_at, read_at=paper.read_at,
+        summary_updated_at=notes["2202.06709"].summary_updated_at, summary=paper.summary,
+    )
+    assert paper.tags == ["alpha", "b c", "Zeta", "Élan"]
+    assert notes["2401.00003"].version is None and notes["2401.00003"].authors == ()
+    assert lib.own_note_texts(only=["hep-th/9901001", "2401.00004"]) == {"hep-th/9901001": texts["hep-th/9901001"]}
+    assert lib.own_note_texts(only=[]) == {}

@@ -3,12 +3,13 @@ paper on the reading list), teammates' notes, the last shared state and summary 
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..takeaways import extract_takeaways
 from .base import StoreBase
@@ -18,6 +19,9 @@ NOTE_STATUSES = ("inbox", "to-read", "reading", "read", "dismissed")
 # Keys of papers without an arXiv id (web_key, a local PDF's import, a BibTeX import): the same
 # on every machine, so they name notes in the shared repository too.
 LOCAL_KEY = re.compile(r"^(web|pdf|bib)-[0-9a-f]{6,64}$")
+# LOCAL_KEY as an SQL condition on papers p (GLOB is case-sensitive, as the pattern is).
+LOCAL_KEY_SQL = ("(substr(p.key, 1, 4) IN ('web-', 'pdf-', 'bib-') AND length(p.key) BETWEEN 10 AND 68 "
+                 "AND substr(p.key, 5) NOT GLOB '*[^0-9a-f]*')")
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,6 @@ class Note:
     other_summary: str | None = None  # the other machine's text of a conflicting summary
     source: str = "arxiv"
     url: str | None = None
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Note":
@@ -76,42 +77,55 @@ class TeamMixin(StoreBase):
     def own_notes(self) -> dict[str, Note]:
         """Every paper on the reading list with an arXiv id or a local key (LOCAL_KEY), as a note,
         by key."""
-        tags: dict[int, list[str]] = {}
-        for row in self.conn.execute(
-            "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id "
-            "JOIN papers p ON p.id = pt.paper_id WHERE p.status IS NOT NULL ORDER BY t.name COLLATE NOCASE"
-        ):
-            tags.setdefault(row[0], []).append(row[1])
-        notes: dict[str, Note] = {}
-        for row in self.conn.execute(
-            "SELECT p.id, p.key, p.arxiv_id, coalesce(p.read_version, p.latest_version) AS version, p.title, "
-            "p.authors, p.status, p.added_at, p.read_at, p.summary, p.summary_updated_at, p.source, p.url, "
-            "c.other_summary FROM papers p LEFT JOIN summary_conflicts c ON c.paper_key = p.key "
-            "WHERE p.status IS NOT NULL"
-        ):
-            local = row["arxiv_id"] is None
-            if local and not LOCAL_KEY.match(row["key"]):
-                continue
-            notes[row["key"]] = Note(
-                arxiv_id=row["key"], version=None if local else row["version"], title=row["title"],
-                authors=tuple(json.loads(row["authors"])), status=row["status"],
-                tags=tuple(tags.get(row["id"], ())), added_at=row["added_at"], read_at=row["read_at"],
-                summary_updated_at=row["summary_updated_at"], summary=row["summary"],
-                other_summary=row["other_summary"], source=row["source"] if local else "arxiv",
-                url=row["url"] if local else None,
-            )
-        return notes
+        return {key: Note.from_json(text) for key, text in self.own_note_texts().items()}
+
+    def own_note_texts(self, only: Iterable[str] | None = None) -> dict[str, str]:
+        """Every paper on the reading list with an arXiv id or a local key (LOCAL_KEY) as a note's
+        JSON text, by key (`only`: of these keys). SQLite writes the text, so a round compares ten
+        thousand notes with the last shared state as strings and builds a Note only for those
+        that differ."""
+        where, params = "", []
+        if only is not None:
+            wanted = list(only)
+            if not wanted:
+                return {}
+            where, params = " AND p.key IN (SELECT value FROM json_each(?))", [json.dumps(wanted)]
+        local = "p.arxiv_id IS NULL"
+        return dict(self.conn.execute(
+            "SELECT p.key, json_object("
+            "'added_at', p.added_at, 'arxiv_id', p.key, "
+            "'authors', CASE WHEN json_valid(p.authors) THEN json(p.authors) ELSE json_array() END, "
+            "'other_summary', c.other_summary, 'read_at', p.read_at, 'source', "
+            f"CASE WHEN {local} THEN p.source ELSE 'arxiv' END, 'status', p.status, 'summary', p.summary, "
+            "'summary_updated_at', p.summary_updated_at, "
+            "'tags', (SELECT json_group_array(name) FROM (SELECT t.name FROM paper_tags pt "
+            "JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)), "
+            f"'title', p.title, 'url', CASE WHEN {local} THEN p.url END, "
+            f"'version', CASE WHEN {local} THEN NULL ELSE coalesce(p.read_version, p.latest_version) END) "
+            "FROM papers p LEFT JOIN summary_conflicts c ON c.paper_key = p.key "
+            f"WHERE p.status IS NOT NULL AND (p.arxiv_id IS NOT NULL OR {LOCAL_KEY_SQL}){where}",
+            params,
+        ).fetchall())
 
     def sync_base(self) -> dict[str, Note]:
-        return {row[0]: Note.from_json(row[1]) for row in self.conn.execute("SELECT paper_key, note FROM sync_base")}
+        return {key: Note.from_json(text) for key, text in self.sync_base_texts().items()}
 
-    def set_sync_base(self, notes: Mapping[str, Note], synced_at: str, commit: str) -> None:
-        """Record what the last completed sync shared (the base of the next three-way merge)."""
+    def sync_base_texts(self) -> dict[str, str]:
+        """The sync base as stored (own_note_texts() at the last completed sync), by arXiv id."""
+        return dict(self.conn.execute("SELECT paper_key, note FROM sync_base").fetchall())
+
+    def set_sync_base(self, texts: Mapping[str, str], synced_at: str, commit: str,
+                      previous: Mapping[str, str] | None = None) -> None:
+        """Record what the last completed sync shared (the base of the next three-way merge: notes'
+        JSON texts by arXiv id); only the notes that changed from `previous` (the stored base,
+        read again when not given) are written."""
+        stored = self.sync_base_texts() if previous is None else previous
         with self.write() as conn:
-            conn.execute("DELETE FROM sync_base")
+            gone = [(key,) for key in stored.keys() - texts.keys()]
+            conn.executemany("DELETE FROM sync_base WHERE paper_key = ?", gone)
             conn.executemany(
-                "INSERT INTO sync_base (paper_key, note) VALUES (?, ?)",
-                [(key, note.to_json()) for key, note in notes.items()],
+                "INSERT OR REPLACE INTO sync_base (paper_key, note) VALUES (?, ?)",
+                [(key, text) for key, text in texts.items() if stored.get(key) != text],
             )
             conn.executemany(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
@@ -130,8 +144,10 @@ class TeamMixin(StoreBase):
         arXiv ids in `removed` were removed there), teammates' notes by reader (`team_replaced`
         readers lose every note not given), and (reader, arXiv id) pairs teammates removed."""
         with self.write() as conn:
+            # One counter for the round: max(read_seq) per note would scan the index every time.
+            read_seqs = itertools.count(conn.execute("SELECT coalesce(max(read_seq), 0) + 1 FROM papers").fetchone()[0])
             for note in own:
-                self._apply_own_note(conn, note)
+                self._apply_own_note(conn, note, read_seqs)
             for arxiv_id in removed:
                 conn.execute("DELETE FROM papers WHERE key = ? AND status IS NOT NULL", (arxiv_id,))
                 conn.execute("DELETE FROM summary_conflicts WHERE paper_key = ?", (arxiv_id,))
@@ -175,41 +191,55 @@ class TeamMixin(StoreBase):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def _apply_own_note(self, conn: sqlite3.Connection, note: Note) -> None:
-        paper_id = self._ensure_paper(conn, note)
-        row = conn.execute("SELECT status, read_at, read_seq, summary FROM papers WHERE id = ?", (paper_id,)).fetchone()
-        read_seq = row["read_seq"]
-        if note.read_at and (row["read_at"] != note.read_at or read_seq is None):
-            read_seq = conn.execute(
-                "SELECT coalesce(max(read_seq), 0) + 1 FROM papers WHERE read_at IS NOT NULL"
-            ).fetchone()[0]
-        conn.execute(
-            "UPDATE papers SET status = ?, read_at = ?, read_seq = ?, read_version = coalesce(?, read_version), "
-            "latest_version = CASE WHEN ? IS NULL THEN latest_version ELSE max(coalesce(latest_version, 0), ?) END, "
-            "added_at = coalesce(?, added_at, ?), "
-            "summary = ?, summary_updated_at = ? WHERE id = ?",
-            (note.status, note.read_at, read_seq if note.read_at else None, note.version, note.version, note.version,
-             note.added_at, now_iso(), note.summary, note.summary_updated_at, paper_id),
-        )
-        if row["summary"] != note.summary:
+    def _apply_own_note(self, conn: sqlite3.Connection, note: Note, read_seqs: Iterator[int]) -> None:
+        """The note onto the reading list: one INSERT for a paper the library does not have, one
+        UPDATE otherwise (each fires the full-text triggers once). A paper without an arXiv id
+        (a local key) has no versions: its latest_version is left alone."""
+        for tag in note.tags:
+            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
+        marks = ", ".join("?" * len(note.tags))
+        tags_text = (f"coalesce((SELECT group_concat(name, ' ') FROM (SELECT name FROM tags WHERE name IN ({marks}) "
+                     "ORDER BY name COLLATE NOCASE)), '')") if note.tags else "''"
+        row = conn.execute("SELECT id, read_at, read_seq, summary FROM papers WHERE key = ?",
+                           (note.arxiv_id,)).fetchone()
+        if row is None:
+            authors = list(note.authors)
+            local = bool(LOCAL_KEY.match(note.arxiv_id))
+            cursor = conn.execute(
+                "INSERT INTO papers (key, arxiv_id, latest_version, read_version, title, url, authors, authors_text, "
+                "source, status, added_at, read_at, read_seq, summary, summary_updated_at, tags_text) "
+                f"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {tags_text})",
+                (note.arxiv_id, None if local else note.arxiv_id, None if local else note.version,
+                 None if local else note.version, note.title or (note.url if local else None) or note.arxiv_id,
+                 note.url if local else None, json.dumps(authors, ensure_ascii=False), ", ".join(authors),
+                 note.source if local else "arxiv", note.status, note.added_at or now_iso(), note.read_at,
+                 next(read_seqs) if note.read_at else None, note.summary, note.summary_updated_at, *note.tags),
+            )
+            assert cursor.lastrowid is not None
+            paper_id, old_summary = cursor.lastrowid, ""
+        else:
+            paper_id, old_summary = row["id"], row["summary"]
+            read_seq = row["read_seq"]
+            if note.read_at and (row["read_at"] != note.read_at or read_seq is None):
+                read_seq = next(read_seqs)
+            conn.execute(
+                "UPDATE papers SET status = ?, read_at = ?, read_seq = ?, read_version = coalesce(?, read_version), "
+                "latest_version = CASE WHEN ? IS NULL THEN latest_version "
+                "ELSE max(coalesce(latest_version, 0), ?) END, added_at = coalesce(?, added_at, ?), "
+                f"summary = ?, summary_updated_at = ?, tags_text = {tags_text} WHERE id = ?",
+                (note.status, note.read_at, read_seq if note.read_at else None, note.version, note.version,
+                 note.version, note.added_at, now_iso(), note.summary, note.summary_updated_at, *note.tags, paper_id),
+            )
+            conn.execute("DELETE FROM paper_tags WHERE paper_id = ?", (paper_id,))
+        if old_summary != note.summary:
             conn.execute("DELETE FROM takeaways WHERE paper_id = ?", (paper_id,))
             conn.executemany(
                 "INSERT INTO takeaways (paper_id, position, text) VALUES (?, ?, ?)",
                 [(paper_id, i, text) for i, text in enumerate(extract_takeaways(note.summary))],
             )
-        conn.execute("DELETE FROM paper_tags WHERE paper_id = ?", (paper_id,))
-        for tag in note.tags:
-            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag,))
-            conn.execute(
-                "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) SELECT ?, id FROM tags WHERE name = ?",
-                (paper_id, tag),
-            )
-        conn.execute(
-            "UPDATE papers SET tags_text = coalesce((SELECT group_concat(name, ' ') FROM "
-            "(SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = ?1 "
-            "ORDER BY t.name COLLATE NOCASE)), '') WHERE id = ?1",
-            (paper_id,),
-        )
+        if note.tags:
+            conn.execute("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
+                         f"SELECT ?, id FROM tags WHERE name IN ({marks})", (paper_id, *note.tags))
         if note.other_summary is None:
             conn.execute("DELETE FROM summary_conflicts WHERE paper_key = ?", (note.arxiv_id,))
         else:

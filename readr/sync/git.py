@@ -26,8 +26,11 @@ def _last_words(stderr: str) -> str:
 
 
 class Git:
-    def __init__(self, repo: Path):
+    def __init__(self, repo: Path, lock_fd: int | None = None):
+        """`lock_fd`: the library's sync lock, handed down to every git process, so that the lock
+        stays held while a git of this round lives on (readr killed, git still running)."""
         self.repo = repo
+        self.pass_fds = () if lock_fd is None else (lock_fd,)
         env = dict(os.environ)
         # Never wait on a password prompt in a terminal readr holds: git's credential helpers and
         # the ssh agent still answer; without them the fetch fails with one line.
@@ -40,7 +43,7 @@ class Git:
         try:
             result = subprocess.run(
                 ["git", *args], cwd=self.repo, env=self.env, capture_output=True, text=True,
-                encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL,
+                encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL, pass_fds=self.pass_fds,
             )
         except FileNotFoundError:
             raise GitError("readr sync needs the git command, which is not installed (or not on PATH)") from None

@@ -1,20 +1,28 @@
 """One `readr sync` round: fetch, merge, bring the others' notes in, write this reader's, commit, push.
 
 readr keeps its own clone of the shared repository beside the library (`library.files/sync`).
-Each round starts that clone afresh at the remote's branch, so git itself never merges: the
-only files two parties can both change are one reader's own, edited on two machines, and readr
-merges those note by note (three-way, against the notes the last completed sync shared, kept
-in the library). A summary edited on both machines keeps both texts: the library keeps this
-machine's as the summary and the other's beside it (and in the file, as `summary_conflict`),
-until the reader resolves it. The commit of this reader's files then goes on top of the
-remote's branch and is pushed as a fast-forward; a rejected push starts the round again.
+Each round checks that clone out at the remote's branch (git rewrites only the files that
+differ), so git itself never merges: the only files two parties can both change are one
+reader's own, edited on two machines, and readr merges those note by note (three-way, against
+the notes the last completed sync shared, kept in the library with that sync's commit). A
+summary edited on both machines keeps both texts: the library keeps this machine's as the
+summary and the other's beside it (and in the file, as `summary_conflict`), until the reader
+resolves it. The commit of this reader's files then goes on top of the remote's branch and is
+pushed as a fast-forward; a rejected push starts the round again.
+
+The work follows what changed, not the size of the repository: the files `git diff` names
+between the last completed sync's commit and the remote's are the only ones read (every file
+only on a first sync), the reader's notes are compared with the last shared state as text and
+only those that differ are merged and written, and one commit of them is pushed.
 
 The reader's follows (readr.sync.follows) merge the same way, as a set; with `publish`, the
 team's digest pages (readr.sync.publish) are rendered from the merged notes into the same commit.
 
 The library is written in one transaction before the push, and the merge base only after it,
 so a round killed at any point is completed by the next: whatever was merged in is merged
-again to the same result, and nothing of this machine's is taken for already shared.
+again to the same result, and nothing of this machine's is taken for already shared. A marker
+in the clone's .git folder says a round did not finish; the next resets the clone in full, and
+removes the lock files a killed git leaves behind.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ from .git import Git, GitError, PushRejected
 from .notes import READERS_DIR, BadNote, file_name, key_of_file, parse, read_file, render, valid_reader_name
 
 DEFAULT_BRANCH = "main"
+UNFINISHED = "readr-round-unfinished"  # in the clone's .git folder
 ATTEMPTS = 5
 Progress = Callable[[str], None]
 
@@ -128,8 +137,8 @@ def sync(store: Store, remote: str | None = None, reader: str | None = None, pub
     if not address or not reader:
         raise ReadrError("no shared repository yet: run readr sync REMOTE --as NAME once (REMOTE: a git URL or path)")
     publishing = publish if publish is not None else store.get_meta("sync.publish") == "1"
-    with _Lock(store.data_dir / "sync.lock"):
-        report = _Round(store, address, reader, publishing, progress or _no_progress).run()
+    with _Lock(store.data_dir / "sync.lock") as lock:
+        report = _Round(store, address, reader, publishing, progress or _no_progress, lock.handle).run()
         store.set_meta("sync.remote", address)
         store.set_meta("sync.reader", reader)
         if publish is not None:
@@ -192,14 +201,16 @@ def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tu
 
 class _Round:
     def __init__(self, store: Store, remote: str, reader: str, publish: bool = False,
-                 progress: Progress = _no_progress):
+                 progress: Progress = _no_progress, lock_fd: int | None = None):
         self.store = store
         self.remote = remote
         self.reader = reader
         self.publish = publish
         self.progress = progress
         self.repo = repository_dir(store)
-        self.git = Git(self.repo)
+        self.lock_fd = lock_fd
+        self.git = Git(self.repo, lock_fd)
+        self.config: dict[str, str] = {}  # the clone's remote and the committer's name, as git has them
         self.report = SyncReport(reader=reader, remote=remote)
 
     # --- the local clone ----------------------------------------------------------------------
@@ -208,48 +219,97 @@ class _Round:
         if self.repo.is_symlink() or (self.repo.exists() and not (self.repo / ".git").is_dir()):
             raise ReadrError(f"{self.repo} is in the way of readr's clone of the shared repository; move it away")
         if not self.repo.exists():
-            self.repo.mkdir(parents=True)
-            self.git.run("init", "-q", doing="creating the local clone")
-        # Teammates' symbolic links are checked out as plain files holding the link's text.
-        self.git.run("config", "core.symlinks", "false", doing="configuring the local clone")
-        self.git.run("config", "core.autocrlf", "false", doing="configuring the local clone")
-        if self.git.ok("remote", "get-url", "origin"):
-            self.git.run("remote", "set-url", "origin", self.remote, doing="setting the remote")
-        else:
-            self.git.run("remote", "add", "origin", self.remote, doing="setting the remote")
+            self._create_repository()
+        self._remove_stale_locks()
+        configured = self.git.run("config", "--get-regexp", r"^(remote\.origin\.url|user\.name|user\.email)$",
+                                  doing="", check=False).stdout
+        self.config = {name: value for name, _, value in (line.partition(" ") for line in configured.splitlines())}
+        if self.config.get("remote.origin.url") != self.remote:
+            self.git.run("config", "remote.origin.url", self.remote, doing="setting the remote")
 
-    def _fetch(self) -> tuple[str, str | None]:
-        """(branch, its commit on the remote or None for an empty repository)."""
+    def _create_repository(self) -> None:
+        """A new clone, made beside its place and moved in whole: a round killed meanwhile leaves
+        no half-made clone in the way of the next."""
+        partial = self.repo.with_name(self.repo.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        git = Git(partial, self.lock_fd)
+        git.run("init", "-q", doing="creating the local clone")
+        # Teammates' symbolic links are checked out as plain files holding the link's text;
+        # git's housekeeping runs inside the round (a kill ends it too), never left behind.
+        # Index version 4 and the untracked cache: git's advice for trees of many files.
+        for name, value in (("core.symlinks", "false"), ("core.autocrlf", "false"), ("gc.autoDetach", "false"),
+                            ("index.version", "4"), ("core.untrackedCache", "true"),
+                            ("remote.origin.url", self.remote)):
+            git.run("config", name, value, doing="configuring the local clone")
+        os.rename(partial, self.repo)
+
+    def _remove_stale_locks(self) -> None:
+        """Locks a git killed with readr left in its clone (only this round, holding the library's
+        sync lock, runs git there): each would stop every later round."""
+        meta = self.repo / ".git"
+        stale = [meta / name for name in ("index.lock", "HEAD.lock", "ORIG_HEAD.lock", "FETCH_HEAD.lock",
+                                          "packed-refs.lock", "config.lock", "shallow.lock")]
+        stale += (meta / "refs").rglob("*.lock")
+        for path in stale:
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+
+    def _fetch(self) -> tuple[str, str | None, str | None]:
+        """(branch, its commit on the remote or None for an empty repository, the commit of
+        this clone's branch of that name or None)."""
         result = self.git.run("fetch", "-q", "--prune", "origin", "+refs/heads/*:refs/remotes/origin/*",
                               doing="fetching", check=False)
         if result.returncode != 0:
             from .git import _last_words
 
             raise GitError(f"cannot fetch from {self.remote}: {_last_words(result.stderr)}")
-        branches = self.git.out("for-each-ref", "--format=%(refname:strip=3)", "refs/remotes/origin/",
-                                doing="listing branches").split()
-        branches = [b for b in branches if b != "HEAD"]
-        branch = DEFAULT_BRANCH if DEFAULT_BRANCH in branches or len(branches) != 1 else branches[0]
-        if branch not in branches:
-            return branch, None
-        return branch, self.git.out("rev-parse", f"refs/remotes/origin/{branch}^{{commit}}", doing="reading the branch")
+        tips: dict[str, str] = {}
+        local: dict[str, str] = {}
+        for line in self.git.out("for-each-ref", "--format=%(refname) %(objectname)", "refs/remotes/origin/",
+                                 "refs/heads/", doing="listing branches").splitlines():
+            ref, _, objectname = line.partition(" ")
+            if ref.startswith("refs/heads/"):
+                local[ref[len("refs/heads/"):]] = objectname
+            elif ref != "refs/remotes/origin/HEAD":
+                tips[ref[len("refs/remotes/origin/"):]] = objectname
+        branch = DEFAULT_BRANCH if DEFAULT_BRANCH in tips or len(tips) != 1 else next(iter(tips))
+        return branch, tips.get(branch), local.get(branch)
 
-    def _check_history(self, commit: str | None) -> None:
+    def _last_sync_commit(self, commit: str | None) -> str | None:
+        """The commit the last completed sync left the branch at, when this clone has it; a
+        GitError when the remote's branch is not of its history."""
         last = self.store.get_meta("sync.commit")
-        if not last or not self.git.ok("cat-file", "-e", f"{last}^{{commit}}"):
-            return
-        if commit is None or not self.git.ok("merge-base", last, commit):
-            raise GitError(f"{self.remote} holds a history unrelated to this library's last sync (was it replaced "
-                           "or emptied?); nothing was changed")
+        if not last or last == commit:
+            return last or None
+        if commit is not None:
+            found = self.git.run("merge-base", last, commit, doing="", check=False).returncode
+            if found == 0:
+                return last
+        if not self.git.ok("cat-file", "-e", f"{last}^{{commit}}"):
+            return None  # a clone made afresh: nothing to compare with, every file is read
+        raise GitError(f"{self.remote} holds a history unrelated to this library's last sync (was it replaced "
+                       "or emptied?); nothing was changed")
 
-    def _checkout(self, branch: str, commit: str | None) -> None:
-        if commit is None:
-            shutil.rmtree(self.repo)
-            self._init_repository()
+    def _checkout(self, branch: str, commit: str | None, clean: bool) -> None:
+        """The clone at the remote's branch: git rewrites the files that differ (and with `clean`,
+        removes files it does not track: after an interrupted round, or before reading every file)."""
+        if commit is None:  # an empty remote: start the branch from nothing
             self.git.run("symbolic-ref", "HEAD", f"refs/heads/{branch}", doing="starting the branch")
-            return
-        self.git.run("checkout", "-q", "-f", "-B", branch, commit, doing="checking out the shared notes")
-        self.git.run("clean", "-q", "-f", "-d", "-x", doing="cleaning the local clone")
+            if self.git.ok("rev-parse", "-q", "--verify", f"refs/heads/{branch}"):
+                self.git.run("update-ref", "-d", f"refs/heads/{branch}", doing="starting the branch")
+            self.git.run("read-tree", "--empty", doing="starting the branch")
+            clean = True
+        else:
+            self.git.run("checkout", "-q", "-f", "-B", branch, commit, doing="checking out the shared notes")
+        if clean:
+            self.git.run("clean", "-q", "-f", "-d", "-x", doing="cleaning the local clone")
+
+    def _on_branch(self, branch: str) -> bool:
+        try:
+            return (self.repo / ".git" / "HEAD").read_text(encoding="utf-8").strip() == f"ref: refs/heads/{branch}"
+        except (OSError, UnicodeDecodeError):
+            return False
 
     # --- notes --------------------------------------------------------------------------------
 
@@ -294,18 +354,50 @@ class _Round:
                 notes[note.arxiv_id] = note
         return notes, unreadable
 
-    def _team_changes(self, commit: str | None) -> tuple[dict[str, list[Note]], list[tuple[str, str]], list[str]]:
+    def _changed_since_last_sync(self, last: str | None, commit: str | None) -> dict[str, set[str]] | None:
+        """The note files changed from the last completed sync's commit to `commit`, as file
+        names by reader folder; None when there is no such commit to compare with (then every
+        folder is read in full)."""
+        if last is None or commit is None:
+            return None
+        if last == commit:
+            return {}
+        names = self.git.out("diff", "--name-only", "--no-renames", "-z", last, commit, "--", f"{READERS_DIR}/",
+                             doing="listing changed notes")
+        changed: dict[str, set[str]] = {}
+        for name in names.split("\0"):
+            parts = name.split("/")
+            if len(parts) == 3:
+                changed.setdefault(parts[1], set()).add(parts[2])
+        return changed
+
+    def _own_changes_in_repository(self, own_dir: Path, changed: dict[str, set[str]] | None
+                                   ) -> tuple[dict[str, Note | None] | None, set[str]]:
+        """This reader's notes the remote's branch holds other than as the last completed sync
+        left them (its files hold that sync's merge base: only the files changed since are read),
+        by arXiv id (None: removed); None for all of them (no last sync to compare with: every
+        file read). Also the file names that could not be read."""
+        if changed is None or (os.path.lexists(own_dir) and (own_dir.is_symlink() or not own_dir.is_dir())):
+            return None, set()
+        notes: dict[str, Note | None] = {}
+        unreadable: set[str] = set()
+        for name in sorted(changed.get(self.reader, ())):
+            arxiv_id = key_of_file(name)
+            path = own_dir / name
+            if not os.path.lexists(path):
+                if arxiv_id:
+                    notes[arxiv_id] = None
+                continue
+            note = self._read_note(self.reader, path)
+            if note is None:
+                unreadable.add(name)
+            else:
+                notes[note.arxiv_id] = note
+        return notes, unreadable
+
+    def _team_changes(self, changed: dict[str, set[str]] | None
+                      ) -> tuple[dict[str, list[Note]], list[tuple[str, str]], list[str]]:
         """Teammates' notes to store, (reader, id) pairs to drop, readers whose notes are all replaced."""
-        last = self.store.get_meta("sync.commit")
-        changed: set[tuple[str, str]] | None = None
-        if last and commit and self.git.ok("cat-file", "-e", f"{last}^{{commit}}"):
-            names = self.git.out("diff", "--name-only", "--no-renames", last, commit, "--", f"{READERS_DIR}/",
-                                 doing="listing changed notes")
-            changed = set()
-            for name in names.splitlines():
-                parts = name.split("/")
-                if len(parts) == 3 and parts[1] != self.reader:
-                    changed.add((parts[1], parts[2]))
         team: dict[str, list[Note]] = {}
         removed: list[tuple[str, str]] = []
         replaced: list[str] = []
@@ -323,7 +415,7 @@ class _Round:
                 replaced.append(reader)
                 self.report.team_changed += len(notes)
                 continue
-            for name in sorted(n for r, n in changed if r == reader):
+            for name in sorted(changed.get(reader, ())):
                 path = folder / name
                 if not os.path.lexists(path):
                     arxiv_id = key_of_file(name)
@@ -358,18 +450,40 @@ class _Round:
 
     def _attempt(self) -> None:
         self.progress("fetching")
-        branch, commit = self._fetch()
-        self._check_history(commit)
-        self._checkout(branch, commit)
+        branch, commit, local_tip = self._fetch()
+        last = self._last_sync_commit(commit)
+        # Present from here until the round is recorded: a round that did not finish (killed,
+        # push rejected, an error) may have left files half-written, and the next resets all.
+        unfinished = self.repo / ".git" / UNFINISHED
+        interrupted = unfinished.exists()
+        unfinished.touch()
+        if interrupted or local_tip != commit or not self._on_branch(branch):
+            self._checkout(branch, commit, clean=interrupted or last is None)
+        changed = self._changed_since_last_sync(last, commit)
         own_dir = self.repo / READERS_DIR / self.reader
-        theirs, unreadable = self._read_folder(self.reader, own_dir)
-        base = self.store.sync_base()
-        ours = self.store.own_notes()
-        self.progress(f"merging {plural(len(set(ours) | set(theirs)), 'note')}")
-        merged: dict[str, Note] = {}
+        base_texts = self.store.sync_base_texts()
+        ours_texts = self.store.own_note_texts()
+        theirs_changed, unreadable = self._own_changes_in_repository(own_dir, changed)
+        if theirs_changed is None:
+            theirs, unreadable = self._read_folder(self.reader, own_dir)
+            candidates = set(base_texts) | set(ours_texts) | set(theirs)
+            in_branch = set(theirs)
+        else:
+            # Unchanged on both sides since the last sync: nothing to merge.
+            candidates = set(theirs_changed) | (set(base_texts) ^ set(ours_texts))
+            candidates |= {key for key, text in ours_texts.items() if base_texts.get(key, text) != text}
+            in_branch = {key for key in base_texts if key not in theirs_changed}
+            in_branch |= {key for key, note in theirs_changed.items() if note is not None}
+        self.progress(f"merging {plural(len(set(ours_texts) | in_branch), 'note')}")
+        base = {key: Note.from_json(base_texts[key]) for key in candidates if key in base_texts}
+        ours = {key: Note.from_json(ours_texts[key]) for key in candidates if key in ours_texts}
+        if theirs_changed is not None:
+            theirs = {key: note for key, note in base.items() if key not in theirs_changed}
+            theirs.update({key: note for key, note in theirs_changed.items() if note is not None})
+        in_repository = dict(theirs)
         changed_here: list[Note] = []
         removed_here: list[str] = []
-        for arxiv_id in sorted(set(base) | set(ours) | set(theirs)):
+        for arxiv_id in sorted(candidates):
             if arxiv_id not in theirs and file_name(arxiv_id) in unreadable:
                 theirs_note: Note | None = ours.get(arxiv_id)  # an unreadable file changes nothing here
             else:
@@ -377,21 +491,25 @@ class _Round:
             note, conflict = merge_notes(base.get(arxiv_id), ours.get(arxiv_id), theirs_note)
             if conflict:
                 self.report.conflicts.append(arxiv_id)
-            if note is not None:
-                merged[arxiv_id] = note
             if note != ours.get(arxiv_id):
                 if note is None:
                     removed_here.append(arxiv_id)
                 else:
                     changed_here.append(note)
         self.report.received = len(changed_here) + len(removed_here)
-        team, team_removed, team_replaced = self._team_changes(commit)
+        team, team_removed, team_replaced = self._team_changes(changed)
         self.progress("writing")
         follows = self._merge_follows()
-        self.store.apply_sync(changed_here, removed_here, team, team_removed, team_replaced)
+        if changed_here or removed_here or team or team_removed or team_replaced:
+            self.store.apply_sync(changed_here, removed_here, team, team_removed, team_replaced)
 
-        written = self.store.own_notes()
-        self._write_own(own_dir, written, unreadable)
+        written_texts = ours_texts
+        if changed_here or removed_here:
+            # As the library now holds them (it may normalise what it stored): the next merge's base.
+            written_texts = {key: text for key, text in ours_texts.items() if key not in removed_here}
+            written_texts.update(self.store.own_note_texts(only=[note.arxiv_id for note in changed_here]))
+        written = {key: Note.from_json(written_texts[key]) for key in candidates if key in written_texts}
+        self._write_own(own_dir, {key: written.get(key) for key in candidates}, in_repository, unreadable)
         paths = [f"{READERS_DIR}/{self.reader}"]
         if follows or os.path.lexists(self.repo / follow_files.file_path(self.reader)):
             self._write_follows(follows)
@@ -407,6 +525,7 @@ class _Round:
         follows_staged = follow_files.file_path(self.reader) in staged
         if self.publish:
             self.report.pages = len(staged) - len(notes) - follows_staged
+        head = commit or ""
         if staged:
             self.report.sent = len(notes)
             what = [plural(len(notes), "note") + " changed"] if notes else []
@@ -415,9 +534,10 @@ class _Round:
             self._commit(f"{self.reader}: {', '.join(what)}")
             self.progress("pushing")
             self.git.push(branch)
-        head = self.git.out("rev-parse", "HEAD", doing="reading the commit") if (staged or commit) else ""
-        self.store.set_sync_base(written, clock.now_iso(), head)
+            head = self.git.out("rev-parse", "HEAD", doing="reading the commit")
+        self.store.set_sync_base(written_texts, clock.now_iso(), head, previous=base_texts)
         self.store.set_meta("sync.follows", json.dumps(sorted(follows), ensure_ascii=False))
+        unfinished.unlink()
 
     def _merge_follows(self) -> set[tuple[str, str]]:
         """The reader's follows merged with their file (from their other machines), applied to
@@ -454,31 +574,30 @@ class _Round:
                 os.unlink(path)
         path.write_text(follow_files.render(self.reader, follows), encoding="utf-8")
 
-    def _write_own(self, own_dir: Path, notes: dict[str, Note], unreadable: set[str]) -> None:
+    def _write_own(self, own_dir: Path, notes: dict[str, Note | None], in_repository: dict[str, Note],
+                   unreadable: set[str]) -> None:
+        """Write the notes (None: remove its file) that differ from the files the branch holds
+        (`in_repository`); a file that could not be read is left as it is."""
         if os.path.lexists(own_dir) and (own_dir.is_symlink() or not own_dir.is_dir()):
             os.unlink(own_dir)
+            in_repository = {}
         own_dir.mkdir(parents=True, exist_ok=True)
-        wanted = {file_name(arxiv_id): render(note) for arxiv_id, note in notes.items()}
-        for entry in os.scandir(own_dir):
-            if entry.name not in wanted and entry.name not in unreadable:
-                if entry.is_dir(follow_symlinks=False):
-                    shutil.rmtree(entry.path)
-                else:
-                    os.unlink(entry.path)
-        for name, text in wanted.items():
+        for arxiv_id, note in notes.items():
+            name = file_name(arxiv_id)
+            if name in unreadable or in_repository.get(arxiv_id) == note:
+                continue
             path = own_dir / name
-            data = text.encode("utf-8")
-            try:
-                if path.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
-            path.write_bytes(data)
+            if note is not None:
+                path.write_bytes(render(note).encode("utf-8"))
+            elif path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif os.path.lexists(path):
+                os.unlink(path)
 
     def _commit(self, message: str) -> None:
         identity: list[str] = []
-        if not self.git.ok("config", "user.email"):
+        if "user.email" not in self.config:
             identity += ["-c", f"user.email={self.reader}@readr.invalid"]
-        if not self.git.ok("config", "user.name"):
+        if "user.name" not in self.config:
             identity += ["-c", f"user.name={self.reader}"]
         self.git.run(*identity, "commit", "-q", "--no-verify", "-m", message, doing="committing your notes")
