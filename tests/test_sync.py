@@ -20,7 +20,7 @@ from readr.sync import GitError, sync
 from readr.sync.git import Git
 from readr.sync.notes import parse, render
 from readr.sync.round import repository_dir
-from readr.store.team import Note
+from readr.store.team import LOCAL_KEY, Note
 
 PAPER = {"arxiv_id": "2202.06709", "version": 2, "title": "How Do Vision Transformers Work?",
          "authors": ["Namuk Park", "Songkuk Kim"]}
@@ -702,3 +702,25 @@ def test_own_notes_as_sqlite_writes_them_are_the_notes_the_library_holds(librari
     assert notes["2401.00003"].version is None and notes["2401.00003"].authors == ()
     assert lib.own_note_texts(only=["hep-th/9901001", "2401.00004"]) == {"hep-th/9901001": texts["hep-th/9901001"]}
     assert lib.own_note_texts(only=[]) == {}
+
+
+def test_sql_written_notes_of_papers_without_an_arxiv_id_are_those_named_by_a_local_key(libraries):
+    lib = libraries("alice")
+    page, _ = lib.add_web("https://example.org/a-post", "A post")
+    lib.set_summary(page.key, "Read **it**.")
+    keys = ["pdf-0123456789ab", "pdf-0123456789AB", "pdf-01234", "doc-0123456789ab", "pdf-" + "a" * 65,
+            "bib-" + "b" * 64]
+    for key in keys:
+        assert lib.add_local(key, f"Local {key[:8]}", authors=["R. Author"])
+    texts = lib.own_note_texts()
+    assert sorted(texts) == sorted([page.key, "pdf-0123456789ab", "bib-" + "b" * 64])
+    assert sorted(texts) == sorted(key for key in [page.key, *keys] if LOCAL_KEY.match(key))
+    assert Note.from_json(texts[page.key]) == Note(
+        arxiv_id=page.key, title="A post", status="to-read", added_at=lib.get(page.key).added_at,
+        summary_updated_at=lib.get(page.key).summary_updated_at, summary="Read **it**.", source="web",
+        url="https://example.org/a-post",
+    )
+    local = Note.from_json(texts["pdf-0123456789ab"])
+    assert (local.version, local.source, local.url, local.authors) == (None, "local", None, ("R. Author",))
+    assert lib.own_note_texts(only=["pdf-0123456789ab", "pdf-01234"]) == {
+        "pdf-0123456789ab": texts["pdf-0123456789ab"]}
