@@ -83,6 +83,9 @@ class Model:
     intercept: float
     threshold: float = 0.0  # scores above it are "likely for you" (see train)
     _vocabulary: Vocabulary | None = field(default=None, repr=False)
+    # The tf-idf rows of the papers it was trained on (positives, negatives, background), set by
+    # train and not saved: scoring them costs a product, not a second tokenization.
+    training_rows: Rows | None = field(default=None, repr=False)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -216,6 +219,7 @@ def train(
     kept_median = float(np.median(decision[: len(positives)]))
     dismissed_median = float(np.median(decision[len(positives) : len(positives) + len(negatives)]))
     model.threshold = (kept_median + dismissed_median) / 2
+    model.training_rows = rows
     return model
 
 
@@ -241,15 +245,40 @@ def reader_model(lib: Store, retrain: bool = True) -> Model | Unranked:
     note = not_enough_history(len(positives), len(negatives))
     if note is not None:
         return Unranked(note)
+    background = lib.background_for_ranking(MAX_BACKGROUND)
     try:
-        model = train(positives, negatives, lib.background_for_ranking(MAX_BACKGROUND))
+        model = train(positives, negatives, background)
     except Exception:
         if stale is None:
             raise
         return stale  # a failed retraining (out of memory, say) leaves the old model in use
     if isinstance(model, Model):
-        lib.save_ranking_model(READER_MODEL, fingerprint, FORMAT, model.to_bytes())
+        saves = [(READER_MODEL, fingerprint, FORMAT, model.to_bytes())]
+        scores = _training_scores(lib, model, [*positives, *negatives, *background])
+        if scores is not None:
+            saves.append((READER_MODEL + SCORE_CACHE, f"{fingerprint}:{FORMAT}", FORMAT, _score_cache_blob(scores)))
+        lib.save_ranking_models(saves)
     return model
+
+
+def _training_scores(lib: Store, model: Model, trained_on: Sequence[RankingRow]
+                     ) -> dict[int, tuple[int | None, float, list[str]]] | None:
+    """Score-cache entries for the listable papers (inbox and catalogue) among those `model` was
+    just trained on, from the rows training built: the first listing after a retraining then reads
+    them instead of tokenizing every abstract again. None without the training rows."""
+    rows, model.training_rows = model.training_rows, None  # not kept alive with the model
+    if rows is None or rows.shape[0] != len(trained_on):
+        return None
+    picks = [n for n, r in enumerate(trained_on) if r.status in (None, "inbox")][:SCORE_CACHE_SIZE]
+    if not picks:
+        return {}
+    matrix = rows.take(picks)
+    listed = [trained_on[n] for n in picks]
+    ids = [r.id for r in listed]
+    scores = model.scores_of(matrix).tolist()
+    why = model.reasons_of(matrix, [r.authors for r in listed])
+    signatures = lib.text_signatures(ids)
+    return {i: (signatures.get(i), round(s, 4), w) for i, s, w in zip(ids, scores, why)}
 
 
 @dataclass
@@ -344,6 +373,27 @@ def _rank_by_reader_model(lib: Store, ids: list[int]) -> RankedIds:
     signatures = lib.text_signatures(ids)
     scores: dict[int, float] = {}
     why: dict[int, list[str]] = {}
+    missing = _from_cache(ids, cached, signatures, scores, why)
+    if missing or not fresh:
+        model = reader_model(lib)
+        if isinstance(model, Unranked):
+            return RankedIds(ids, note=model.reason)
+        if not fresh:  # retrained just now: training cached the scores of the inbox it learned beside
+            cached = _read_score_cache(lib, version)
+            missing = _from_cache(missing, cached, signatures, scores, why)
+        if missing:
+            new_scores, new_why = _scored(lib, missing, model)
+            scores.update(new_scores)
+            why.update(new_why)
+            kept = cached if len(cached) <= SCORE_CACHE_SIZE else {}
+            kept.update((i, (signatures.get(i), scores[i], why[i])) for i in ids)
+            _save_score_cache(lib, version, kept)
+    return _ordered(ids, scores, why)
+
+
+def _from_cache(ids: list[int], cached: dict[int, tuple[int | None, float, list[str]]], signatures: dict[int, int],
+                scores: dict[int, float], why: dict[int, list[str]]) -> list[int]:
+    """Fill `scores` and `why` from the cache for the papers whose text is unchanged; the others."""
     missing = []
     for paper_id in ids:
         entry = cached.get(paper_id)
@@ -351,17 +401,7 @@ def _rank_by_reader_model(lib: Store, ids: list[int]) -> RankedIds:
             scores[paper_id], why[paper_id] = entry[1], entry[2]
         else:
             missing.append(paper_id)
-    if missing or not fresh:
-        model = reader_model(lib)
-        if isinstance(model, Unranked):
-            return RankedIds(ids, note=model.reason)
-        new_scores, new_why = _scored(lib, missing, model)
-        scores.update(new_scores)
-        why.update(new_why)
-        kept = cached if len(cached) <= SCORE_CACHE_SIZE else {}
-        kept.update((i, (signatures.get(i), scores[i], why[i])) for i in ids)
-        _save_score_cache(lib, version, kept)
-    return _ordered(ids, scores, why)
+    return missing
 
 
 def _read_score_cache(lib: Store, version: str) -> dict[int, tuple[int | None, float, list[str]]]:
@@ -383,13 +423,16 @@ def _read_score_cache(lib: Store, version: str) -> dict[int, tuple[int | None, f
 
 
 def _save_score_cache(lib: Store, version: str, entries: dict[int, tuple[int | None, float, list[str]]]) -> None:
+    lib.save_ranking_model(READER_MODEL + SCORE_CACHE, version, FORMAT, _score_cache_blob(entries))
+
+
+def _score_cache_blob(entries: dict[int, tuple[int | None, float, list[str]]]) -> bytes:
     import json
     import zlib
 
     signatures, scores, why = zip(*entries.values()) if entries else ((), (), ())
     cache = {"ids": list(entries), "signatures": signatures, "scores": scores, "why": why}
-    blob = zlib.compress(json.dumps(cache, separators=(",", ":")).encode(), 1)
-    lib.save_ranking_model(READER_MODEL + SCORE_CACHE, version, FORMAT, blob)
+    return zlib.compress(json.dumps(cache, separators=(",", ":")).encode(), 1)
 
 
 def _rule_as_reason(rule: str) -> str:

@@ -409,3 +409,61 @@ def test_a_damaged_score_cache_is_scored_again(store, blob):
     store.save_ranking_model(ranking.READER_MODEL + ranking.SCORE_CACHE, fingerprint, ranking.FORMAT, blob)
     again = ranking.rank_ids(store, ids)
     assert (again.ids, again.scores) == (first.ids, first.scores)
+
+
+def _count_scoring(monkeypatch, store) -> list[int]:
+    """The ids of the papers whose text is tokenized to be scored, or read to be."""
+    from readr import tfidf
+
+    seen: list[int] = []
+    rows_of = tfidf.Vocabulary.rows
+    read = type(store).ranking_rows
+
+    def tokenizing(self, papers):
+        seen.extend(p.id for p in papers if p is not None)
+        return rows_of(self, papers)
+
+    def reading(self, ids):
+        seen.extend(ids)
+        return read(self, ids)
+
+    monkeypatch.setattr(tfidf.Vocabulary, "rows", tokenizing)
+    monkeypatch.setattr(type(store), "ranking_rows", reading)
+    return seen
+
+
+def test_a_retraining_caches_the_inbox_scores_so_the_first_listing_tokenizes_nothing(store, monkeypatch):
+    fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    model = ranking.reader_model(store)
+    expected_scores = dict(zip(ids, model.scores(store.ranking_rows(ids)).tolist()))
+    expected_why = dict(zip(ids, model.reasons(store.ranking_rows(ids))))
+    scored = _count_scoring(monkeypatch, store)
+    listed = ranking.rank_ids(store, ids, rules=ranking.reader_rules())
+    assert scored == []
+    assert listed.scores == pytest.approx({i: round(s, 4) for i, s in expected_scores.items()}, abs=1e-4)
+    assert listed.why == expected_why
+
+
+def test_a_listing_that_retrains_takes_the_inbox_scores_from_the_training(store, monkeypatch):
+    inbox = fill(store)
+    ranking.rank_ids(store, [p.id for p in store.list_papers(statuses=["inbox"])])
+    store.set_status([inbox["proteins"][0]], "dismissed")  # a changed triage: retrained while listing
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    scored = _count_scoring(monkeypatch, store)
+    listed = ranking.rank_ids(store, ids)
+    assert scored == []
+    assert sorted(listed.ids) == sorted(ids)
+
+
+def test_a_paper_edited_after_the_retraining_is_scored_again_and_only_it(store, monkeypatch):
+    inbox = fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    ranking.reader_model(store)
+    edited = store.get(inbox["optics"][0])
+    store.upsert_arxiv(make_record(edited.arxiv_id, title=edited.title, version=2, abstract=SUBJECTS["graphs"],
+                                   categories=edited.categories, authors=edited.authors), status="inbox")
+    scored = _count_scoring(monkeypatch, store)
+    ranking.rank_ids(store, ids)
+    assert set(scored) == {edited.id}
+

@@ -127,12 +127,18 @@ class RankingMixin(SearchMixin):
     def save_ranking_model(self, name: str, fingerprint: str, format: int, model: bytes) -> bool:
         """Replace the cached model `name` in one statement: a killed retraining leaves the old one.
         False when the library is read-only (the model is used, not cached)."""
+        return self.save_ranking_models([(name, fingerprint, format, model)])
+
+    def save_ranking_models(self, models: list[tuple[str, str, int, bytes]]) -> bool:
+        """Replace the cached (name, fingerprint, format, model bytes) in one transaction: a model
+        and the scores it gave are written together or not at all. False when read-only."""
         try:
             with self.write() as conn:
-                conn.execute(
+                conn.executemany(
                     "INSERT OR REPLACE INTO ranking_models (name, fingerprint, format, trained_at, model) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (name, fingerprint, format, now_iso(), sqlite3.Binary(model)),
+                    [(name, fingerprint, format, now_iso(), sqlite3.Binary(model))
+                     for name, fingerprint, format, model in models],
                 )
         except sqlite3.OperationalError as exc:
             if not is_readonly_error(exc):
