@@ -206,7 +206,8 @@ def train(
         [positive_weight(r) if weigh_positives else 1.0 for r in positives]
         + [1.0] * len(negatives) + [BACKGROUND_WEIGHT] * len(background)
     )
-    svm = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=5000, tol=1e-4, dual="auto")
+    # Seeded: the solver visits the papers in a random order, and the same triage must rank the same.
+    svm = LinearSVC(C=SVM_C, class_weight="balanced", max_iter=5000, tol=1e-4, dual="auto", random_state=0)
     svm.fit(matrix, labels, sample_weight=weights)
     coef = np.asarray(svm.coef_, dtype=np.float64).ravel()
     if not np.any(coef):

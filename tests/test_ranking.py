@@ -467,3 +467,14 @@ def test_a_paper_edited_after_the_retraining_is_scored_again_and_only_it(store, 
     ranking.rank_ids(store, ids)
     assert set(scored) == {edited.id}
 
+
+def test_training_twice_on_the_same_triage_gives_the_same_model(store):
+    fill(store)
+    triaged = store.triaged_for_ranking()
+    positives = [r for r in triaged if r.status == "to-read"]
+    negatives = [r for r in triaged if r.status == "dismissed"]
+    background = store.background_for_ranking(ranking.MAX_BACKGROUND)
+    first = ranking.train(positives, negatives, background)
+    second = ranking.train(positives, negatives, background)
+    assert first.coef.tolist() == second.coef.tolist()
+    assert (first.intercept, first.threshold) == (second.intercept, second.threshold)
