@@ -24,7 +24,7 @@ import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from .tfidf import AUTHOR, CATEGORY, STOP_WORDS, paper_features
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .rank_rules import RankRules
-    from .store import Paper, RankingRow, Store
+    from .store import Paper, RankingRow, RuleFields, Store
     from .tfidf import Rows, Vocabulary
 
 FORMAT = 1  # of the cached model; another format is retrained
@@ -326,7 +326,14 @@ def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = No
     rules = reader_rules() if rules is None else rules
     if not rules:
         return ranked
-    return apply_rules(ranked, {r.id: r for r in lib.ranking_rows(ranked.ids)}, rules)
+    return apply_rules(ranked, lib.rule_fields(ranked.ids, _rule_words(rules)), rules)
+
+
+def _rule_words(rules: RankRules) -> list[str] | None:
+    """The words the rules name, for the store to read only the texts that hold one; None when a
+    word is not ASCII (the store's match folds ASCII case only, the rules' every case)."""
+    words = [*rules.values("mute", "word"), *rules.values("boost", "word")]
+    return words if all(word.isascii() for word in words) else None
 
 
 def reader_rules() -> RankRules:
@@ -442,7 +449,7 @@ def _rule_as_reason(rule: str) -> str:
     return value if kind == "word" else f"{kind}: {value}"
 
 
-def apply_rules(ranked: RankedIds, rows: dict[int, RankingRow], rules: RankRules) -> RankedIds:
+def apply_rules(ranked: RankedIds, rows: Mapping[int, RankingRow | RuleFields], rules: RankRules) -> RankedIds:
     """`ranked` with the reader's rules on top: each matching boost lifts a score, a mute drops it
     below every unmuted paper, and the rules that applied come first in the reasons. Without
     scores (arrival order) boosted papers move up and muted ones down, otherwise in order."""

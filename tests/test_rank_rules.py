@@ -214,3 +214,43 @@ def test_muted_papers_are_not_likely_for_you(store):
     assert ranking.likely_for_you(store, graphs) == len(graphs)
     change_rank_rules("mute", "category", ["cs.LG"])
     assert ranking.likely_for_you(store, graphs) == 0
+
+
+EVERY_KIND = rules(
+    mute={"author": [AUTHORS["optics"]], "word": ["laser PHOTON"], "category": ["q-bio"]},
+    boost={"word": ["graph", "50%_off", "neural message"], "category": ["cs.LG"]},
+)
+
+
+@pytest.mark.parametrize("with_rules", [
+    EVERY_KIND,
+    rules(boost={"author": [AUTHORS["graphs"]]}),  # no word: no title or abstract is read
+    rules(mute={"word": ["über"]}, boost={"word": ["cavity"]}),  # a word beyond ASCII
+])
+def test_rules_read_only_their_fields_and_give_the_reasons_full_rows_give(store, with_rules):
+    inbox = fill(store)
+    umlaut = store.get(inbox["graphs"][1])
+    store.upsert_arxiv(make_record(umlaut.arxiv_id, title="ÜBER graphs", version=2, abstract=umlaut.abstract,
+                                   categories=umlaut.categories, authors=umlaut.authors), status="inbox")
+    spaced = store.get(inbox["optics"][1])
+    store.upsert_arxiv(make_record(spaced.arxiv_id, title="Laser\n  photon, 50%_off", version=2,
+                                   abstract="Neural\tmessage passing.", categories=spaced.categories,
+                                   authors=spaced.authors), status="inbox")
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    by_model = ranking.model_ranking(store, ids)
+    from_rows = ranking.apply_rules(by_model, {r.id: r for r in store.ranking_rows(ids)}, with_rules)
+    listed = ranking.rank_ids(store, ids, rules=with_rules)
+    assert (listed.ids, listed.scores, listed.why) == (from_rows.ids, from_rows.scores, from_rows.why)
+    assert any(reason.startswith(("muted:", "boosted:")) for reasons in listed.why.values() for reason in reasons)
+
+
+def test_a_cached_listing_with_rules_tokenizes_and_reads_no_full_rows(store, monkeypatch):
+    from tests.test_ranking import _count_scoring
+
+    fill(store)
+    ids = [p.id for p in store.list_papers(statuses=["inbox"])]
+    first = ranking.rank_ids(store, ids, rules=EVERY_KIND)
+    scored = _count_scoring(monkeypatch, store)
+    again = ranking.rank_ids(store, ids, rules=EVERY_KIND)
+    assert scored == []
+    assert (again.ids, again.scores, again.why) == (first.ids, first.scores, first.why)

@@ -23,10 +23,10 @@ from .views import ViewsMixin
 from .bulk import BulkMixin
 from .maintenance import MaintenanceMixin
 from .team import TeamMixin
-from .ranking import RankingMixin, RankingRow
+from .ranking import RankingMixin, RankingRow, RuleFields
 
 __all__ = [
-    "Store", "Paper", "RankingRow", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version",
+    "Store", "Paper", "RankingRow", "RuleFields", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version",
     "normalize_tag", "web_key",
 ]
 

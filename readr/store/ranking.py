@@ -43,6 +43,22 @@ def _row(row: sqlite3.Row, tags: dict[int, list[str]]) -> RankingRow:
     )
 
 
+@dataclass
+class RuleFields:
+    """What the reader's mute and boost rules look at (readr/rank_rules.py). The title and abstract
+    are empty for a paper that holds none of the words the rules name."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: list[str]
+    categories: list[str]
+
+
+def _like_pattern(part: str) -> str:
+    return "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class RankingMixin(SearchMixin):
     def _tags_of(self, ids: list[int]) -> dict[int, list[str]]:
         tags: dict[int, list[str]] = {}
@@ -83,6 +99,29 @@ class RankingMixin(SearchMixin):
             for row in self._ranking_rows(f"p.id IN ({','.join('?' * len(chunk))})", list(chunk)):
                 found[row.id] = row
         return [found[i] for i in ids if i in found]
+
+    def rule_fields(self, ids: list[int], words: list[str] | None) -> dict[int, RuleFields]:
+        """The fields the rules look at for these papers, in one query. `words`: the rules' words
+        (ASCII: SQL's LIKE folds ASCII case only); the title and abstract are read only for papers
+        holding every part of one of them (None: for every paper)."""
+        if words is None:
+            holds: str = "1"
+            params: list[object] = []
+        else:
+            text_holds = "(coalesce(p.title, '') || ' ' || coalesce(p.abstract, '')) LIKE ? ESCAPE '\\'"
+            each = ["(" + " AND ".join(text_holds for _ in w.split()) + ")" for w in words if w.split()]
+            holds = " OR ".join(each) or "0"
+            params = [_like_pattern(part) for w in words for part in w.split()]
+        rows = self.conn.execute(
+            f"SELECT p.id, p.authors, p.categories, CASE WHEN {holds} THEN p.title ELSE '' END, "
+            f"CASE WHEN {holds} THEN p.abstract ELSE '' END FROM papers p "
+            "WHERE p.id IN (SELECT value FROM json_each(?))", [*params, *params, json.dumps(ids)],
+        )
+        return {
+            int(paper_id): RuleFields(int(paper_id), title or "", abstract or "", json.loads(authors),
+                                      json.loads(categories))
+            for paper_id, authors, categories, title, abstract in rows
+        }
 
     def triage_fingerprint(self) -> str:
         """Changes whenever the reader's triage does (a status, a summary, a takeaway, a tag): a
