@@ -80,6 +80,7 @@ def tag_model(lib: Store, tag: str, retrain: bool = True) -> Model | Unranked:
         return stale  # a failed retraining leaves the old model in use
     if isinstance(model, Unranked):
         return Unranked(f"in the usual order: nothing sets the papers tagged {tag} apart from the rest yet")
+    model.training_rows = None  # used only to cache the reader model's scores; not kept alive
     lib.save_ranking_model(name, fingerprint, FORMAT, model.to_bytes())
     return model
 
