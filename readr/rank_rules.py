@@ -143,9 +143,10 @@ class RuleMatcher:
         """The rules of `action` this paper matches, as reasons ("author Yann LeCun")."""
         found = []
         wanted = self._authors[action]
-        for author in authors:
-            if _name(author) in wanted:
-                found.append(f"author {author.strip()}")
+        if wanted:
+            for author in authors:
+                if _name(author) in wanted:
+                    found.append(f"author {author.strip()}")
         text = f"{title}\n{abstract}"
         found += [f"word {word}" for word, pattern in self._words[action] if pattern.search(text)]
         for rule in self._categories[action]:
