@@ -33,13 +33,30 @@ def test_list_inbox_by_relevance_as_json(cli, history):
     assert result.stderr == ""
 
 
-def test_list_by_relevance_as_a_table_shows_scores_and_reasons(cli, history):
+def test_list_by_relevance_piped_prints_score_columns_and_reasons(cli, history):
     result = cli("list", "--status", "inbox", "--sort", "relevance", "-n", "3")
     assert result.exit_code == 0, result.output
-    assert "score" in result.stdout and "why" in result.stdout
-    shown = [key for key in history["graphs"] if key in result.stdout]
-    assert len(shown) == 3
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert len(rows) == 3 and all(len(row) == 8 for row in rows)  # score, the six list columns, why
+    scores = [float(row[0]) for row in rows]
+    assert scores == sorted(scores, reverse=True)
+    assert {row[1] for row in rows} <= set(history["graphs"])
+    assert all(row[2] == "inbox" for row in rows) and rows[0][7]
     assert "showing 3 of 18" in result.stderr
+
+
+def test_list_by_relevance_on_a_terminal_is_a_table_with_scores_and_reasons(history, db_path, monkeypatch, capsys):
+    from readr.cli import output
+    from readr.store import Store as LibraryStore
+
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    with LibraryStore(db_path) as lib:
+        ranked = ranking.rank_ids(lib, lib.list_paper_ids(statuses=["inbox"], tag=None, include_catalogue=False))
+        shown = lib.papers_by_ids(ranked.ids[:3])
+        output.print_papers(shown, scores=[(ranked.scores.get(p.id), ranked.why.get(p.id, [])) for p in shown])
+    table = capsys.readouterr().out
+    assert "score" in table and "why" in table
+    assert sum(key in table for key in history["graphs"]) == 3
 
 
 def test_relevance_without_history_lists_in_arrival_order_and_says_why(cli, db_path):
@@ -78,7 +95,9 @@ def test_related_as_json(cli, history):
     assert all(p["categories"] == ["q-bio.BM"] for p in found)
     assert [p["score"] for p in found] == sorted((p["score"] for p in found), reverse=True)
     table = cli("related", history["proteins"][0], "-n", "2")
-    assert table.exit_code == 0 and "score" in table.stdout and "why" not in table.stdout
+    rows = [line.split("\t") for line in table.stdout.splitlines()]
+    assert table.exit_code == 0 and len(rows) == 2
+    assert all(len(row) == 8 and float(row[0]) and row[7] == "" for row in rows)  # related gives no reasons
     missing = cli("related", "9999.99999")
     assert missing.exit_code == 1 and "9999.99999" in missing.stderr
 

@@ -135,7 +135,10 @@ def test_cli_search_like_as_json_and_table(cli, db_path):
     assert [d["score"] for d in data] == sorted((d["score"] for d in data), reverse=True)
     table = cli("search", "like:bio", "status:inbox", "-n", "3")
     assert table.exit_code == 0
-    assert "score" in table.stdout and "why" in table.stdout
+    rows = [line.split("\t") for line in table.stdout.splitlines()]
+    assert len(rows) == 3 and all(len(row) == 8 and float(row[0]) <= 100 for row in rows)
+    assert [float(row[0]) for row in rows] == sorted((float(row[0]) for row in rows), reverse=True)
+    assert all(row[7] for row in rows)  # each with its reasons
     assert "showing 3 of 18" in table.stderr
     unknown = cli("search", "like:nosuch")
     assert unknown.exit_code == 1

@@ -17,7 +17,7 @@ from ..query import FILTER_KEYS, search_help_lines
 from ..statuses import STATUS_CHOICES
 from ..wording import plural, shorten
 from . import actions
-from .output import echo_json, print_paper, print_papers, say, say_how_many_more
+from .output import echo_json, print_paper, print_papers, say, say_how_many_more, stream_json
 from .typer_app import app, store
 
 SORTS = (*actions.LIST_ORDERS, "relevance")
@@ -68,7 +68,7 @@ def _list_by_relevance(lib, statuses: list[str], tag: Optional[str], catalogue: 
     if ranked.note:
         say(ranked.note)
     if as_json:
-        echo_json([{**p.to_json(), "score": ranked.scores.get(p.id), "why": ranked.why.get(p.id, [])} for p in shown])
+        stream_json({**p.to_json(), "score": ranked.scores.get(p.id), "why": ranked.why.get(p.id, [])} for p in shown)
     else:
         print_papers(shown, scores=[(ranked.scores.get(p.id), ranked.why.get(p.id, [])) for p in shown])
     if len(every) > limit:

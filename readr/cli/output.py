@@ -159,7 +159,10 @@ def print_papers(
     `scores` (relevance and its reasons, per paper) a table with two more columns. The count."""
     if scores is not None:
         papers = list(papers)
-        _print_scored(papers, title, scores)
+        if sys.stdout.isatty():
+            _print_scored(papers, title, scores)
+        else:
+            _print_scored_lines(papers, scores)
         return len(papers)
     if sys.stdout.isatty():
         shown = _print_table(iter(papers), title)
@@ -296,6 +299,19 @@ def _fitted(text: str, width: int) -> tuple[str, int]:
         out.append(char)
         used += step
     return "".join(out) + "…", used + 1
+
+
+def _print_scored_lines(papers: list, scores: list[tuple[float | None, list[str]]]) -> None:
+    """Ranked papers for scripts: the score, the LINE_COLUMNS, then the reasons joined by "; "."""
+    if not papers:
+        say("no papers")
+        return
+    lines = [
+        "\t".join((f"{score:+.3f}" if score is not None else "", paper_line(paper), clean_line("; ".join(why))))
+        for paper, (score, why) in zip(papers, scores)
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
 
 
 def _print_scored(papers: list, title: str | None, scores: list[tuple[float | None, list[str]]]) -> None:
