@@ -25,7 +25,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from .errors import ReadrError
 from .folding import ascii_fold, normalized_title
@@ -674,14 +674,16 @@ def _bib_workers(size: int) -> int:
     return parse_workers(10**9)  # one per core (at most 4), where worker processes are safe
 
 
-def iter_bib_records(path: Path, notices: list[str]) -> Iterator[BibRecord]:
+def iter_bib_records(path: Path, notices: list[str], seen: Callable[[str], bool] | None = None) -> Iterator[BibRecord]:
     """The records of a .bib file in file order, read and parsed a run of entries at a time
     (by worker processes for a big file), so memory holds a few runs whatever the file's size;
     a file with @string macros is parsed whole (an entry may use a macro from anywhere in it).
-    Notices (duplicate keys) are appended to `notices`; a broken block raises ReadrError."""
+    Notices (duplicate keys) are appended to `notices`; a broken block raises ReadrError.
+    seen(key) tells whether a citation key came earlier in the file and records it (a store's
+    bib_key_seen keeps them out of memory); by default a set."""
     path = Path(path)
     encoding, strings = _survey(path)
-    seen: set[str] = set()
+    seen = seen or _key_set()
     try:
         handle = open(path, encoding=encoding)
     except OSError as exc:
@@ -692,11 +694,22 @@ def iter_bib_records(path: Path, notices: list[str]) -> Iterator[BibRecord]:
         for records, found in _parsed_chunks(chunks, path.name, workers):
             notices += found
             for record in records:
-                if record.cite_key in seen:  # the same key in an earlier run of entries
+                if seen(record.cite_key):  # the same key in an earlier run of entries
                     notices.append(f"{path.name}:{record.line}: duplicate key {record.cite_key!r} skipped")
                     continue
-                seen.add(record.cite_key)
                 yield record
+
+
+def _key_set() -> Callable[[str], bool]:
+    keys: set[str] = set()
+
+    def seen(key: str) -> bool:
+        if key in keys:
+            return True
+        keys.add(key)
+        return False
+
+    return seen
 
 
 def _parsed_chunks(chunks: Iterator[_Chunk], name: str, workers: int) -> Iterator[tuple[list[BibRecord], list[str]]]:
@@ -748,7 +761,7 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
     def records() -> Iterator[BibRecord]:
         nonlocal total
         for path in paths:
-            for record in iter_bib_records(Path(path), report):
+            for record in iter_bib_records(Path(path), report, store.bib_key_seen()):
                 total += 1
                 yield record
 

@@ -226,3 +226,25 @@ def test_a_big_streamed_import_keeps_the_search_indexes_sound(store, tmp_path, m
     assert [hit.paper.key for hit in store.search("word37")] == ["2101.00037"]
     assert len(store.search("muller", limit=100)) == 40
     assert [r.line for r in bibtex.iter_bib_records(path, [])][:3] == [1, 9, 17]
+
+
+def test_a_key_repeated_in_a_later_run_is_skipped_but_another_file_may_use_it(store, tmp_path, monkeypatch):
+    """The keys met are kept in the library's temporary table, one file at a time: a key that comes
+    again in a later run of the same file is skipped with a notice; the next file starts afresh."""
+    import readr.bibtex as bibtex
+
+    monkeypatch.setattr(bibtex, "CHUNK_ENTRIES", 3)
+
+    def entry(key: str, n: int) -> str:
+        return f"@article{{{key},\n  title = {{A study of lattice number {n}}},\n  year = {{2020}},\n}}\n"
+
+    first = tmp_path / "first.bib"
+    first.write_text("".join(entry(f"key{n}", n) for n in range(1, 8)) + entry("key2", 99), encoding="utf-8")
+    second = tmp_path / "second.bib"
+    second.write_text(entry("key2", 100), encoding="utf-8")
+    report = import_files(store, [first, second])
+    assert "first.bib:29: duplicate key 'key2' skipped" in report
+    assert "imported first.bib, second.bib: 8 entries (0 arXiv), 8 new, none already in the library" in report
+    assert "1 citation key already used by another paper" in report[-1]
+    titles = {p.title for p in store.list_papers(limit=None)}
+    assert "A study of lattice number 99" not in titles and "A study of lattice number 100" in titles

@@ -4,8 +4,9 @@ and citation keys."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..errors import ReadrError
 from ..folding import normalized_title
@@ -99,16 +100,15 @@ class BibMixin(PapersMixin):
             index = DeferredIndex(self.conn)
             # The entries of deleted papers must not come back if the paper is imported again.
             self.conn.execute("DELETE FROM bib_entries WHERE paper_key NOT IN (SELECT key FROM papers)")
-            cite_owner = {row[0]: row[1] for row in self.conn.execute("SELECT cite_key, paper_key FROM cite_keys")}
-            with_key = set(cite_owner.values())
-            # (normalised title, year) -> (paper key, the file it came from; None: already in the library)
-            by_title: dict[tuple[str, str], tuple[str, str | None]] = {}
+            # (normalised title, year) -> the first paper with it and the file it came from (NULL:
+            # already in the library), in a temporary table: memory stays flat with the file's size.
+            titles = _ImportTitles(self.conn)
             for key, title, published in self.conn.execute(
                 "SELECT key, title, published FROM papers WHERE status IS NOT NULL"
             ):
                 found = _title_key(title, published)
                 if found:
-                    by_title.setdefault(found, (key, None))
+                    titles.add(found, key, None)
             for record in records:
                 if record.arxiv is not None:
                     stats.arxiv += 1
@@ -128,7 +128,7 @@ class BibMixin(PapersMixin):
                 if arxiv_id is None and not self._same_title(key, meta["title"]):
                     # Another document at the same address (a folder of PDFs, a publisher's home page).
                     key = "bib-" + _short_hash(f"{record.cite_key}\n{record.title}\n{url}")
-                same_title = by_title.get(title_key) if title_key else None
+                same_title = titles.get(title_key) if title_key else None
                 if same_title and same_title[1] == record.source:
                     same_title = None  # one file may hold a paper and a related entry of the same title
                 existing = self._same_paper(key, arxiv_id, meta["doi"], same_title[0] if same_title else None)
@@ -156,7 +156,7 @@ class BibMixin(PapersMixin):
                         (meta["doi"], meta["journal_ref"], meta["abstract"], now, paper_key),
                     )
                 if title_key:
-                    by_title.setdefault(title_key, (paper_key, record.source))
+                    titles.add(title_key, paper_key, record.source)
                 imported = {
                     "title": meta["title"], "authors": json.loads(meta["authors"]), "published": record.year,
                     "doi": meta["doi"], "url": url, "journal_ref": meta["journal_ref"],
@@ -166,17 +166,29 @@ class BibMixin(PapersMixin):
                     (paper_key, record.entry_type, json.dumps(record.fields, ensure_ascii=False),
                      json.dumps(imported, ensure_ascii=False)),
                 )
-                if record.cite_key and paper_key not in with_key:
-                    if record.cite_key in cite_owner:
+                if record.cite_key and self.cite_key_of(paper_key) is None:
+                    if self.cite_key_taken(record.cite_key):
                         stats.keys_taken += 1
                     else:
                         self.conn.execute(
                             "INSERT INTO cite_keys (paper_key, cite_key) VALUES (?, ?)", (paper_key, record.cite_key)
                         )
-                        cite_owner[record.cite_key] = paper_key
-                        with_key.add(paper_key)
             index.finish()
+            titles.clear()
         return stats
+
+    def bib_key_seen(self) -> Callable[[str], bool]:
+        """A fresh record of the citation keys met in one .bib file, for a caller inside
+        import_bib_records: seen(key) tells whether key was met before, and records it. Kept in a
+        temporary table, not in memory."""
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS bib_keys_seen (cite_key TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.conn.execute("DELETE FROM temp.bib_keys_seen")
+
+        def seen(cite_key: str) -> bool:
+            cursor = self.conn.execute("INSERT OR IGNORE INTO temp.bib_keys_seen VALUES (?)", (cite_key,))
+            return cursor.rowcount == 0
+
+        return seen
 
     def _same_title(self, key: str, title: str) -> bool:
         """Whether the paper with this key (if any) has this title, as normalised_title reads them."""
@@ -209,6 +221,33 @@ class BibMixin(PapersMixin):
                 return None
             return candidate
         return None
+
+
+class _ImportTitles:
+    """(normalised title, year) -> (paper key, source file or None), the first given kept, in a
+    temporary table of the import's connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS bib_import_titles (title TEXT NOT NULL, year TEXT NOT NULL, "
+            "paper_key TEXT NOT NULL, source TEXT, PRIMARY KEY (title, year)) WITHOUT ROWID"
+        )
+        conn.execute("DELETE FROM temp.bib_import_titles")
+
+    def add(self, title_key: tuple[str, str], paper_key: str, source: str | None) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO temp.bib_import_titles VALUES (?, ?, ?, ?)", (*title_key, paper_key, source)
+        )
+
+    def get(self, title_key: tuple[str, str]) -> tuple[str, str | None] | None:
+        row = self.conn.execute(
+            "SELECT paper_key, source FROM temp.bib_import_titles WHERE title = ? AND year = ?", title_key
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def clear(self) -> None:
+        self.conn.execute("DELETE FROM temp.bib_import_titles")
 
 
 def _short_hash(text: str) -> str:
