@@ -224,19 +224,26 @@ def train(
     return model
 
 
+def cached_model(lib: Store, name: str, fingerprint: str) -> tuple[Model | None, bool]:
+    """The model cached under `name` (None when missing, of another format or damaged: all are
+    retrained alike) and whether it was learned from `fingerprint`."""
+    cached = lib.ranking_model(name)
+    if cached is None or cached[1] != FORMAT:
+        return None, False
+    try:
+        model = Model.from_bytes(cached[2])
+    except ValueError:
+        return None, False
+    return model, cached[0] == fingerprint
+
+
 def reader_model(lib: Store, retrain: bool = True) -> Model | Unranked:
     """The reader's model: the cached one while the triage is unchanged, else trained now and
     cached (with retrain=False a stale model is returned as it is, and a missing one reported)."""
     fingerprint = lib.triage_fingerprint()
-    cached = lib.ranking_model(READER_MODEL)
-    stale: Model | None = None
-    if cached is not None and cached[1] == FORMAT:
-        try:
-            stale = Model.from_bytes(cached[2])
-        except ValueError:
-            stale = None  # a damaged cache is retrained like a missing one
-        if stale is not None and cached[0] == fingerprint:
-            return stale
+    stale, fresh = cached_model(lib, READER_MODEL, fingerprint)
+    if fresh and stale is not None:
+        return stale
     if not retrain:
         # The old model stays in use until the new one is written.
         return stale if stale is not None else Unranked("in arrival order: the relevance model is being trained")

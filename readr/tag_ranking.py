@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import QueryError
-from .ranking import FORMAT, MAX_BACKGROUND, MIN_DISMISSED, Model, RankedIds, Unranked, rank_ids, train
+from .ranking import FORMAT, MAX_BACKGROUND, MIN_DISMISSED, Model, RankedIds, Unranked, cached_model, rank_ids, train
 
 if TYPE_CHECKING:
     from .query import Query
@@ -55,15 +55,9 @@ def tag_model(lib: Store, tag: str, retrain: bool = True) -> Model | Unranked:
         )
     name = model_name(tag)
     fingerprint = lib.tag_fingerprint(tag)
-    cached = lib.ranking_model(name)
-    stale: Model | None = None
-    if cached is not None and cached[1] == FORMAT:
-        try:
-            stale = Model.from_bytes(cached[2])
-        except ValueError:
-            stale = None  # a damaged cache is retrained like a missing one
-        if stale is not None and cached[0] == fingerprint:
-            return stale
+    stale, fresh = cached_model(lib, name, fingerprint)
+    if fresh and stale is not None:
+        return stale
     if not retrain:
         return stale if stale is not None else Unranked(f"in the usual order: the model of {tag} is being trained")
     positives = lib.tagged_for_ranking(tag)
