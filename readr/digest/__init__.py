@@ -30,6 +30,17 @@ FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 SEPARATOR = re.compile(r"^[ \t]*(?:\*\*[.:;—–-]\*\*|__[.:]__|[-–—:](?=[ \t]))?[ \t]*")
 
 
+def code_fence(line: str, fence: str | None) -> tuple[bool, str | None]:
+    """Whether `line` is part of a fenced code block (its opening and closing fences included),
+    given the fence open before it, and the fence open after it."""
+    if fence is not None:
+        stripped = line.strip()
+        closes = stripped.startswith(fence) and not stripped.strip(fence[0])
+        return True, None if closes else fence
+    opening = FENCE.match(line)
+    return (True, opening.group(1)) if opening else (False, None)
+
+
 def unescape_markdown(text: str) -> str:
     """Remove CommonMark backslash escapes (`\\*` -> `*`); other backslashes (LaTeX) stay."""
     return _UNESCAPE.sub(r"\1", text)

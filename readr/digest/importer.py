@@ -19,7 +19,7 @@ from ..errors import ReadrError
 from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
 from ..wording import plural
-from . import FENCE, HEADING, MONTH_HEADING, SEPARATOR, WEEK_HEADING, entry_start, split_bold, unescape_markdown
+from . import HEADING, MONTH_HEADING, SEPARATOR, WEEK_HEADING, code_fence, entry_start, split_bold, unescape_markdown
 from .reading_list import ReadingList, parse_reading_list
 
 if TYPE_CHECKING:
@@ -119,15 +119,8 @@ def parse_page(text: str, name: str = "<page>") -> Page:
     for index in range(start, len(lines)):
         line = lines[index]
         lineno = index + 1
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
-            _content(name, lineno, line, week, entry, entry_lines)
-            paragraph_start = False
-            continue
-        fence_match = FENCE.match(line)
-        if fence_match:
-            fence = fence_match.group(1)
+        in_code, fence = code_fence(line, fence)
+        if in_code:
             _content(name, lineno, line, week, entry, entry_lines)
             paragraph_start = False
             continue
@@ -273,13 +266,8 @@ def _scan(text: str) -> tuple[bool, bool, bool]:
     week_heading = paragraph_link = entry = False
     fence: str | None = None
     for line in text.split("\n"):
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        fence_match = FENCE.match(line)
-        if fence_match:
-            fence = fence_match.group(1)
+        in_code, fence = code_fence(line, fence)
+        if in_code:
             continue
         if WEEK_HEADING.match(line):
             week_heading = True

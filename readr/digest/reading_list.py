@@ -18,7 +18,7 @@ from datetime import date
 
 from ..ids import ArxivId, try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
-from . import FENCE, HEADING, Link, parse_link, split_bold, unescape_markdown
+from . import HEADING, Link, code_fence, parse_link, split_bold, unescape_markdown
 
 _MONTHS = {
     name: number
@@ -303,13 +303,8 @@ def parse_reading_list(text: str) -> ReadingList:
         line = lines[index]
         line_no = index + 1
         index += 1
-        if fence is not None:
-            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-                fence = None
-            continue
-        fence_match = FENCE.match(line)
-        if fence_match:
-            fence = fence_match.group(1)
+        in_code, fence = code_fence(line, fence)
+        if in_code:
             continue
         heading = HEADING.match(line)
         bold_line = None if heading or _LIST_ITEM.match(line) else _BOLD_LINE.match(line)
