@@ -323,6 +323,14 @@ class RankedIds:
     why: dict[int, list[str]] = field(default_factory=dict)
     note: str | None = None
 
+    def explain(self, paper_id: int) -> tuple[float | None, list[str]] | None:
+        """A paper's score and reasons; the reasons alone for a paper only the rules moved (no
+        model, or not scored); None when there is nothing to say."""
+        why = self.why.get(paper_id, [])
+        if paper_id in self.scores:
+            return self.scores[paper_id], why
+        return (None, why) if why else None
+
 
 def rank_ids(lib: Store, ids: Sequence[int], model: Model | Unranked | None = None,
              rules: RankRules | None = None) -> RankedIds:

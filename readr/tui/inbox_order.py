@@ -43,12 +43,7 @@ class InboxOrder:
     def why(self, paper_id: int) -> tuple[float | None, list[str]] | None:
         """The score and reasons of a ranked paper; in arrival order the reasons alone of a paper
         the reader's rules moved; else None."""
-        if self.ranked is None:
-            return None
-        why = self.ranked.why.get(paper_id, [])
-        if paper_id in self.ranked.scores:
-            return self.ranked.scores[paper_id], why
-        return (None, why) if why else None
+        return self.ranked.explain(paper_id) if self.ranked is not None else None
 
     def ordered(self, result: ViewResult) -> ViewResult:
         """`result` by the scores known so far (papers not scored yet last, in arrival order)."""

@@ -71,12 +71,7 @@ class LikeOrder:
 
     def why(self, paper_id: int) -> tuple[float | None, list[str]] | None:
         """The score and reasons of a paper (reasons alone from the rules in the usual order)."""
-        if self.ranked is None:
-            return None
-        why = self.ranked.why.get(paper_id, [])
-        if paper_id in self.ranked.scores:
-            return self.ranked.scores[paper_id], why
-        return (None, why) if why else None
+        return self.ranked.explain(paper_id) if self.ranked is not None else None
 
     @property
     def note(self) -> str | None:
