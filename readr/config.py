@@ -19,10 +19,10 @@ Example ~/.config/readr/config.toml:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .record import field, frozen_record
 from .errors import ReadrError
 from .files import atomic_write_text
 from .paths import config_path
@@ -32,7 +32,7 @@ from .weeks import week_start_index
 DEFAULT_FRONT_MATTER = "description: Notes on what we read\nlayout: editorial"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Config:
     week_start: int = 0
     """Index of the first day of a reading week: 0 = Monday ... 6 = Sunday."""

@@ -33,8 +33,9 @@ This module has no third-party imports and never raises anything but
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote
+
+from .record import frozen_record
 
 __all__ = [
     "ArxivId",
@@ -100,7 +101,7 @@ class InvalidArxivId(ValueError):
         super().__init__(f"{shown} is not an arXiv id: {reason}")
 
 
-@dataclass(frozen=True)
+@frozen_record
 class ArxivId:
     """A parsed arXiv identifier.
 

@@ -18,17 +18,17 @@ elsewhere is text (`arXiv:2101.00001`, `https://...`, `Note:`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
+from .record import field, frozen_record, record
 from .errors import QueryError, ReadrError
 from .sanitize import clean_line, clean_text
 from .statuses import STATUS_CHOICES, STATUSES, UnknownStatus, parse_status
 from .tags import normalize_tag
 from .weeks import week_of
 
-@dataclass(frozen=True)
+@frozen_record
 class SearchFilter:
     key: str
     example: str  # the shortest useful one, for placeholders and error messages
@@ -79,7 +79,7 @@ _NOT_FILTERS = {"arxiv", "doi", "http", "https", "ftp", "mailto", "urn", "isbn",
                 "www", "orcid"}
 
 
-@dataclass
+@record
 class Query:
     """A parsed query: free-text terms (each a word or a phrase) and filters."""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from readr.record import FrozenInstanceError
 from readr.ids import (
     OLD_STYLE_ARCHIVES,
     ArxivId,
@@ -216,7 +216,7 @@ def test_ids_are_hashable_values():
     b = parse_arxiv_id("https://arxiv.org/abs/2202.06709")
     assert a == b and hash(a) == hash(b)
     assert a != parse_arxiv_id("2202.06709v1")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenInstanceError):
         a.base = "x"
 
 

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..record import field, record
 from .actions import LIST_LIMIT, LIST_LIMIT_MIN, LIST_ORDERS, SEARCH_LIMIT, SEARCH_LIMIT_MAX, SEARCH_LIMIT_MIN
 
 
-@dataclass
+@record
 class Plan:
     """A command line the fast path runs: the TUI, a search or a list."""
 

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
 
+from ..record import frozen_record, record
 from ..errors import ReadrError
 from ..folding import normalized_title
 from .bulk import DeferredIndex
 from .connection import immediate, now_iso
 from .papers import Paper, PapersMixin, metadata_row, web_key
 
+TYPE_CHECKING = False  # typing costs ~5 ms of start-up
+if TYPE_CHECKING:
+    from typing import Any
+
 # Titles shorter than this many words are too common to identify a paper with its year alone.
 MIN_TITLE_WORDS = 3
 
 
-@dataclass(frozen=True)
+@frozen_record
 class BibEntry:
     """How an imported .bib file wrote one paper's entry."""
 
@@ -28,7 +32,7 @@ class BibEntry:
     imported: dict[str, Any]  # readr's modelled values as read from the entry
 
 
-@dataclass
+@record
 class BibImportStats:
     created: int = 0
     merged: int = 0  # into a paper already in the library (or earlier in the same files)

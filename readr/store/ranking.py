@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 
+from ..record import record
 from .connection import is_readonly_error, now_iso
 from .search import SearchMixin, _temp_tables, fts_tokens
 
@@ -14,7 +14,7 @@ from .search import SearchMixin, _temp_tables, fts_tokens
 _TRIAGED = ("to-read", "reading", "read", "dismissed")
 
 
-@dataclass
+@record
 class RankingRow:
     """One paper as the ranking sees it: its text and what the reader did with it."""
 
@@ -43,7 +43,7 @@ def _row(row: sqlite3.Row, tags: dict[int, list[str]]) -> RankingRow:
     )
 
 
-@dataclass
+@record
 class RuleFields:
     """What the reader's mute and boost rules look at (readr/rank_rules.py). The title and abstract
     are empty for a paper that holds none of the words the rules name."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
+from ..record import field, record, replace
 from ..query import Query
 from ..statuses import STATUSES
 from ..weeks import week_bounds
@@ -35,7 +35,7 @@ GROUPED_VIEWS = ("to-read", "reading", "read")
 _NO_STATUS = "\x00none"  # a status no paper has: an empty intersection of view and query
 
 
-@dataclass
+@record
 class ListRow:
     """What one line of the paper list shows."""
 
@@ -52,7 +52,7 @@ class ListRow:
     newer_version: bool
 
 
-@dataclass
+@record
 class ViewResult:
     """The papers of a view in display order; `headers` maps a position in `ids` to the
     week (first day, last day) that starts there, for views grouped by week."""

@@ -120,9 +120,8 @@ class ReadrApp(App):
             self.push_screen(HelpScreen(self.config.keymap))
 
     def _save_theme(self, theme) -> None:
-        from dataclasses import replace
-
         from ..config import save_setting
+        from ..record import replace
 
         if theme.name == self.config.theme:
             return
