@@ -85,13 +85,17 @@ def test_cli_paths_import_no_heavy_modules(tmp_path, library, argv, expect):
 
 
 # What `readr search` and `readr list` may not import: they print papers with readr's own table
-# and lines (readr.cli.output), open the library without importlib.resources, define their classes
-# as readr.record records (dataclasses imports inspect), name types only for mypy, find the default
-# folders without platformdirs on Linux, and never load the modules of other commands.
+# and lines (readr.cli.output), open the library without importlib.resources or the parts of the
+# store they do not use, define their classes as readr.record records (dataclasses imports
+# inspect), name types only for mypy, find the default folders without platformdirs on Linux, and
+# never load the modules of other commands.
 NOT_IN_THE_EVERYDAY_BUDGET = (
     "typer", "click", "rich", "pydantic", "textual", "pylatexenc", "bibtexparser", "importlib.resources",
     "tempfile", "calendar", "hashlib", "readr.ranking", "readr.bibtex", "readr.catalogue", "readr.latex_text",
     "dataclasses", "inspect", "typing", *(["platformdirs"] if sys.platform.startswith("linux") else []),
+    # the store's parts other than opening, searching and listing (readr.store.search.SearchStore)
+    "readr.store.library", "readr.store.bib", "readr.store.bulk", "readr.store.digest", "readr.store.maintenance",
+    "readr.store.pdfs", "readr.store.ranking", "readr.store.team", "readr.store.views",
 )
 
 

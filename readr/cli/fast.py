@@ -232,9 +232,14 @@ def _execute(plan: Plan, db_path: Path) -> None:
         from ..statuses import parse_status
 
         statuses = [parse_status(s) for s in plan.statuses]  # before the library is opened, as Typer's
-    from ..store import Store
+    from ..store.search import SearchMixin, SearchStore
 
-    lib = Store(db_path)
+    library: type[SearchMixin] = SearchStore
+    if plan.command == "search" and "like:" in " ".join(plan.words).lower():
+        from ..store import Store  # like:TAG ranks with the tag's model (RankingMixin)
+
+        library = Store
+    lib = library(db_path)
     try:
         if plan.command == "list":
             actions.list_papers(lib, statuses, plan.tag, plan.catalogue, plan.limit, plan.order, plan.as_json)

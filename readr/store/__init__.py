@@ -2,68 +2,41 @@
 
 `Store(path)` opens (creating and migrating) a library. Each thread that uses a Store gets
 its own SQLite connection; all writes are BEGIN IMMEDIATE transactions.
+
+The names below are loaded on first use (PEP 562): `readr search` and `readr list` open a
+SearchStore (readr.store.search) and never import the other parts, which would cost them about a
+tenth of their start-up.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
-from ..errors import LibraryDamaged
-from ..statuses import STATUSES
-from .connection import (
-    ConnectionPool, backup_to, describe_database_error, head_version, is_damage_error, migrate, now_iso,
-)
-from .papers import Paper, PapersMixin, normalize_tag, web_key
-from .pdfs import PdfsMixin
-from .digest import DigestMixin
-from .bib import BibMixin
-from .search import CANDIDATES, SearchHit, SearchMixin
-from .views import ViewsMixin
-from .bulk import BulkMixin
-from .maintenance import MaintenanceMixin
-from .team import TeamMixin
-from .ranking import RankingMixin, RankingRow, RuleFields
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ..statuses import STATUSES
+    from .connection import head_version, now_iso
+    from .library import Store
+    from .papers import Paper, normalize_tag, web_key
+    from .ranking import RankingRow, RuleFields
+    from .search import CANDIDATES, SearchHit
 
 __all__ = [
     "Store", "Paper", "RankingRow", "RuleFields", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version",
     "normalize_tag", "web_key",
 ]
 
+_HOMES = {
+    "Store": ".library", "Paper": ".papers", "normalize_tag": ".papers", "web_key": ".papers",
+    "RankingRow": ".ranking", "RuleFields": ".ranking", "SearchHit": ".search", "CANDIDATES": ".search",
+    "now_iso": ".connection", "head_version": ".connection", "STATUSES": "..statuses",
+}
 
-# Search builds on papers, views on search, digest on papers: each mixin derives from what it uses.
-class Store(RankingMixin, ViewsMixin, SearchMixin, DigestMixin, BibMixin, PapersMixin, PdfsMixin, BulkMixin,
-            MaintenanceMixin, TeamMixin):
-    def __init__(self, path: Path | str, read_only: bool = False):
-        """Open the library at `path`, creating and migrating it; with read_only=True open an
-        existing library as it is (no migration), and every write fails."""
-        self.path = Path(path).expanduser()
-        if str(self.path) != ":memory:" and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._pool = ConnectionPool(self.path, read_only=read_only)
-        if read_only:
-            self._pool.get()  # opens it now, so a missing or damaged file is reported here
-        else:
-            try:
-                migrate(self.conn, self.path)
-            except sqlite3.DatabaseError as exc:
-                if not is_damage_error(exc):
-                    raise
-                self.close()
-                raise LibraryDamaged(describe_database_error(exc, self.path) or str(exc), str(exc)) from None
 
-    def schema_version(self) -> int:
-        version: int = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        return version
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-    def backup(self, target: Path | str) -> Path:
-        return backup_to(self.conn, Path(target))
-
-    def close(self) -> None:
-        self._pool.close()
-
-    def __enter__(self) -> "Store":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    value = getattr(import_module(home, __name__), name)
+    globals()[name] = value
+    return value

@@ -516,3 +516,8 @@ class SearchMixin(PapersMixin):
         count = self.conn.execute(sql, [match, *params]).fetchone()[0]
         return count
 
+
+class SearchStore(SearchMixin):
+    """The parts of the store that `readr search` and `readr list` use: opening, searching,
+    listing and counting papers. Start-up is most of their time, and importing every other part
+    of Store would add about a tenth to it."""
