@@ -37,7 +37,8 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, replace
+import dataclasses
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -47,6 +48,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import synth  # noqa: E402
 from benchmarks.run import child_env, machine, ms  # noqa: E402
+from readr.record import replace  # noqa: E402
 from readr.store.team import Note  # noqa: E402
 from readr.sync.notes import READERS_DIR, file_name, parse, render  # noqa: E402
 
@@ -396,7 +398,7 @@ def main(argv: list[str] | None = None, print_table: bool = True) -> list[Row]:
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
     if args.rounds:
-        size = replace(size, rounds=args.rounds)
+        size = dataclasses.replace(size, rounds=args.rounds)
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
     if args.only in (None, "single"):

@@ -23,7 +23,6 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -31,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from readr.errors import ReadrError
 from readr.ids import ArxivId, InvalidArxivId, parse_arxiv_id, try_parse_arxiv_id
 from readr.sanitize import clean_line, clean_text
+
+from .record import field, record
 
 if TYPE_CHECKING:  # pragma: no cover
     import arxiv
@@ -72,7 +73,7 @@ class ArxivError(ReadrError):
         self.partial = partial
 
 
-@dataclass
+@record
 class PaperRecord:
     arxiv_id: str  # base id, no version
     version: int | None  # the version this record describes
@@ -95,7 +96,7 @@ class PaperRecord:
         return ArxivId(self.arxiv_id, self.version)
 
 
-@dataclass
+@record
 class FetchResult:
     records: list[PaperRecord] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # requested, valid, but not in arXiv's answer

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .record import field, record
 from .errors import ReadrError
 from .folding import ascii_fold, normalized_title
 from .ids import ArxivId, try_parse_arxiv_id
@@ -420,7 +420,7 @@ def bib_value_text(raw: str, strings: dict[str, str] | None = None) -> str:
 # --- import ---------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class BibRecord:
     cite_key: str
     line: int | None
@@ -608,7 +608,7 @@ PARALLEL_FROM_BYTES = 2_000_000  # smaller files are parsed here (workers cost m
 _STRING_BLOCK = re.compile(rb"^\s*@\s*string\s*[{(]", re.IGNORECASE)
 
 
-@dataclass
+@record
 class _Chunk:
     first_line: int
     text: str
@@ -761,9 +761,9 @@ def import_files(store, paths: Sequence[Path]) -> list[str]:
     def records() -> Iterator[BibRecord]:
         nonlocal total
         for path in paths:
-            for record in iter_bib_records(Path(path), report, store.bib_key_seen()):
+            for entry in iter_bib_records(Path(path), report, store.bib_key_seen()):
                 total += 1
-                yield record
+                yield entry
 
     stats = store.import_bib_records(records())
     names = ", ".join(Path(p).name for p in paths)

@@ -23,11 +23,11 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 import zlib
-from dataclasses import dataclass, field
 from io import BufferedIOBase
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
+from .record import field, record
 from .errors import ReadrError
 from .ids import try_parse_arxiv_id
 from .sanitize import clean_line, clean_text
@@ -43,7 +43,7 @@ _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
 
 
-@dataclass
+@record
 class FileReport:
     name: str
     kind: str
@@ -512,7 +512,7 @@ def _is_gzip(raw: IO[bytes]) -> bool:
     return magic == b"\x1f\x8b"
 
 
-@dataclass
+@record
 class ImportProgress:
     """Where the import of one catalogue file is, for a progress display."""
 

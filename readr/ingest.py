@@ -8,10 +8,10 @@ fetch never changes the library.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Callable, Sequence
 
+from .record import field, record, replace
 from .clock import clock
 from .errors import ReadrError
 from .ids import ArxivId, InvalidArxivId, parse_arxiv_id
@@ -28,7 +28,7 @@ FIRST_FETCH_DAYS = 7
 PROMOTED_ON_ADD = ("inbox", "dismissed", None)
 
 
-@dataclass
+@record
 class AddReport:
     added: list[Paper] = field(default_factory=list)
     updated: list[Paper] = field(default_factory=list)  # arXiv papers already there, metadata refreshed
@@ -74,7 +74,7 @@ def problem_lines(missing: Sequence[str], errors: Sequence[str], invalid: Sequen
     return [*(f"not found on arXiv: {line}" for line in missing), *(f"failed: {line}" for line in errors), *invalid]
 
 
-@dataclass
+@record
 class Reference:
     """What the reader pasted: an arXiv id, or a web page (URL + title)."""
 
@@ -175,7 +175,7 @@ def is_search_query(text: str) -> bool:
     return not refs and not any(_MEANT_AS_REFERENCE.match(token) for token in tokens)
 
 
-@dataclass
+@record
 class Lookup:
     """What arXiv said about pasted ids and URLs, before anything is stored: its records, the web
     pages, and a line for each id arXiv does not know, each failure and each piece of text that
@@ -232,8 +232,10 @@ def add_looked_up(
     report.missing += lookup.missing
     report.errors += lookup.errors
     report.invalid += lookup.invalid
-    for record in lookup.records:
-        paper, created = store.upsert_arxiv(record, status=status, have_version=lookup.versions.get(record.arxiv_id))
+    for metadata in lookup.records:
+        paper, created = store.upsert_arxiv(
+            metadata, status=status, have_version=lookup.versions.get(metadata.arxiv_id)
+        )
         _note_added(store, report, paper, created, status)
     for url in lookup.urls:
         paper, created = store.add_web(url, title or url, status=status)
@@ -336,7 +338,7 @@ def follow_query(kind: str, value: str) -> str:
     return value
 
 
-@dataclass
+@record
 class FeedWindow:
     """What one followed feed was asked for: its papers submitted since `since` (ISO)."""
 
@@ -347,7 +349,7 @@ class FeedWindow:
     new: int = 0
 
 
-@dataclass
+@record
 class FetchReport:
     new: list[Paper] = field(default_factory=list)
     seen: int = 0
@@ -381,8 +383,8 @@ def fetch_follows(
         except ArxivError as exc:
             report.errors.append(f"{row['kind']} {row['value']}: {exc}")
             continue
-        for record in records:
-            paper, created = store.upsert_arxiv(record, status="inbox")
+        for metadata in records:
+            paper, created = store.upsert_arxiv(metadata, status="inbox")
             if created:
                 window.new += 1
                 report.new.append(paper)
@@ -395,7 +397,7 @@ def fetch_follows(
 # --- refresh -------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class RefreshReport:
     refreshed: list[Paper] = field(default_factory=list)
     newer: list[Paper] = field(default_factory=list)
@@ -416,8 +418,8 @@ def refresh(store: Store, client, refs: Sequence[str] = (), on_progress=None) ->
     if not papers:
         return report
     result = client.fetch_ids([ArxivId(p.arxiv_id, None) for p in papers if p.arxiv_id], on_progress=on_progress)
-    for record in result.records:
-        paper, _ = store.upsert_arxiv(record, status=None)
+    for metadata in result.records:
+        paper, _ = store.upsert_arxiv(metadata, status=None)
         report.refreshed.append(paper)
         if paper.newer_version_available:
             report.newer.append(paper)

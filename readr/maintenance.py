@@ -15,12 +15,12 @@ tags. Each finding is one sentence in plain words.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
+from .record import field, record
 from .clock import clock
 from .errors import ReadrError
 from .store.maintenance import NotChecked
@@ -29,7 +29,7 @@ from .store.maintenance import verify_library_file as verify_copy  # noqa: F401 
 BACKUP_SUFFIX = ".db"
 
 
-@dataclass
+@record
 class Finding:
     name: str
     ok: bool
@@ -40,7 +40,7 @@ class Finding:
         return {"check": self.name, "ok": self.ok, "message": self.message}
 
 
-@dataclass
+@record
 class CheckReport:
     path: Path
     findings: list[Finding] = field(default_factory=list)

@@ -23,9 +23,9 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping, Sequence
 
+from .record import field, record
 from .tfidf import AUTHOR, CATEGORY, STOP_WORDS, paper_features
 
 if TYPE_CHECKING:
@@ -65,14 +65,14 @@ def positive_weight(row: RankingRow) -> float:
     return weight
 
 
-@dataclass
+@record
 class Unranked:
     """Why there is no model: shown where the ranking would be."""
 
     reason: str
 
 
-@dataclass
+@record
 class Model:
     """A linear model over tf-idf features: terms[i] has inverse document frequency idf[i] and
     weight coef[i]. Scores a paper with numpy alone (readr.tfidf), without scikit-learn or scipy."""
@@ -289,14 +289,14 @@ def _training_scores(lib: Store, model: Model, trained_on: Sequence[RankingRow]
     return {i: (signatures.get(i), round(s, 4), w) for i, s, w in zip(ids, scores, why)}
 
 
-@dataclass
+@record
 class Scored:
     paper: Paper
     score: float | None  # None: not ranked (see Ranking.note)
     why: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Ranking:
     papers: list[Scored]
     note: str | None = None  # why the papers are in arrival order, when they are
@@ -313,7 +313,7 @@ def rank(lib: Store, papers: Sequence[Paper], model: Model | Unranked | None = N
     )
 
 
-@dataclass
+@record
 class RankedIds:
     """Paper ids by descending relevance, with each one's score and reasons; in the given order,
     without scores, and with a note saying why, when there is no model."""

@@ -16,9 +16,9 @@ tagged, the results keep their usual order and a note says why; the reader's mut
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .record import field, record
 from .errors import QueryError
 from .ranking import FORMAT, MAX_BACKGROUND, MIN_DISMISSED, Model, RankedIds, Unranked, cached_model, rank_ids, train
 
@@ -91,7 +91,7 @@ def rank_like(lib: Store, tag: str, ids: list[int], also_tagged: bool = False,
     return rank_ids(lib, ids[:LIKE_CANDIDATES], model, rules)
 
 
-@dataclass
+@record
 class LikeResults:
     """A like: search's papers, most like the tag first, with scores (None: not ranked) and reasons."""
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from array import array
 from collections import defaultdict
-from dataclasses import dataclass
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
+
+from .record import record
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,7 +94,7 @@ def paper_features(title: str, abstract: str, authors: Sequence[str], categories
     return features
 
 
-@dataclass
+@record
 class Rows:
     """Sparse tf-idf rows in CSR form (numpy arrays): row r holds columns indices[indptr[r]:indptr[r+1]]
     with values data[...] (L2-normalised, sublinear tf)."""
@@ -174,7 +175,7 @@ def top_columns(rows: Rows, weights: np.ndarray, count: int) -> list[list[tuple[
     return picks
 
 
-@dataclass
+@record
 class _Tokens:
     words: np.ndarray  # word ids, paper after paper, dropped words removed
     word_paper: np.ndarray  # the paper of each

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from readr.errors import ReadrError
 from readr.maintenance import check
 from readr.query import parse_query
+from readr.record import replace
 from readr.store import Store
 from readr.sync import GitError, sync
 from readr.sync.git import Git

@@ -15,9 +15,10 @@ Typer's internals ever differ, `install()` does nothing and Typer works as befor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..record import frozen_record
 
 _INT = re.compile(r"-?[0-9]{1,18}")
 _FLOAT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
@@ -61,7 +62,7 @@ def install() -> bool:
     if getattr(original, "_readr_fast", False):
         return True
 
-    @dataclass(frozen=True)
+    @frozen_record
     class FastRuntimeParam(RuntimeParam):
         kind: str
         is_list: bool

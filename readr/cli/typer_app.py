@@ -8,7 +8,6 @@ What it prints goes through readr.cli.output (typer-free, shared with readr.cli.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -16,6 +15,7 @@ import typer
 from typer._click.exceptions import UsageError  # typer 0.29 vendors click; pinned in pyproject
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from ..record import field, record
 from .actions import library_path, open_tui
 from .output import print_error, user_error
 
@@ -128,7 +128,7 @@ app = ReadrTyper(
 )
 
 
-@dataclass
+@record
 class State:
     db_path: Path
     _store: Any = field(default=None, repr=False)

@@ -11,7 +11,8 @@ exporter writes is exactly what the importer reads. No third-party imports here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from ..record import frozen_record
 
 # CommonMark: a backslash before ASCII punctuation is an escape.
 _PUNCT = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
@@ -88,7 +89,7 @@ def format_destination(url: str) -> str:
 MAX_LINK_TEXT = 2000
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Link:
     text: str  # the link text as written (between the brackets)
     target: str  # the destination, unescaped, without angle brackets

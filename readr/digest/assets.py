@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote
+
+from ..record import field, record
 
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".tif", ".tiff", ".avif", ".ico"}
@@ -25,7 +26,7 @@ _HTML_IMAGE = re.compile(r"(<img\b[^>]*?\bsrc\s*=\s*)(\"[^\"]*\"|'[^']*')", re.I
 _REMOTE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:|//|#)")
 
 
-@dataclass
+@record
 class AssetCopier:
     page: Path
     search_dirs: list[Path] = field(default_factory=list)
@@ -92,7 +93,7 @@ class AssetCopier:
         return link
 
 
-@dataclass
+@record
 class AssetLinker(AssetCopier):
     """For a page written to stdout, whose folder is unknown: summaries are kept as written,
     except images that exist only in the library's folder (`readr figures --insert` puts them

@@ -10,11 +10,11 @@ holds no terminal control characters, and is written atomically.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from ..record import record
 from ..errors import ReadrError
 from ..files import atomic_write_text
 from ..sanitize import clean_line, clean_text
@@ -130,7 +130,7 @@ def render_entry(paper: "Paper", digest: "DigestEntry | None" = None) -> str:
     return "\n".join(out)
 
 
-@dataclass
+@record
 class WeekDigest:
     label: date
     first: date

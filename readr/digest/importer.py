@@ -10,11 +10,11 @@ library as it was. Importing the same page again changes nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
+from ..record import field, record
 from ..errors import ReadrError
 from ..ids import try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
@@ -31,7 +31,7 @@ class DigestFormatError(ReadrError):
     """A page that does not follow the digest format; the message names the file and line."""
 
 
-@dataclass
+@record
 class PageEntry:
     line: int
     target: str
@@ -69,14 +69,14 @@ class PageEntry:
         return style
 
 
-@dataclass
+@record
 class PageWeek:
     line: int
     day: date
     entries: list[PageEntry] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Page:
     name: str
     front_matter: str | None
@@ -296,7 +296,7 @@ def _reading_list_page(name: str, text: str) -> tuple[Page, ReadingList]:
     return Page(name, None, weeks), listed
 
 
-@dataclass
+@record
 class PageRead:
     """What `read_page` made of a file: a page (read as a reading list when `reading_list` is
     set), or why it was skipped."""

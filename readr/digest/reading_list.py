@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
+from ..record import field, record
 from ..ids import ArxivId, try_parse_arxiv_id
 from ..sanitize import clean_line, clean_text
 from . import HEADING, Link, code_fence, parse_link, split_bold, unescape_markdown
@@ -51,7 +51,7 @@ _DATE_COLUMN = re.compile(r"^(date|read|read on|when|week|month|day)$", re.IGNOR
 _GENERIC_LINK_TEXT = re.compile(r"^(paper|arxiv|pdf|abs|abstract|link|preprint|here|\[?pdf\]?)$", re.IGNORECASE)
 
 
-@dataclass
+@record
 class ListItem:
     line: int
     target: str
@@ -62,14 +62,14 @@ class ListItem:
     version: int | None
 
 
-@dataclass
+@record
 class ListSection:
     line: int
     day: date
     items: list[ListItem] = field(default_factory=list)
 
 
-@dataclass
+@record
 class ReadingList:
     sections: list[ListSection]
     without_arxiv: int = 0  # items with links, none of them to arXiv

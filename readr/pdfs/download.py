@@ -13,11 +13,11 @@ import hashlib
 import os
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 from urllib.parse import quote
 
+from ..record import frozen_record, record
 from ..errors import ReadrError
 from ..files import atomic_file
 from ..sanitize import clean_line
@@ -36,7 +36,7 @@ class DownloadError(ReadrError):
         self.kind = kind
 
 
-@dataclass
+@record
 class Downloaded:
     path: Path
     size: int
@@ -44,7 +44,7 @@ class Downloaded:
     url: str
 
 
-@dataclass
+@record
 class Outcome:
     """What `readr pdf` did for one paper. status: ok | damaged | failed."""
 
@@ -213,7 +213,7 @@ def _check_head(head: bytes, shown: str, host: str) -> None:
 # --- a batch of papers: `readr pdf` and the TUI's f ---------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_record
 class PdfEvent:
     """What `fetch_pdfs` is doing, for a front end to draw. kind: "start" (a paper begins),
     "stage" (`stage` is "downloading" or "reading text"), "bytes" (`done_bytes` of

@@ -15,17 +15,17 @@ import signal
 import subprocess
 import sys
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..record import field, frozen_record, record
 from ..errors import ReadrError
 from ..sanitize import clean_line, clean_text
 
 PDF_MAGIC = b"%PDF-"
 
 
-@dataclass(frozen=True)
+@frozen_record
 class Limits:
     """How much a single PDF may cost."""
 
@@ -51,7 +51,7 @@ class ExtractionError(ReadrError):
         self.kind = kind
 
 
-@dataclass
+@record
 class PdfText:
     text: str
     pages: int
@@ -211,7 +211,7 @@ def extract_text(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> PdfText:
 # --- recording in the library -------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Indexed:
     """What indexing one paper's PDF gave: status ok | damaged | failed."""
 

@@ -9,10 +9,10 @@ decoded and written as PNG. Summary links are relative to the library's data fol
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..record import field, record
 from ..errors import ReadrError
 from ..sanitize import clean_line
 from .extract import DEFAULT_LIMITS, Limits, check_pdf_file, run_worker
@@ -20,7 +20,7 @@ from .extract import DEFAULT_LIMITS, Limits, check_pdf_file, run_worker
 MIN_SIDE = 16
 
 
-@dataclass
+@record
 class ImageInfo:
     index: int
     page: int
@@ -46,7 +46,7 @@ class ImageInfo:
         }
 
 
-@dataclass
+@record
 class Extracted:
     index: int
     page: int | None

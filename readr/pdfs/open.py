@@ -12,14 +12,14 @@ import shlex
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..record import record
 from ..errors import ReadrError
 
 
-@dataclass
+@record
 class Opened:
     what: str  # "pdf" | "url"
     target: str

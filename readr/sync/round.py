@@ -31,10 +31,10 @@ import fcntl
 import json
 import os
 import shutil
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..record import field, field_names, record, replace
 from ..clock import clock
 from ..errors import ReadrError
 from ..sanitize import clean_line
@@ -55,7 +55,7 @@ def _no_progress(stage: str) -> None:
     pass
 
 
-@dataclass
+@record
 class SyncReport:
     reader: str
     remote: str
@@ -99,7 +99,7 @@ def _remote_address(remote: str) -> str:
     return str(Path(remote).expanduser().resolve())
 
 
-@dataclass
+@record
 class _Lock:
     path: Path
     handle: int = -1
@@ -178,12 +178,11 @@ def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tu
         return ours or theirs, False  # removed on one machine, changed on the other: keep the changes
     values: dict[str, object] = {}
     conflict = False
-    for item in fields(Note):
-        if item.name in ("arxiv_id", "other_summary"):
+    for name in field_names(Note):
+        if name in ("arxiv_id", "other_summary"):
             continue
-        value, clash = _merge_field(item.name, getattr(base, item.name, None), getattr(ours, item.name),
-                                    getattr(theirs, item.name))
-        values[item.name] = value
+        value, clash = _merge_field(name, getattr(base, name, None), getattr(ours, name), getattr(theirs, name))
+        values[name] = value
         conflict = conflict or clash
     base_other = base.other_summary if base is not None else None
     other: str | None
@@ -195,7 +194,7 @@ def merge_notes(base: Note | None, ours: Note | None, theirs: Note | None) -> tu
         other = ours.other_summary
     else:
         other = ours.other_summary if ours.other_summary is not None else theirs.other_summary
-    merged = replace(ours, **values)  # type: ignore[arg-type]
+    merged = replace(ours, **values)
     return replace(merged, other_summary=other), conflict
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -17,6 +16,7 @@ from textual.widgets import Button, Input, LoadingIndicator, OptionList, Selecti
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from ..record import record
 from ..errors import ReadrError
 from ..query import search_help_lines
 from ..sanitize import clean_line
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # --- add papers ---------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Candidate:
     """One paper offered in the add dialog: an arXiv record, or a web page to add by URL."""
 

@@ -10,9 +10,9 @@ so a triage key leaves the list in the order the reader saw, the cursor on the n
 from __future__ import annotations
 
 from array import array
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..record import replace
 from .messages import InboxRanked
 
 if TYPE_CHECKING:

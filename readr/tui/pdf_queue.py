@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from ..record import record
 from ..sanitize import clean_line
 from .messages import PdfBatchDone, PdfFinished, PdfProgress
 
@@ -26,7 +26,7 @@ PROGRESS_EVERY = 0.25  # seconds between byte-count updates of a PDF download
 WORKER_GROUP = "pdfs"
 
 
-@dataclass
+@record
 class BatchSummary:
     """How a batch went, for its closing notice."""
 

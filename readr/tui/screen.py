@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import sqlite3
 from array import array
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Callable
 
@@ -26,6 +25,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from ..record import record
 from ..clock import clock
 from ..config import Config
 from ..errors import QueryError, ReadrError
@@ -70,7 +70,7 @@ UNDO_DEPTH = 50
 POLL_SECONDS = 1.0  # how often the TUI asks SQLite whether another process wrote
 
 
-@dataclass
+@record
 class UndoStep:
     description: str
     snapshots: list

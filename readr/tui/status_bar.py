@@ -4,12 +4,12 @@ Each renders itself from the state it is given and the reader's keys; neither re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from textual.content import Content
 from textual.widgets import Static
 
+from ..record import record
 from ..sanitize import clean_line
 from ..statuses import STATUS_LABELS
 from .keys import key_of
@@ -74,7 +74,7 @@ def synced_label(last_synced: str | None, today: date) -> str:
     return f"synced {time[:5]}" if day == today.isoformat() and time else f"synced {day}"
 
 
-@dataclass
+@record
 class StatusState:
     """Everything the status line says."""
 
