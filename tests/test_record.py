@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readr.record import FrozenInstanceError, field, frozen_record, record, replace
+from readr.record import FrozenInstanceError, field, field_names, frozen_record, record, replace
 
 
 @record
@@ -104,3 +104,30 @@ def test_mistakes_are_refused_when_the_class_is_made():
 
             def __post_init__(self) -> None:
                 pass
+
+
+@record
+class Cached:
+    name: str
+    handle: object = field(default=None, repr=False)
+
+
+def test_field_options_default_and_repr():
+    assert Cached("a").handle is None and Cached.handle is None
+    assert repr(Cached("a", handle=object())) == "Cached(name='a')"
+    assert field_names(Cached) == field_names(Cached("a")) == ("name", "handle")
+    with pytest.raises(TypeError, match="not both"):
+        field(default=[], default_factory=list)
+
+
+def test_a_field_declared_again_keeps_its_place_as_in_a_dataclass():
+    @record
+    class Recounted(Item):
+        count: int = 5
+
+    @dataclasses.dataclass
+    class DataRecounted(DataItem):
+        count: int = 5
+
+    assert field_names(Recounted) == tuple(f.name for f in dataclasses.fields(DataRecounted))
+    assert Recounted("a") == Recounted("a", 5, [])
