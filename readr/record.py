@@ -9,7 +9,8 @@ assignment (`FrozenInstanceError`, an AttributeError) and has a `__hash__`. `rep
 with some fields changed and `field_names` lists them (dataclasses.replace and dataclasses.fields
 do not know records). Each field is an annotation in the class body (a `ClassVar` is not one);
 the fields of a record base class come first. mypy checks records as dataclasses
-(dataclass_transform); readr defines no dataclass (tests/test_architecture.py).
+(dataclass_transform). An import contract (pyproject.toml) keeps dataclasses out of readr, but for
+the one class that extends a dataclass of Typer's.
 """
 
 from __future__ import annotations

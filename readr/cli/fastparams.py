@@ -15,10 +15,9 @@ Typer's internals ever differ, `install()` does nothing and Typer works as befor
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from ..record import frozen_record
 
 _INT = re.compile(r"-?[0-9]{1,18}")
 _FLOAT = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
@@ -62,7 +61,8 @@ def install() -> bool:
     if getattr(original, "_readr_fast", False):
         return True
 
-    @frozen_record
+    # A dataclass, as Typer's RuntimeParam it extends (a record does not know a dataclass's fields).
+    @dataclass(frozen=True)
     class FastRuntimeParam(RuntimeParam):
         kind: str
         is_list: bool
