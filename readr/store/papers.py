@@ -113,14 +113,30 @@ class Paper:
         }
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _json_column(text: str) -> Any:
+    """json.loads(text) for a JSON column (authors, categories, links): a list reads thousands,
+    and the decoder's raw_decode skips json.loads's per-call work; anything it does not read
+    whole goes through json.loads, for the same value or the same error."""
+    try:
+        value, end = _DECODER.raw_decode(text)
+        if end == len(text):
+            return value
+    except (ValueError, TypeError):
+        pass
+    return json.loads(text)
+
+
 def _paper_from_row(row: sqlite3.Row) -> Paper:
     return Paper(
         id=row["id"], key=row["key"], arxiv_id=row["arxiv_id"], latest_version=row["latest_version"],
-        read_version=row["read_version"], title=row["title"], authors=json.loads(row["authors"]),
+        read_version=row["read_version"], title=row["title"], authors=_json_column(row["authors"]),
         abstract=row["abstract"], primary_category=row["primary_category"],
-        categories=json.loads(row["categories"]), published=row["published"], updated=row["updated"],
+        categories=_json_column(row["categories"]), published=row["published"], updated=row["updated"],
         comment=row["comment"], journal_ref=row["journal_ref"], doi=row["doi"], url=row["url"],
-        pdf_url=row["pdf_url"], links=json.loads(row["links"]), source=row["source"], status=row["status"],
+        pdf_url=row["pdf_url"], links=_json_column(row["links"]), source=row["source"], status=row["status"],
         added_at=row["added_at"], read_at=row["read_at"], read_seq=row["read_seq"], summary=row["summary"],
         summary_updated_at=row["summary_updated_at"], metadata_fetched_at=row["metadata_fetched_at"],
     )
@@ -133,9 +149,9 @@ def _paper_from_tuple(row: tuple[Any, ...]) -> Paper:
      read_seq, summary, summary_updated_at, metadata_fetched_at) = row
     return Paper(
         id=id_, key=key, arxiv_id=arxiv_id, latest_version=latest_version, read_version=read_version, title=title,
-        authors=json.loads(authors), abstract=abstract, primary_category=primary_category,
-        categories=json.loads(categories), published=published, updated=updated, comment=comment,
-        journal_ref=journal_ref, doi=doi, url=url, pdf_url=pdf_url, links=json.loads(links), source=source,
+        authors=_json_column(authors), abstract=abstract, primary_category=primary_category,
+        categories=_json_column(categories), published=published, updated=updated, comment=comment,
+        journal_ref=journal_ref, doi=doi, url=url, pdf_url=pdf_url, links=_json_column(links), source=source,
         status=status, added_at=added_at, read_at=read_at, read_seq=read_seq, summary=summary,
         summary_updated_at=summary_updated_at, metadata_fetched_at=metadata_fetched_at,
     )
@@ -147,7 +163,7 @@ def _brief_paper_from_row(row: tuple[Any, ...]) -> Paper:
      read_at) = row
     return Paper(
         id=id_, key=key, arxiv_id=arxiv_id, latest_version=latest_version, read_version=read_version, title=title,
-        authors=json.loads(authors), abstract="", primary_category=None, categories=[], published=published,
+        authors=_json_column(authors), abstract="", primary_category=None, categories=[], published=published,
         updated=None, comment=None, journal_ref=None, doi=None, url=url, pdf_url=None, links=[], source=source,
         status=status, added_at=added_at, read_at=read_at, read_seq=None, summary="", summary_updated_at=None,
         metadata_fetched_at=None,
