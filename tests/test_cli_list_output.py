@@ -167,3 +167,92 @@ def test_streamed_json_is_cleaned_as_echo_json_cleans(value):
     finally:
         sys.stdout = stdout
     assert buffer.getvalue() == "[\n" + json.dumps(output._clean_json(value), ensure_ascii=False) + "\n]\n"
+
+
+# Stored text the store's own cleaning never wrote (an older readr, a hand-edited file): the
+# output side cleans it in every form, whatever the shortcuts it takes for clean rows.
+DIRTY = {
+    "2101.00001": ("Escape \x1b]0;pwned\x07 and  a run", ["Mal\x1b[31mlory", " Edge "], "bad\x9btag"),
+    "hep-th/9901001": ("Tab\there | and a\r\nbreak \x7f", ["Ann\u00a0Lee"], "x|y"),
+}
+
+
+@pytest.fixture
+def dirty_lib(lib):
+    with Store(lib) as store, store.write() as conn:
+        for key, (title, authors, tag) in DIRTY.items():
+            conn.execute("UPDATE papers SET title = ?, authors = ? WHERE key = ?",
+                         (title, json.dumps(authors), key))
+            conn.execute("INSERT INTO tags (name) VALUES (?)", (tag,))
+            conn.execute("INSERT INTO paper_tags (paper_id, tag_id) SELECT p.id, t.id FROM papers p, tags t "
+                         "WHERE p.key = ? AND t.name = ?", (key, tag))
+    return lib
+
+
+def _controls(text: str) -> list[str]:
+    return [c for c in text if c not in "\t\n" and (c < " " or "\x7f" <= c <= "\x9f")]
+
+
+def test_dirty_stored_text_is_printed_cleaned_as_plain_lines(cli, dirty_lib):
+    result = cli("list", "--catalogue")
+    assert result.exit_code == 0, result.output
+    rows = {line.split("\t")[0]: line.split("\t") for line in result.stdout.splitlines()}
+    assert all(len(row) == len(LINE_COLUMNS) for row in rows.values())
+    assert rows["2101.00001"][3:] == ["Escape ]0;pwned and a run", "Mal[31mlory, Edge", "badtag, graphs, to-discuss"]
+    assert rows["hep-th/9901001"][3:] == ["Tab here | and a break", "Ann Lee", "x|y"]
+    assert rows["2101.00003"][3] == "Catalogue only"  # a clean row in the same batch, as stored
+    assert not _controls(result.stdout)
+
+
+def test_dirty_stored_text_is_cleaned_in_streamed_json(cli, dirty_lib):
+    result = cli("list", "--catalogue", "--json")
+    assert result.exit_code == 0, result.output
+    papers = {paper["id"]: paper for paper in json.loads(result.stdout)}
+    assert papers["2101.00001"]["title"] == "Escape ]0;pwned and  a run"  # clean_text: runs kept in JSON
+    assert papers["2101.00001"]["authors"] == ["Mal[31mlory", " Edge "]
+    assert papers["hep-th/9901001"]["title"] == "Tab\there | and a\nbreak "
+    assert not _controls(result.stdout) and "\\u001b" not in result.stdout and "\\u0007" not in result.stdout
+
+
+def test_dirty_stored_text_is_cleaned_in_the_table(dirty_lib):
+    env = dict(os.environ, READR_DB=str(dirty_lib), TERM="dumb")  # dumb: no bold header, no escapes at all
+    env.pop("COLUMNS", None)
+    code, out = _run_in_pty(["list", "--catalogue"], env, 200)
+    assert code == 0
+    assert "Escape ]0;pwned and a run" in out and "Tab here | and a break" in out and "Mal[31mlory" in out
+    assert "Catalogue only" in out
+    assert not _controls(out.replace("\r", "")) and "\x1b" not in out
+
+
+@pytest.mark.parametrize("text", ["李\x85 wide with C1", "李\x7f wide with DEL", "é\x9b latin-1 with C1",
+                                  "李\u2028\u200b kept", "李 \x1b escape", "plain \\u0000 literal backslash-u",
+                                  "李\u00a0nbsp"])
+def test_streamed_json_is_cleaned_in_every_string_width(text):
+    """The checks on a dump differ for ASCII and wider text (DEL and C1 are found as not printable)."""
+    import io
+    import sys
+
+    from readr.cli import output
+
+    value = {"title": text, "authors": [text, "b"]}
+    buffer, stdout = io.StringIO(), sys.stdout
+    sys.stdout = buffer
+    try:
+        stream_json([value])
+    finally:
+        sys.stdout = stdout
+    assert buffer.getvalue() == "[\n" + json.dumps(output._clean_json(value), ensure_ascii=False) + "\n]\n"
+
+
+_CELL_TEXT = st.text(alphabet=st.sampled_from(" |\t\n\r\x1b\x07\x7f\x85\x9b\u00a0\u200b\u2028ab李é"), max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_CELL_TEXT, _CELL_TEXT, _CELL_TEXT), max_size=5))
+def test_rows_are_cleaned_as_clean_line_cleans_each_cell(rows):
+    """_cleaned_rows checks a whole batch at once and cleans only rows that may need it: the same
+    cells as clean_line of every cell."""
+    from readr.cli.output import _cleaned_rows
+    from readr.sanitize import clean_line
+
+    assert _cleaned_rows(rows) == [tuple(clean_line(cell) for cell in row) for row in rows]

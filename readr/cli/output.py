@@ -7,6 +7,7 @@ imported only inside the functions that draw with it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -31,12 +32,13 @@ def stream_json(objects: Iterable[dict]) -> None:
     """A JSON array on stdout written as the objects come, one object a line (so memory holds
     one object, and `grep` or a JSON parser both read it); strings cleaned as in echo_json."""
     write = sys.stdout.write
+    encode = _JSON_LINE.encode
     opening = "[\n"
     batch: list[str] = []
     for obj in objects:
-        text = json.dumps(obj, ensure_ascii=False)
+        text = encode(obj)
         if _may_need_cleaning(text):  # else cleaning would change nothing: skip its walk
-            text = json.dumps(_clean_json(obj), ensure_ascii=False)
+            text = encode(_clean_json(obj))
         batch.append(text)
         if len(batch) == 100:
             write(opening + ",\n".join(batch))
@@ -48,14 +50,20 @@ def stream_json(objects: Iterable[dict]) -> None:
     sys.stdout.flush()
 
 
+# json.dumps(obj, ensure_ascii=False), without making an encoder for every object.
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 _DEL_OR_C1 = re.compile("[\x7f-\x9f]")
 
 
 def _may_need_cleaning(dump: str) -> bool:
     """Whether a JSON dump may hold a character clean_text removes or changes: C0 controls are
-    dumped as \\u00XX, \\b, \\f or \\r, DEL and C1 as they are (substring checks run in C)."""
-    return ("\\u00" in dump or "\\r" in dump or "\\b" in dump or "\\f" in dump or "\x7f" in dump
-            or (not dump.isascii() and _DEL_OR_C1.search(dump) is not None))
+    dumped as \\u00XX, \\b, \\f or \\r, DEL and C1 as they are (each check runs in C, the
+    escapes looked for only in a dump with a backslash; DEL and C1 are not printable)."""
+    if "\\" in dump and ("\\u00" in dump or "\\r" in dump or "\\b" in dump or "\\f" in dump):
+        return True
+    if dump.isascii():
+        return "\x7f" in dump
+    return not dump.isprintable() and _DEL_OR_C1.search(dump) is not None
 
 
 def _clean_json(value: Any) -> Any:
@@ -150,9 +158,32 @@ def paper_date(paper) -> str:
 
 def paper_line(paper) -> str:
     """A paper as one tab-separated line of LINE_COLUMNS (authors and tags joined by ", ")."""
-    cells = (paper.key, paper.status or "catalogue", paper_date(paper), paper.title,
-             ", ".join(paper.authors), ", ".join(paper.tags))
-    return "\t".join(clean_line(cell) for cell in cells)
+    return "\t".join(clean_line(cell) for cell in _line_cells(paper))
+
+
+def _line_cells(paper) -> tuple[str, ...]:
+    """The LINE_COLUMNS of a paper as stored, before clean_line."""
+    return (paper.key, paper.status or "catalogue", paper_date(paper), paper.title, ", ".join(paper.authors),
+            ", ".join(paper.tags))
+
+
+def _cleaned_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Rows of cells with every cell through clean_line. Text is cleaned on its way into the
+    library, so a list's cells mostly come back clean: one check over all the cells of the rows
+    at once (in C) shows that, and only rows that fail it are cleaned cell by cell."""
+    if _unchanged_by_clean_line("|".join(itertools.chain.from_iterable(rows))):
+        return rows
+    return [row if _unchanged_by_clean_line("|".join(row)) else tuple(clean_line(cell) for cell in row)
+            for row in rows]
+
+
+def _unchanged_by_clean_line(probe: str) -> bool:
+    """Whether clean_line leaves every cell of `probe` (cells joined by "|") as it is: each is
+    printable (no control character, tab or line break) with no run of spaces and no space at
+    either end (a cell's end meets a "|" or an end of the probe). May say False of clean cells
+    (a cell holding " |"): they are then cleaned one by one, which leaves them as they are."""
+    return (probe.isprintable() and "  " not in probe and " |" not in probe and "| " not in probe
+            and probe[:1] != " " and probe[-1:] != " ")
 
 
 def print_papers(
@@ -181,30 +212,31 @@ def print_papers(
 
 
 def _print_lines(papers: Iterable) -> int:
-    lines: list[str] = []
     shown = 0
-    for paper in papers:
-        lines.append(paper_line(paper))
-        shown += 1
-        if len(lines) == 256:
-            sys.stdout.write("\n".join(lines) + "\n")
-            lines.clear()
-    if lines:
-        sys.stdout.write("\n".join(lines) + "\n")
+    for chunk in _chunks(papers, 256):
+        rows = _cleaned_rows([_line_cells(paper) for paper in chunk])
+        sys.stdout.write("\n".join(map("\t".join, rows)) + "\n")
+        shown += len(rows)
     return shown
 
 
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    """items in lists of `size` (the last one shorter), as they come."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
 def _print_table(papers: Iterator, title: str | None) -> int:
-    """The terminal table, laid out once from the first papers and then written row by row:
-    one line a paper, cells cut to their column with an ellipsis (Rich would lay out and wrap
-    every row of the whole list before printing the first)."""
-    import itertools
+    """The terminal table, laid out once from the first papers and then written a chunk of rows
+    at a time: one line a paper, cells cut to their column with an ellipsis (Rich would lay out
+    and wrap every row of the whole list before printing the first)."""
     import shutil
 
     ahead = list(itertools.islice(papers, _TABLE_SAMPLE))
     if not ahead:
         return 0
-    cells = [_table_cells(paper) for paper in ahead]
+    cells = _table_rows(ahead)
     names = ("id", "status", "title", "authors", "tags", "date")
     widths = {name: len(name) for name in names}
     for row in cells:
@@ -218,12 +250,13 @@ def _print_table(papers: Iterator, title: str | None) -> int:
     write = sys.stdout.write
     if title:
         write(fit(clean_line(title), total).center(total).rstrip() + "\n")
-    header = _table_line(names, names, widths)
+    columns = [widths[name] for name in names]
+    header = _table_line(names, columns)
     write(f"\x1b[1m{header}\x1b[0m\n" if bold else header + "\n")
     shown = 0
-    for row in itertools.chain(cells, (_table_cells(paper) for paper in papers)):
-        write(_table_line(row, names, widths) + "\n")
-        shown += 1
+    for rows in itertools.chain((cells,), (_table_rows(chunk) for chunk in _chunks(papers, 256))):
+        write("".join([_table_line(row, columns) + "\n" for row in rows]))
+        shown += len(rows)
     return shown
 
 
@@ -255,19 +288,24 @@ def _share_width(widths: dict[str, int], room: int) -> None:
         widths[name] = max(1, width)
 
 
-def _table_cells(paper) -> tuple[str, ...]:
-    marker = " ↑" if paper.newer_version_available else ""
-    return (clean_line(paper.key), clean_line(paper.status or "catalogue"), clean_line(paper.title) + marker,
-            clean_line(short_authors(paper.authors)), clean_line(", ".join(paper.tags)), paper_date(paper))
+def _table_rows(papers: list) -> list[tuple[str, ...]]:
+    """The table's cells of each paper, in the order of its columns (the date as stored)."""
+    cleaned = _cleaned_rows([(paper.key, paper.status or "catalogue", paper.title, short_authors(paper.authors),
+                              ", ".join(paper.tags)) for paper in papers])
+    return [(key, status, title + " ↑" if paper.newer_version_available else title, authors, tags, paper_date(paper))
+            for (key, status, title, authors, tags), paper in zip(cleaned, papers)]
 
 
-def _table_line(row: Iterable[str], names: tuple[str, ...], widths: dict[str, int]) -> str:
-    parts = []
-    for name, cell in zip(names, row):
-        width = widths[name]
-        text, used = _fitted(cell, width)
-        parts.append(" " + text + " " * (width - used) + " ")
-    return "".join(parts).rstrip()
+def _table_line(row: Iterable[str], widths: list[int]) -> str:
+    """One line of the table: each cell fitted to its column's width (ASCII that fits, the most
+    cells, is padded without the cell-by-cell walk of _fitted), one space either side."""
+    return (" " + "  ".join([cell.ljust(width) if cell.isascii() and len(cell) <= width else _padded(cell, width)
+                             for cell, width in zip(row, widths)])).rstrip()
+
+
+def _padded(cell: str, width: int) -> str:
+    text, used = _fitted(cell, width)
+    return text + " " * (width - used)
 
 
 def cell_width(text: str) -> int:
