@@ -39,6 +39,8 @@ CREATE TABLE papers (
 CREATE INDEX papers_status_added ON papers (status, added_at);
 CREATE INDEX papers_read_at ON papers (read_at, read_seq) WHERE read_at IS NOT NULL;
 CREATE INDEX papers_doi ON papers (lower(doi)) WHERE doi IS NOT NULL;
+-- The reading list in the order `readr list` shows it (added_at DESC, id DESC, read backwards).
+CREATE INDEX papers_list_added ON papers (added_at) WHERE status IS NOT NULL;
 
 CREATE TABLE tags (
     id INTEGER PRIMARY KEY,

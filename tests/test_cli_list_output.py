@@ -256,3 +256,18 @@ def test_rows_are_cleaned_as_clean_line_cleans_each_cell(rows):
     from readr.sanitize import clean_line
 
     assert _cleaned_rows(rows) == [tuple(clean_line(cell) for cell in row) for row in rows]
+
+
+@pytest.mark.parametrize("brief", [True, False])
+def test_the_reading_list_is_read_in_its_order_without_sorting_it(lib, brief):
+    """`readr list`'s default order comes from the papers_list_added index (migration 0010):
+    SQLite reads the rows in order instead of sorting every selected row, abstracts and all."""
+    with Store(lib) as store:
+        statements: list[str] = []
+        store.conn.set_trace_callback(statements.append)
+        papers = list(store.iter_papers(limit=10, brief=brief))
+        store.conn.set_trace_callback(None)
+        listing = next(sql for sql in statements if "ORDER BY" in sql and "FROM papers p" in sql)
+        plan = " / ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + listing))
+    assert "papers_list_added" in plan and "TEMP B-TREE" not in plan, plan
+    assert [p.key for p in papers] == ["hep-th/9901001", "2101.00001"]  # newest first, no catalogue entry
