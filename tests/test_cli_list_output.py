@@ -271,3 +271,46 @@ def test_the_reading_list_is_read_in_its_order_without_sorting_it(lib, brief):
         plan = " / ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + listing))
     assert "papers_list_added" in plan and "TEMP B-TREE" not in plan, plan
     assert [p.key for p in papers] == ["hep-th/9901001", "2101.00001"]  # newest first, no catalogue entry
+
+
+def test_every_character_below_u0300_takes_one_cell():
+    """cell_width and fit count characters below U+0300 (Latin-1, Latin Extended, IPA, spacing
+    modifiers) as one cell each without unicodedata: none of them is combining, wide or fullwidth."""
+    import unicodedata
+
+    below = [chr(code) for code in range(0x300)]
+    assert all(not unicodedata.combining(c) and unicodedata.east_asian_width(c) not in "WF" for c in below)
+    assert unicodedata.combining("\u0300") and unicodedata.east_asian_width("\u1100") == "W"
+
+
+def _fitted_cell_by_cell(text: str, width: int) -> tuple[str, int]:
+    """What fit() must give: characters kept while they fit in width - 1 cells, then an ellipsis."""
+    import unicodedata
+
+    def cells(char: str) -> int:
+        return 0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+
+    total = sum(cells(c) for c in text)
+    if total <= width:
+        return text, total
+    out, used = [], 0
+    for char in text:
+        if used + cells(char) > width - 1:
+            break
+        out.append(char)
+        used += cells(char)
+    return "".join(out) + "…", used + 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab |é\u00ff\u02ff\u0300\u0301李🚀\u1100x"), max_size=12),
+                min_size=6, max_size=6),
+       st.lists(st.integers(min_value=1, max_value=14), min_size=6, max_size=6))
+def test_table_cells_are_fitted_by_their_cells(row, widths):
+    from readr.cli.output import _fitted, _table_line, cell_width
+
+    fitted = [_fitted_cell_by_cell(cell, width) for cell, width in zip(row, widths)]
+    assert [_fitted(cell, width) for cell, width in zip(row, widths)] == fitted
+    assert [cell_width(cell) for cell in row] == [_fitted_cell_by_cell(cell, 10**6)[1] for cell in row]
+    expected = "".join(" " + text + " " * (width - used) + " " for (text, used), width in zip(fitted, widths))
+    assert _table_line(row, widths) == expected.rstrip()

@@ -297,10 +297,13 @@ def _table_rows(papers: list) -> list[tuple[str, ...]]:
 
 
 def _table_line(row: Iterable[str], widths: list[int]) -> str:
-    """One line of the table: each cell fitted to its column's width (ASCII that fits, the most
-    cells, is padded without the cell-by-cell walk of _fitted), one space either side."""
-    return (" " + "  ".join([cell.ljust(width) if cell.isascii() and len(cell) <= width else _padded(cell, width)
-                             for cell, width in zip(row, widths)])).rstrip()
+    """One line of the table: each cell fitted to its column's width (a cell of one-cell
+    characters that fits, the most cells, is padded without _fitted), one space either side."""
+    return (" " + "  ".join([
+        cell.ljust(width) if len(cell) <= width and (cell.isascii() or max(cell) < _WIDE_OR_COMBINING)
+        else _padded(cell, width)
+        for cell, width in zip(row, widths)
+    ])).rstrip()
 
 
 def _padded(cell: str, width: int) -> str:
@@ -308,9 +311,14 @@ def _padded(cell: str, width: int) -> str:
     return text + " " * (width - used)
 
 
+# Every character below U+0300 (the first combining mark; East Asian wide and fullwidth ones come
+# later still) takes one terminal cell: text made of them takes as many cells as it has characters.
+_WIDE_OR_COMBINING = "\u0300"
+
+
 def cell_width(text: str) -> int:
     """Terminal cells `text` takes: wide (East Asian) characters two, combining marks none."""
-    if text.isascii():
+    if text.isascii() or max(text) < _WIDE_OR_COMBINING:
         return len(text)
     import unicodedata
 
@@ -325,7 +333,7 @@ def fit(text: str, width: int) -> str:
 
 def _fitted(text: str, width: int) -> tuple[str, int]:
     """fit(text, width) and the cells it takes."""
-    if text.isascii():
+    if text.isascii() or max(text) < _WIDE_OR_COMBINING:
         if len(text) <= width:
             return text, len(text)
         cut = max(width - 1, 0)
