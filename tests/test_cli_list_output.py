@@ -103,9 +103,11 @@ def test_iter_papers_reads_in_batches_what_list_papers_returns(lib):
     with Store(lib) as store:
         whole = store.list_papers(include_catalogue=True)
         assert list(store.iter_papers(include_catalogue=True, batch=1)) == whole
-        brief = list(store.iter_papers(include_catalogue=True, batch=2, brief=True))
-    assert [(p.key, p.title, p.authors, p.tags, p.status, p.added_at) for p in brief] == [
-        (p.key, p.title, p.authors, p.tags, p.status, p.added_at) for p in whole]
+        brief = list(store.iter_brief_papers(include_catalogue=True, batch=2))
+    shown = ("id", "key", "arxiv_id", "latest_version", "read_version", "title", "authors", "published", "url",
+             "source", "status", "added_at", "read_at", "tags", "newer_version_available")
+    assert [[getattr(p, name) for name in shown] for p in brief] == [
+        [getattr(p, name) for name in shown] for p in whole]
 
 
 def _run_in_pty(argv: list[str], env: dict, columns: int) -> tuple[int, str]:
@@ -265,7 +267,7 @@ def test_the_reading_list_is_read_in_its_order_without_sorting_it(lib, brief):
     with Store(lib) as store:
         statements: list[str] = []
         store.conn.set_trace_callback(statements.append)
-        papers = list(store.iter_papers(limit=10, brief=brief))
+        papers = list(store.iter_brief_papers(limit=10) if brief else store.iter_papers(limit=10))
         store.conn.set_trace_callback(None)
         listing = next(sql for sql in statements if "ORDER BY" in sql and "FROM papers p" in sql)
         plan = " / ".join(row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + listing))

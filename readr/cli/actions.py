@@ -60,20 +60,20 @@ def list_papers(lib, statuses: list[str], tag: str | None, catalogue: bool, limi
     papers streamed from the library to stdout as JSON, a terminal table or plain lines
     (readr.cli.output.print_papers), one batch in memory."""
     wanted = statuses
-    papers = lib.iter_papers(statuses=wanted, tag=tag, include_catalogue=catalogue, limit=limit, order=order,
-                             brief=not as_json)
     if as_json:
         shown = 0
 
         def counted():
             nonlocal shown
-            for paper in papers:
+            for paper in lib.iter_papers(statuses=wanted, tag=tag, include_catalogue=catalogue, limit=limit,
+                                         order=order):
                 shown += 1
                 yield paper.to_json()
 
         stream_json(counted())
     else:
-        shown = print_papers(papers)
+        shown = print_papers(lib.iter_brief_papers(statuses=wanted, tag=tag, include_catalogue=catalogue, limit=limit,
+                                                   order=order))
     if shown >= limit:
         say_how_many_more(shown, lib.count_papers(statuses=wanted, tag=tag, include_catalogue=catalogue))
 
