@@ -316,3 +316,16 @@ def test_table_cells_are_fitted_by_their_cells(row, widths):
     assert [cell_width(cell) for cell in row] == [_fitted_cell_by_cell(cell, 10**6)[1] for cell in row]
     expected = "".join(" " + text + " " * (width - used) + " " for (text, used), width in zip(fitted, widths))
     assert _table_line(row, widths) == expected.rstrip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from('\\bfrtnu0"\r\n\t\x08\x0c\x00\x1f\x7f\x85é李\u200b '), max_size=10),
+                max_size=4))
+def test_a_dump_needs_cleaning_exactly_when_cleaning_changes_it(texts):
+    """The checks on a dump find the escapes of control characters, not LaTeX such as \\frac or
+    \\beta (dumped with an escaped backslash), so a clean paper is not walked and dumped twice."""
+    from readr.cli import output
+
+    value = {"title": "".join(texts), "authors": texts}
+    dump = json.dumps(value, ensure_ascii=False)
+    assert output._may_need_cleaning(dump) == (output._clean_json(value) != value)

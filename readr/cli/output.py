@@ -57,10 +57,13 @@ _DEL_OR_C1 = re.compile("[\x7f-\x9f]")
 
 def _may_need_cleaning(dump: str) -> bool:
     """Whether a JSON dump may hold a character clean_text removes or changes: C0 controls are
-    dumped as \\u00XX, \\b, \\f or \\r, DEL and C1 as they are (each check runs in C, the
-    escapes looked for only in a dump with a backslash; DEL and C1 are not printable)."""
-    if "\\" in dump and ("\\u00" in dump or "\\r" in dump or "\\b" in dump or "\\f" in dump):
-        return True
+    dumped as \\u00XX, \\b, \\f or \\r, DEL and C1 as they are (each check runs in C; DEL and
+    C1 are not printable). The escapes are looked for once escaped backslashes are taken out,
+    so that LaTeX such as \\frac, \\beta or \\rho (dumped \\\\frac) is not mistaken for one."""
+    if "\\" in dump:
+        escapes = dump.replace("\\\\", "")  # JSON escapes read left to right: "\\\\" is one
+        if "\\u00" in escapes or "\\r" in escapes or "\\b" in escapes or "\\f" in escapes:
+            return True
     if dump.isascii():
         return "\x7f" in dump
     return not dump.isprintable() and _DEL_OR_C1.search(dump) is not None
