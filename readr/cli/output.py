@@ -161,13 +161,13 @@ def paper_date(paper) -> str:
 
 def paper_line(paper) -> str:
     """A paper as one tab-separated line of LINE_COLUMNS (authors and tags joined by ", ")."""
-    return "\t".join(clean_line(cell) for cell in _line_cells(paper))
+    return "\t".join(clean_line(cell) for cell in _line_cells([paper])[0])
 
 
-def _line_cells(paper) -> tuple[str, ...]:
-    """The LINE_COLUMNS of a paper as stored, before clean_line."""
-    return (paper.key, paper.status or "catalogue", paper_date(paper), paper.title, ", ".join(paper.authors),
-            ", ".join(paper.tags))
+def _line_cells(papers: list) -> list[tuple[str, ...]]:
+    """The LINE_COLUMNS of each paper as stored, before clean_line."""
+    return [(paper.key, paper.status or "catalogue", paper_date(paper), paper.title, ", ".join(paper.authors),
+             ", ".join(paper.tags)) for paper in papers]
 
 
 def _cleaned_rows(rows: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -217,7 +217,7 @@ def print_papers(
 def _print_lines(papers: Iterable) -> int:
     shown = 0
     for chunk in _chunks(papers, 256):
-        rows = _cleaned_rows([_line_cells(paper) for paper in chunk])
+        rows = _cleaned_rows(_line_cells(chunk))
         sys.stdout.write("\n".join(map("\t".join, rows)) + "\n")
         shown += len(rows)
     return shown
