@@ -300,11 +300,11 @@ def _table_rows(papers: list) -> list[tuple[str, ...]]:
 
 
 def _table_line(row: Iterable[str], widths: list[int]) -> str:
-    """One line of the table: each cell fitted to its column's width (a cell of one-cell
-    characters that fits, the most cells, is padded without _fitted), one space either side."""
+    """One line of the table: each cell fitted to its column's width, one space either side. A
+    cell of one-cell characters (the most) is padded or cut by its length, without _fitted."""
     return (" " + "  ".join([
-        cell.ljust(width) if len(cell) <= width and (cell.isascii() or max(cell) < _WIDE_OR_COMBINING)
-        else _padded(cell, width)
+        (cell.ljust(width) if len(cell) <= width else cell[:width - 1] + "…")
+        if (cell.isascii() or max(cell) < _WIDE_OR_COMBINING) and width > 0 else _padded(cell, width)
         for cell, width in zip(row, widths)
     ])).rstrip()
 
