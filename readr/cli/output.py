@@ -53,17 +53,18 @@ def stream_json(objects: Iterable[dict]) -> None:
 # json.dumps(obj, ensure_ascii=False), without making an encoder for every object.
 _JSON_LINE = json.JSONEncoder(ensure_ascii=False)
 _DEL_OR_C1 = re.compile("[\x7f-\x9f]")
+_CONTROL_ESCAPE = re.compile(r"\\(?:u00|[bfr])")  # how json.dumps writes C0 controls but tab and newline
 
 
 def _may_need_cleaning(dump: str) -> bool:
     """Whether a JSON dump may hold a character clean_text removes or changes: C0 controls are
     dumped as \\u00XX, \\b, \\f or \\r, DEL and C1 as they are (each check runs in C; DEL and
-    C1 are not printable). The escapes are looked for once escaped backslashes are taken out,
-    so that LaTeX such as \\frac, \\beta or \\rho (dumped \\\\frac) is not mistaken for one."""
-    if "\\" in dump:
-        escapes = dump.replace("\\\\", "")  # JSON escapes read left to right: "\\\\" is one
-        if "\\u00" in escapes or "\\r" in escapes or "\\b" in escapes or "\\f" in escapes:
-            return True
+    C1 are not printable). An escape found is looked for again once escaped backslashes are taken
+    out, so that LaTeX such as \\frac, \\beta or \\rho (dumped \\\\frac) is not mistaken for one
+    (JSON escapes read left to right: "\\\\" is one)."""
+    if ("\\" in dump and _CONTROL_ESCAPE.search(dump) is not None
+            and _CONTROL_ESCAPE.search(dump.replace("\\\\", "")) is not None):
+        return True
     if dump.isascii():
         return "\x7f" in dump
     return not dump.isprintable() and _DEL_OR_C1.search(dump) is not None
