@@ -30,23 +30,23 @@ def echo_json(data: Any) -> None:
 
 def stream_json(objects: Iterable[dict]) -> None:
     """A JSON array on stdout written as the objects come, one object a line (so memory holds
-    one object, and `grep` or a JSON parser both read it); strings cleaned as in echo_json."""
+    one object, and `grep` or a JSON parser both read it); strings cleaned as in echo_json.
+    Each object is written as it is dumped (joining a batch would copy it, and one wide character
+    makes the whole batch wide text to encode), and stdout is flushed every 100 objects."""
     write = sys.stdout.write
     encode = _JSON_LINE.encode
-    opening = "[\n"
-    batch: list[str] = []
+    separator = "[\n"
+    written = 0
     for obj in objects:
         text = encode(obj)
         if _may_need_cleaning(text):  # else cleaning would change nothing: skip its walk
             text = encode(_clean_json(obj))
-        batch.append(text)
-        if len(batch) == 100:
-            write(opening + ",\n".join(batch))
-            opening, batch = ",\n", []
-    if batch:
-        write(opening + ",\n".join(batch))
-        opening = ",\n"
-    write("[]\n" if opening == "[\n" else "\n]\n")
+        write(separator + text)
+        separator = ",\n"
+        written += 1
+        if written % 100 == 0:
+            sys.stdout.flush()
+    write("[]\n" if separator == "[\n" else "\n]\n")
     sys.stdout.flush()
 
 
