@@ -17,6 +17,11 @@ stdout buffered), each after a warm-up run, the median of --runs:
   a file; `readr search zeolitic`. Their floor is the interpreter's start-up, `python -c pass`,
   timed in the same run, interleaved: listing at most 8x it, search at most 3x.
 
+With --installed, the search and the list are timed a second time from a venv in --workdir with
+readr installed as the README's first command installs it (`pip install .`, no editable finder),
+each beside that venv's own `python -c pass` (about 15 ms where the README's test venv, whose
+editable-install finder imports pathlib and re at every start, takes about 45 ms).
+
 No figure here is asserted anywhere: the tests never time anything.
 """
 
@@ -48,6 +53,11 @@ TARGETS = {
     "list_json": ("`readr list -n N --json` to a file", "start-up", None),
     "bib_import": ("`readr import` N BibTeX entries", "JSON lines", 4),
     "search": (f"`readr search {SEARCH_WORD}`", "start-up", 3),
+}
+# --installed: the same from a venv where readr is installed with `pip install .`.
+INSTALLED_TARGETS = {
+    "list_installed": ("`readr list -n N` to a file, from `pip install .`", "installed start-up", 8),
+    "search_installed": (f"`readr search {SEARCH_WORD}`, from `pip install .`", "installed start-up", 3),
 }
 
 
@@ -107,7 +117,19 @@ def import_into(db: Path, source: Path, workdir: Path) -> tuple[float, int]:
     return wall, rss
 
 
-def bench(n: int, workdir: Path, runs: int) -> dict:
+def installed_python(workdir: Path) -> Path:
+    """A venv in workdir with readr installed from this tree as a user installs it (`pip install .`)."""
+    venv = workdir / "venv-installed"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", str(ROOT)],
+                   check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+    return python
+
+
+def bench(n: int, workdir: Path, runs: int, installed: Path | None = None) -> dict:
     jsonl, bib = synth.write_tex_pair(workdir, n)
     db, jsonl_db = workdir / f"everyday-bib-{n}.db", workdir / f"everyday-jsonl-{n}.db"
     result: dict = {"n": n, "runs": runs}
@@ -129,10 +151,21 @@ def bench(n: int, workdir: Path, runs: int) -> dict:
         "search": readr + ["search", SEARCH_WORD],
     }
     floor = [sys.executable, "-c", "pass"]
+    others: dict[str, list[str]] = {}
+    other_env = dict(env)
+    other_env.pop("PYTHONPATH", None)  # readr as that venv has it
+    if installed is not None:
+        others = {
+            "list_installed": [str(installed), "-m", "readr", "list", "-n", str(n)],
+            "search_installed": [str(installed), "-m", "readr", "search", SEARCH_WORD],
+            "floor_installed": [str(installed), "-c", "pass"],
+        }
     for args in (*commands.values(), floor):
         run_child(args, env)  # warm-up: bytecode and the OS page cache
+    for args in others.values():
+        run_child(args, other_env)
     run_in_pty(readr + ["list", "-n", str(n)], env)
-    samples: dict[str, list[float]] = {name: [] for name in (*commands, "list_table", "floor")}
+    samples: dict[str, list[float]] = {name: [] for name in (*commands, "list_table", "floor", *others)}
     rss: dict[str, int] = {}
     for _ in range(runs):
         for name, args in commands.items():
@@ -145,8 +178,12 @@ def bench(n: int, workdir: Path, runs: int) -> dict:
         samples["list_table"].append(wall)
         rss["list_table"] = max(rss.get("list_table", 0), peak)
         samples["floor"].append(run_child(floor, env)[0])
+        for name, args in others.items():
+            samples[name].append(run_child(args, other_env)[0])
     for name in (*commands, "list_table"):
         result[name] = {"readr": samples[name], "floor": samples["floor"], "rss_kib": rss[name]}
+    for name in INSTALLED_TARGETS if others else ():
+        result[name] = {"readr": samples[name], "floor": samples["floor_installed"]}
     return result
 
 
@@ -157,10 +194,13 @@ def ms(seconds: float) -> str:
 def rows_for(result: dict) -> list[tuple[str, str, str, str, str]]:
     """(row, readr, floor, ratio, target) for one size."""
     rows = []
-    for key, (label, floor_name, target) in TARGETS.items():
+    for key, (label, floor_name, target) in {**TARGETS, **INSTALLED_TARGETS}.items():
+        if key not in result:
+            continue
         entry = result[key]
         a, b = statistics.median(entry["readr"]), statistics.median(entry["floor"])
-        floor_label = "`python -c pass`" if floor_name == "start-up" else "`readr import` of the JSON lines"
+        floor_label = {"start-up": "`python -c pass`", "installed start-up": "its `python -c pass`"}.get(
+            floor_name, "`readr import` of the JSON lines")
         rows.append((label, ms(a), f"{ms(b)} ({floor_label})", f"{a / b:.1f}×",
                      f"≤ {target}×" if target else ""))
     bib = result["bib_import"]
@@ -191,12 +231,15 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--workdir", default=os.environ.get("READR_BENCH_DIR", "/tmp/readr-bench"))
     parser.add_argument("--runs", type=int, default=5, help="runs of each process measured (the median is shown)")
     parser.add_argument("--out", type=Path, help="also write the Markdown table here (and .json beside it)")
+    parser.add_argument("--installed", action="store_true",
+                        help="also time search and list from a venv with `pip install .` (built in --workdir)")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
+    installed = installed_python(workdir) if args.installed else None
     results = []
     for n in [int(x) for x in args.sizes.split(",")]:
-        results.append(bench(n, workdir, args.runs))
+        results.append(bench(n, workdir, args.runs, installed))
         print(table(results), file=sys.stderr)
     text = (table(results) + f"\n\nMedians of {args.runs} runs each; each ratio is against its floor timed in the "
             f"same run. " + machine() + "\n")
