@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -268,3 +269,16 @@ def test_upgrading_a_version_3_library_indexes_its_reading_list(tmp_path):
         word = on_list[0].title.split()[0]
         assert on_list[0].key in [h.paper.key for h in lib.search(word, include_catalogue=False)]
         assert lib.fts_problems() is None
+
+
+def test_json_columns_of_a_batch_read_as_each_one_alone():
+    from readr.store.papers import _json_column, _json_columns
+
+    texts = ['["A. One", "B. Two"]', "[]", '["\\u00e9 \\"quoted\\", comma"]', '["x"]']
+    assert _json_columns(texts) == [_json_column(t) for t in texts]
+    # texts that do not read as one value each go one by one: the same values, or the same error
+    with pytest.raises(json.JSONDecodeError):
+        _json_columns(['1, 2', '[3]'])
+    with pytest.raises(json.JSONDecodeError):
+        _json_columns(['["a"]', '["b"'])
+    assert _json_columns([]) == []

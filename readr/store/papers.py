@@ -129,6 +129,19 @@ def _json_column(text: str) -> Any:
     return json.loads(text)
 
 
+def _json_columns(texts: list[str]) -> list[Any]:
+    """[_json_column(text) for text in texts], decoded as one JSON array when that reads one value
+    a text (as readr writes them, json.dumps of one value each): a list of thousands of papers
+    decodes its authors in half the time. Anything else goes text by text."""
+    try:
+        values = json.loads("[" + ",".join(texts) + "]")
+        if isinstance(values, list) and len(values) == len(texts):
+            return values
+    except (ValueError, TypeError):
+        pass
+    return [_json_column(text) for text in texts]
+
+
 def _paper_from_row(row: sqlite3.Row) -> Paper:
     return Paper(
         id=row["id"], key=row["key"], arxiv_id=row["arxiv_id"], latest_version=row["latest_version"],
@@ -178,11 +191,12 @@ class PaperBrief:
     read_at: str | None
     tags: list[str]
 
-    def __init__(self, row: tuple[Any, ...]) -> None:
-        """From a plain tuple of BRIEF_COLUMNS (no sqlite3.Row); the tags are _hydrate's."""
-        (self.id, self.key, self.arxiv_id, self.latest_version, self.read_version, self.title, authors,
+    def __init__(self, row: tuple[Any, ...], authors: list[str]) -> None:
+        """From a plain tuple of BRIEF_COLUMNS (no sqlite3.Row) and its authors decoded; the tags
+        are _hydrate's."""
+        (self.id, self.key, self.arxiv_id, self.latest_version, self.read_version, self.title, _,
          self.published, self.url, self.source, self.status, self.added_at, self.read_at) = row
-        self.authors = _json_column(authors)
+        self.authors = authors
         self.tags = []
 
     @property
@@ -195,6 +209,8 @@ BRIEF_COLUMNS = (
     "id, key, arxiv_id, latest_version, read_version, title, authors, published, url, source, status, added_at, "
     "read_at"
 )
+
+_BRIEF_AUTHORS = 6  # the place of authors in BRIEF_COLUMNS
 
 PAPER_COLUMNS = (
     "id, key, arxiv_id, latest_version, read_version, title, authors, abstract, primary_category, "
@@ -376,7 +392,8 @@ class PapersMixin(StoreBase):
     ) -> Iterator[PaperBrief]:
         """iter_papers() reading only what a list of papers shows: BRIEF_COLUMNS and the tags."""
         for rows in self._list_rows(BRIEF_COLUMNS, statuses, tag, include_catalogue, limit, offset, order, batch):
-            yield from self._hydrate([PaperBrief(r) for r in rows], takeaways=False)
+            authors = _json_columns([row[_BRIEF_AUTHORS] for row in rows])
+            yield from self._hydrate([PaperBrief(row, names) for row, names in zip(rows, authors)], takeaways=False)
 
     def _list_rows(
         self, columns: str, statuses: Iterable[str] | None, tag: str | None, include_catalogue: bool,
