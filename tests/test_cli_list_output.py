@@ -157,10 +157,13 @@ def test_the_table_on_a_terminal(lib, columns):
     st.none(), st.integers())))
 def test_streamed_json_is_cleaned_as_echo_json_cleans(value):
     """stream_json skips the cleaning walk when a dump shows nothing to clean: same bytes either way."""
+    assert _streamed(value) == _cleaned_array(value)
+
+
+def _streamed(value) -> str:
+    """What stream_json writes for [value] (capsys cannot serve hypothesis's repeated examples)."""
     import io
     import sys
-
-    from readr.cli import output
 
     buffer, stdout = io.StringIO(), sys.stdout
     sys.stdout = buffer
@@ -168,7 +171,13 @@ def test_streamed_json_is_cleaned_as_echo_json_cleans(value):
         stream_json([value])
     finally:
         sys.stdout = stdout
-    assert buffer.getvalue() == "[\n" + json.dumps(output._clean_json(value), ensure_ascii=False) + "\n]\n"
+    return buffer.getvalue()
+
+
+def _cleaned_array(value) -> str:
+    from readr.cli import output
+
+    return "[\n" + json.dumps(output._clean_json(value), ensure_ascii=False) + "\n]\n"
 
 
 # Stored text the store's own cleaning never wrote (an older readr, a hand-edited file): the
@@ -231,19 +240,8 @@ def test_dirty_stored_text_is_cleaned_in_the_table(dirty_lib):
                                   "李\u00a0nbsp"])
 def test_streamed_json_is_cleaned_in_every_string_width(text):
     """The checks on a dump differ for ASCII and wider text (DEL and C1 are found as not printable)."""
-    import io
-    import sys
-
-    from readr.cli import output
-
     value = {"title": text, "authors": [text, "b"]}
-    buffer, stdout = io.StringIO(), sys.stdout
-    sys.stdout = buffer
-    try:
-        stream_json([value])
-    finally:
-        sys.stdout = stdout
-    assert buffer.getvalue() == "[\n" + json.dumps(output._clean_json(value), ensure_ascii=False) + "\n]\n"
+    assert _streamed(value) == _cleaned_array(value)
 
 
 _CELL_TEXT = st.text(alphabet=st.sampled_from(" |\t\n\r\x1b\x07\x7f\x85\x9b\u00a0\u200b\u2028ab李é"), max_size=6)
