@@ -11,24 +11,21 @@ tenth of their start-up.
 from __future__ import annotations
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from ..statuses import STATUSES
-    from .connection import head_version, now_iso
-    from .library import Store
-    from .papers import Paper, normalize_tag, web_key
-    from .ranking import RankingRow, RuleFields
-    from .search import CANDIDATES, SearchHit
+if TYPE_CHECKING:  # the names for mypy, as re-exports ("X as X"); at run time __getattr__ loads them
+    from ..statuses import STATUSES as STATUSES
+    from .connection import head_version as head_version, now_iso as now_iso
+    from .library import Store as Store
+    from .papers import Paper as Paper, normalize_tag as normalize_tag, web_key as web_key
+    from .ranking import RankingRow as RankingRow, RuleFields as RuleFields
+    from .search import CANDIDATES as CANDIDATES, SearchHit as SearchHit
 
-__all__ = [
-    "Store", "Paper", "RankingRow", "RuleFields", "SearchHit", "STATUSES", "CANDIDATES", "now_iso", "head_version",
-    "normalize_tag", "web_key",
-]
-
+# Each name readr.store exports, and the module it comes from.
 _HOMES = {
     "Store": ".library", "Paper": ".papers", "normalize_tag": ".papers", "web_key": ".papers",
     "RankingRow": ".ranking", "RuleFields": ".ranking", "SearchHit": ".search", "CANDIDATES": ".search",
     "now_iso": ".connection", "head_version": ".connection", "STATUSES": "..statuses",
 }
+__all__ = list(_HOMES)
 
 
 def __getattr__(name: str) -> object:

@@ -73,7 +73,7 @@ class Paper:
 
     @property
     def newer_version_available(self) -> bool:
-        return bool(self.read_version and self.latest_version and self.latest_version > self.read_version)
+        return _newer(self.read_version, self.latest_version)
 
     @property
     def link(self) -> str | None:
@@ -202,7 +202,12 @@ class PaperBrief:
     @property
     def newer_version_available(self) -> bool:
         """As Paper.newer_version_available."""
-        return bool(self.read_version and self.latest_version and self.latest_version > self.read_version)
+        return _newer(self.read_version, self.latest_version)
+
+
+def _newer(read_version: int | None, latest_version: int | None) -> bool:
+    """Whether arXiv has a version newer than the one read."""
+    return bool(read_version and latest_version and latest_version > read_version)
 
 
 BRIEF_COLUMNS = (
